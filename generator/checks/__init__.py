@@ -1,0 +1,1 @@
+"""Validate stage: each module checks one idea and returns problems."""

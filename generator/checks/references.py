@@ -1,0 +1,98 @@
+"""Cross-file checks: every id a record names must exist, and appear only once."""
+
+from __future__ import annotations
+
+from generator.checks.typing import did_you_mean
+from generator.portfolio import PartnerEntry, Portfolio
+from generator.problems import Problem, Severity
+
+
+def _unknown(what: str, name: str, known: list[str]) -> tuple[str, str]:
+    guess = did_you_mean(name, known)
+    hint = f"did you mean '{guess}'?" if guess else (
+        f"known {what}s: {', '.join(sorted(known)[:12])}{', ...' if len(known) > 12 else ''}"
+        if known else f"no {what}s are defined yet")
+    return f"unknown {what} '{name}'", hint
+
+
+def check_references(portfolio: Portfolio) -> list[Problem]:
+    """Backups, campaign partners, SLA contracts and metrics, evaluation criteria."""
+    problems: list[Problem] = []
+    partner_ids = sorted(portfolio.partners)
+    criteria = sorted(portfolio.settings.evaluation.criteria)
+    names: dict[str, str] = {}
+    for entry in portfolio.partners.values():
+        if entry.profile:
+            partner, doc = entry.profile.record, entry.profile.doc
+            folded = partner.name.casefold()
+            if folded in names:
+                problems.append(doc.problem(("name",), "duplicate-name",
+                                            f"partner name '{partner.name}' is also used by '{names[folded]}'",
+                                            "give each partner a distinct display name",
+                                            severity=Severity.WARNING))
+            names.setdefault(folded, entry.id)
+            for index, backup in enumerate(partner.backup_partners):
+                if backup == entry.id:
+                    problems.append(doc.problem(("backup_partners", index), "unknown-reference",
+                                                "a partner cannot be its own backup",
+                                                "name another partner that can take over"))
+                elif backup not in portfolio.partners:
+                    problems.append(doc.problem(("backup_partners", index), "unknown-reference",
+                                                *_unknown("partner", backup, partner_ids)))
+            if partner.evaluation:
+                for criterion in partner.evaluation.scores:
+                    if criterion not in portfolio.settings.evaluation.criteria:
+                        message, hint = _unknown("evaluation criterion", criterion, criteria)
+                        problems.append(doc.problem(("evaluation", "scores", criterion), "unknown-criterion",
+                                                    message, hint + " (criteria are set in partnerbook.yml)",
+                                                    key=True))
+        if entry.sla:
+            problems += _check_sla(entry, portfolio)
+    for campaign in portfolio.campaigns.values():
+        seen: dict[str, int] = {}
+        for index, result in enumerate(campaign.record.results):
+            loc = ("results", index, "partner")
+            if result.partner not in portfolio.partners:
+                problems.append(campaign.doc.problem(loc, "unknown-reference",
+                                                     *_unknown("partner", result.partner, partner_ids)))
+            if result.partner in seen:
+                first_line = campaign.doc.where(("results", seen[result.partner], "partner"))[0]
+                problems.append(campaign.doc.problem(
+                    loc, "duplicate-partner",
+                    f"partner '{result.partner}' has two results in this campaign (first on line {first_line})",
+                    "merge the two results into one entry"))
+            else:
+                seen[result.partner] = index
+    return problems
+
+
+def _check_sla(entry: PartnerEntry, portfolio: Portfolio) -> list[Problem]:
+    assert entry.sla is not None
+    sla, doc = entry.sla.record, entry.sla.doc
+    problems: list[Problem] = []
+    if sla.contract is not None and sla.contract not in entry.contracts:
+        message, hint = _unknown("contract", sla.contract, sorted(entry.contracts))
+        problems.append(doc.problem(("contract",), "unknown-reference",
+                                    f"{message} of partner '{entry.id}'",
+                                    hint + f" (contracts live in partners/{entry.id}/contracts/)"))
+    metric_ids: dict[str, int] = {}
+    for index, metric in enumerate(sla.metrics):
+        if metric.id in metric_ids:
+            problems.append(doc.problem(("metrics", index, "id"), "duplicate-id",
+                                        f"metric id '{metric.id}' is defined twice",
+                                        "give each metric its own id"))
+        metric_ids.setdefault(metric.id, index)
+    months: dict[str, int] = {}
+    for index, measurement in enumerate(sla.measurements):
+        if measurement.month in months:
+            first_line = doc.where(("measurements", months[measurement.month], "month"))[0]
+            problems.append(doc.problem(("measurements", index, "month"), "duplicate-entry",
+                                        f"month {measurement.month} is measured twice (first on line {first_line})",
+                                        "keep one entry per month"))
+        months.setdefault(measurement.month, index)
+        for key in measurement.model_extra or {}:
+            if key not in metric_ids:
+                message, hint = _unknown("metric", key, list(metric_ids))
+                problems.append(doc.problem(("measurements", index, key), "unknown-metric", message,
+                                            hint + " (measurement keys are the ids under metrics:)", key=True))
+    return problems

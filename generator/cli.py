@@ -1,0 +1,180 @@
+"""The command line: parse options, call one core function, turn the result into an exit code.
+
+Exit codes: 0 clean, 1 problems the user can fix, 2 wrong usage, 3 a bug in partnerbook.
+Heavy libraries (pandas, matplotlib, mkdocs) are imported only inside the
+commands that need them, so ``partnerbook validate`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator import __version__
+from generator.errors import PartnerbookError
+
+_ROOT = click.option(
+    "--root", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+    show_default=True, help="Repository that holds partners/, campaigns/ and partnerbook.yml.",
+)
+_TODAY = click.option(
+    "--today", metavar="YYYY-MM-DD",
+    help="Date to check against (default: SOURCE_DATE_EPOCH, else the real date).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="partnerbook")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected error.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Partnerships as code: validate partner records, compute KPIs, build the site.
+
+    \b
+    Example:
+      partnerbook validate --format github
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@_ROOT
+@_TODAY
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for tools, github for pull-request annotations.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+def validate(root: Path, today: str | None, fmt: str, strict: bool) -> None:
+    """Check every record: syntax, fields, types, ids, references, secrets, compliance policy.
+
+    Every problem is reported as path:line:column with a rule id and a hint.
+    Exit 0 when clean, 1 when there are errors (or warnings with --strict).
+
+    \b
+    Example:
+      partnerbook validate --today 2026-11-24 --format json
+    """
+    from generator import report
+    from generator.today import resolve_today
+    from generator.validate import validate_portfolio
+
+    _require_root(root)
+    _, result = validate_portfolio(root, resolve_today(today))
+    click.echo(report.render(result, fmt), nl=False)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and step_summary:
+        with open(step_summary, "a", encoding="utf-8") as handle:
+            handle.write(report.render_markdown_summary(result))
+    sys.exit(1 if result.failed(strict) else 0)
+
+
+@cli.command()
+@_ROOT
+@_TODAY
+def build(root: Path, today: str | None) -> None:
+    """Validate the records and build the site.
+
+    Records the tool cannot understand stop the build; policy findings (a
+    missing document, a missing clause) do not, because the site shows them.
+
+    \b
+    Example:
+      partnerbook build --today 2026-11-24
+    """
+    from generator import report
+    from generator.today import resolve_today
+    from generator.validate import validate_portfolio
+
+    _require_root(root)
+    _, result = validate_portfolio(root, resolve_today(today))
+    blocking = result.blocking
+    if blocking:
+        for problem in sorted(set(blocking)):
+            click.echo(report.render_text_problem(problem), err=True)
+        raise PartnerbookError(f"build stopped: {len(blocking)} record error(s); fix them and build again")
+    click.echo(report.summary(result))
+    click.echo("records are valid; the site generator is not part of this version yet, so no site/ was written")
+
+
+@cli.command()
+@_ROOT
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the schema files (default: schemas/ under --root).")
+def schema(root: Path, output: Path | None) -> None:
+    """Write JSON Schema files for editors (completion and checks while typing).
+
+    Point a record at its schema with a first line such as
+    '# yaml-language-server: $schema=../../schemas/partner.schema.json'.
+
+    \b
+    Example:
+      partnerbook schema -o schemas
+    """
+    from generator.schema_export import write_schemas
+
+    for path in write_schemas(output or root / "schemas"):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@_ROOT
+@click.argument("kind", type=click.Choice(["partner", "contract", "campaign"]))
+@click.argument("record_id", metavar="ID")
+@click.option("--partner", "partner_id", metavar="PARTNER-ID", help="The partner a new contract belongs to.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(root: Path, kind: str, record_id: str, partner_id: str | None, force: bool) -> None:
+    """Write a valid skeleton record, with comments that explain each field.
+
+    \b
+    Examples:
+      partnerbook new partner kiln-packaging
+      partnerbook new contract supply-2027 --partner kiln-packaging
+      partnerbook new campaign easter-2027
+    """
+    from generator.scaffold import create
+
+    path = create(root, kind, record_id, partner_id=partner_id, force=force)
+    click.echo(f"wrote {path}; fill in the fields and run 'partnerbook validate'")
+
+
+def _require_root(root: Path) -> None:
+    if not root.is_dir():
+        raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
+    if not (root / "partners").is_dir() and not (root / "campaigns").is_dir():
+        raise PartnerbookError(
+            f"{root.resolve()} has no partners/ or campaigns/ folder; run partnerbook in the records "
+            "repository or pass --root")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: user-fixable errors exit 1, usage errors 2, bugs 3 with a short message."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        return cli.main(args=argv, prog_name="partnerbook", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except PartnerbookError as exc:
+        click.echo(f"partnerbook: {exc}", err=True)
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if isinstance(exc, KeyboardInterrupt):
+            sys.exit(130)
+        if debug:
+            traceback.print_exc()
+        click.echo(f"partnerbook: internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in partnerbook; run again with --debug for the traceback.", err=True)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

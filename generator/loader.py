@@ -1,0 +1,391 @@
+"""Load stage: read one YAML record defensively and keep every value's position.
+
+Records are edited by many people, so they are read as untrusted input:
+
+* strict UTF-8 (a BOM is fine), at most ``MAX_BYTES`` bytes;
+* one document per file, with a mapping at the top;
+* no anchors, aliases, merge keys or tags: nothing is ever constructed from a tag;
+* duplicate keys are rejected, naming both lines;
+* nesting deeper than ``MAX_DEPTH`` is rejected;
+* scalars follow the YAML 1.2 core schema, not YAML 1.1: ``NO`` is the string
+  "NO", ``010`` is 10 (never octal 8), ``12:30`` is the string "12:30" and dates
+  stay text until the record types read them.
+
+The tree is built from libyaml's event stream (PyYAML's C parser) by an
+iterative loop. PyYAML's own C composer recurses once per nesting level and
+takes the whole process down on extreme nesting; building from events needs no
+recursion and lets the depth guard stop the parser early.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem, Severity
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+
+Path_ = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+try:  # pragma: no branch - the C parser ships in PyYAML's wheels
+    _Parser: Any = yaml.CBaseLoader
+except AttributeError:  # pragma: no cover - only without libyaml
+    _Parser = yaml.BaseLoader
+
+
+class YamlInt(int):
+    """An integer read from a plain scalar; ``raw`` keeps the text as written."""
+
+    raw: str
+
+
+class YamlFloat(float):
+    """A float read from a plain scalar; ``raw`` keeps the text as written."""
+
+    raw: str
+
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_SPECIAL_FLOATS = {
+    ".inf": math.inf, "+.inf": math.inf, ".Inf": math.inf, "+.Inf": math.inf,
+    ".INF": math.inf, "+.INF": math.inf, "-.inf": -math.inf, "-.Inf": -math.inf,
+    "-.INF": -math.inf, ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+}
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(text):
+            number: Any = YamlInt(text)
+        elif _FLOAT.match(text):
+            number = YamlFloat(text)
+        elif text in _SPECIAL_FLOATS:
+            number = YamlFloat(_SPECIAL_FLOATS[text])
+        else:
+            return text
+        number.raw = text
+        return number
+    return text
+
+
+@dataclass
+class Document:
+    """One loaded record: its data and where every key and value stands."""
+
+    path: str
+    data: dict[str, Any]
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+    literal: frozenset[Path_] = frozenset()  # values written as '|' block scalars
+
+    def where_in_text(self, loc: Path_, offset: int) -> Pos:
+        """Position of character ``offset`` inside the text value at ``loc``."""
+        line, column = self.where(loc)
+        if loc not in self.literal:
+            return (line, column)
+        text = self.data_at(loc)
+        if not isinstance(text, str):
+            return (line, column)
+        return (line + text.count("\n", 0, offset), column)
+
+    def data_at(self, loc: Path_) -> Any:
+        node: Any = self.data
+        for step in loc:
+            node = node[step]
+        return node
+
+    def where(self, loc: Path_, *, key: bool = False) -> Pos:
+        """Line and column (1-based) of ``loc``, or of its nearest known parent."""
+        table = self.keys if key else self.values
+        for end in range(len(loc), -1, -1):
+            sub = tuple(loc[:end])
+            if sub in table:
+                return table[sub]
+            if sub in self.values:
+                return self.values[sub]
+        return (1, 1)
+
+    def problem(
+        self,
+        loc: Path_,
+        rule: str,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+        **extra: Any,
+    ) -> Problem:
+        line, column = self.where(loc, key=key)
+        return Problem(self.path, line, column, rule, severity, message, hint, **extra)
+
+
+class _Frame:
+    __slots__ = ("container", "path", "start", "pending_key", "key_pos", "first_keys")
+
+    def __init__(self, container: Any, path: Path_, start: Pos) -> None:
+        self.container = container
+        self.path = path
+        self.start = start
+        self.pending_key: str | None = None
+        self.key_pos: Pos = (1, 1)
+        self.first_keys: dict[str, int] = {}
+
+
+class _Stop(Exception):
+    """Parsing must end here (the problem is already recorded)."""
+
+
+def _pos(event: Any) -> Pos:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def _line_col(data: bytes, offset: int) -> Pos:
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+    return (data.count(b"\n", 0, offset) + 1, column)
+
+
+class _Builder:
+    """Turns libyaml events into plain values plus position tables."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.values: dict[Path_, Pos] = {}
+        self.keys: dict[Path_, Pos] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.root_seen = False
+        self.literal: set[Path_] = set()
+        self.lines: list[bytes] | None = None
+        self.data = b""
+
+    def fail(self, pos: Pos, rule: str, message: str, hint: str) -> None:
+        self.problems.append(
+            Problem(self.path, pos[0], pos[1], rule, Severity.ERROR, message, hint)
+        )
+
+    def check_node(self, event: Any, pos: Pos) -> None:
+        if event.anchor:
+            self.fail(pos, "yaml-anchor", f"anchor '&{event.anchor}' is not allowed",
+                      "write the value out in full; anchors, aliases and merge keys are not supported")
+        if event.tag is not None:
+            self.fail(pos, "yaml-tag", f"tag '{event.tag}' is not allowed",
+                      "remove the tag; records hold plain values only")
+
+    def place(self, value: Any, pos: Pos, as_key_text: str | None) -> None:
+        """Put a finished value into the current container."""
+        if not self.stack:
+            self.root, self.root_seen = value, True
+            self.values[()] = pos
+            return
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            loc = (*frame.path, len(frame.container))
+            frame.container.append(value)
+            self.values[loc] = pos
+            return
+        if frame.pending_key is None:
+            frame.pending_key = as_key_text or ""
+            frame.key_pos = pos
+            if frame.pending_key == "<<":
+                self.fail(pos, "yaml-merge-key", "merge keys ('<<') are not allowed",
+                          "write the keys out in full")
+            return
+        key = frame.pending_key
+        frame.pending_key = None
+        if key in frame.first_keys:
+            first = frame.first_keys[key]
+            self.fail(frame.key_pos, "yaml-duplicate-key",
+                      f"duplicate key '{key}' (first defined on line {first})",
+                      f"keep one '{key}:' and delete the other")
+            return
+        frame.first_keys[key] = frame.key_pos[0]
+        frame.container[key] = value
+        loc = (*frame.path, key)
+        self.keys[loc] = frame.key_pos
+        self.values[loc] = pos
+
+    def block_start(self, pos: Pos) -> Pos:
+        """Where a '|' block scalar's first content line starts (its header is on ``pos``)."""
+        self.literal.add(self.child_path())
+        if self.lines is None:
+            self.lines = self.data.split(b"\n")
+        line = pos[0] + 1
+        text = self.lines[line - 1] if line - 1 < len(self.lines) else b""
+        return (line, len(text) - len(text.lstrip(b" ")) + 1)
+
+    def child_path(self) -> Path_:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            return (*frame.path, len(frame.container))
+        return (*frame.path, frame.pending_key or "")
+
+    def open(self, container: Any, event: Any) -> None:
+        pos = _pos(event)
+        self.check_node(event, pos)
+        if self.stack and isinstance(self.stack[-1].container, dict) and self.stack[-1].pending_key is None:
+            self.fail(pos, "yaml-complex-key", "a mapping key must be plain text",
+                      "write keys as simple names such as 'name:'")
+            raise _Stop
+        if len(self.stack) >= MAX_DEPTH:
+            self.fail(pos, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
+                      "records need only a few levels; flatten this structure")
+            raise _Stop
+        self.stack.append(_Frame(container, self.child_path(), pos))
+
+    def close(self) -> None:
+        frame = self.stack.pop()
+        if not self.stack:
+            self.root, self.root_seen = frame.container, True
+            self.values[()] = frame.start
+            return
+        self.place(frame.container, frame.start, None)
+
+
+def _build(data: bytes, path: str) -> _Builder:
+    builder = _Builder(path)
+    builder.data = data
+    parser = _Parser(data)
+    documents = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.ScalarEvent):
+                pos = _pos(event)
+                builder.check_node(event, pos)
+                text = event.value
+                plain = event.style == "" or event.style is None
+                value = resolve_plain(text) if plain else text
+                if event.style == "|" and builder.stack:
+                    pos = builder.block_start(pos)
+                builder.place(value, pos, text)
+            elif isinstance(event, yaml.MappingStartEvent):
+                builder.open({}, event)
+            elif isinstance(event, yaml.SequenceStartEvent):
+                builder.open([], event)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                builder.close()
+            elif isinstance(event, yaml.AliasEvent):
+                pos = _pos(event)
+                builder.fail(pos, "yaml-alias", f"alias '*{event.anchor}' is not allowed",
+                             "write the value out in full; anchors and aliases are not supported")
+                builder.place(None, pos, None)
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    builder.fail(_pos(event), "yaml-multiple-documents",
+                                 "the file holds more than one YAML document",
+                                 "keep one record per file; remove the '---' separator and what follows")
+                    raise _Stop
+    except _Stop:
+        pass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        builder.fail(pos, *_syntax_message(exc, data, pos))
+    except yaml.reader.ReaderError as exc:
+        builder.fail(_line_col(data, exc.position), "yaml-encoding",
+                     f"character U+{_codepoint(exc.character):04X} is not allowed in YAML ({exc.reason})",
+                     "remove the control character; save the file as plain UTF-8 text")
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
+        builder.fail((1, 1), "yaml-syntax", f"YAML error: {exc}", "fix the YAML syntax")
+    return builder
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, data: bytes, pos: Pos) -> tuple[str, str, str]:
+    problem = exc.problem or "invalid YAML"
+    lines = data.split(b"\n")
+    line = lines[pos[0] - 1] if pos[0] - 1 < len(lines) else b""
+    indent = line[: len(line) - len(line.lstrip(b" \t"))]
+    if b"\t" in indent or line[pos[1] - 1 : pos[1]] == b"\t":
+        return ("yaml-tab", "tab character where YAML expects spaces",
+                "indent with spaces, never tabs (set your editor to insert spaces)")
+    context = f" {exc.context}" if exc.context else ""
+    return ("yaml-syntax", f"YAML syntax error: {problem}{context}",
+            "check indentation, the ':' after each key and matching quotes and brackets")
+
+
+def _too_large(path: str, size: int, max_bytes: int) -> Problem:
+    return Problem(path, 1, 1, "yaml-too-large", Severity.ERROR,
+                   f"file is {size:,} bytes, more than the {max_bytes:,} allowed",
+                   "split the record or move long texts to linked documents")
+
+
+def load_bytes(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[Document | None, list[Problem]]:
+    """Load one record from bytes; ``path`` is the name used in messages."""
+
+    def fail(pos: Pos, rule: str, message: str, hint: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(path, pos[0], pos[1], rule, Severity.ERROR, message, hint)]
+
+    if len(data) > max_bytes:
+        return None, [_too_large(path, len(data), max_bytes)]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return fail((1, 1), "yaml-encoding", "file is UTF-16, not UTF-8",
+                    "save the file as UTF-8")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return fail(_line_col(data, exc.start), "yaml-encoding",
+                    f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
+                    "save the file as UTF-8 text")
+    if not data.strip():
+        return fail((1, 1), "yaml-empty", "file is empty",
+                    "write the record's fields as 'key: value' lines, or delete the file")
+    builder = _build(data, path)
+    if builder.problems:
+        return None, builder.problems
+    if not builder.root_seen or builder.root is None:
+        return fail((1, 1), "yaml-empty", "file holds no record (only comments or an empty document)",
+                    "write the record's fields as 'key: value' lines, or delete the file")
+    if not isinstance(builder.root, dict):
+        kind = "a list" if isinstance(builder.root, list) else "a single value"
+        return fail(builder.values.get((), (1, 1)), "yaml-not-mapping",
+                    f"the top of the file is {kind}, not a mapping",
+                    "a record is a mapping of fields, e.g. 'name: Kiln Packaging'")
+    return Document(path, builder.root, builder.values, builder.keys, frozenset(builder.literal)), []
+
+
+def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
+    """Read and load one record file; unreadable files become problems."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return None, [_too_large(display, size, MAX_BYTES)]
+        data = file.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, None, None, "file-unreadable", Severity.ERROR,
+                              f"cannot read file: {exc.strerror}", "check the file's permissions")]
+    return load_bytes(data, display)
+
+
+def _codepoint(character: int | str) -> int:
+    return ord(character) if isinstance(character, str) else character
