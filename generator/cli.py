@@ -75,29 +75,76 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool) -> None:
 @cli.command()
 @_ROOT
 @_TODAY
-def build(root: Path, today: str | None) -> None:
-    """Validate the records and build the site.
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the site goes (default: site/ under --root).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Processes for drawing charts.")
+@click.option("--timings", is_flag=True, help="Print how long each stage took.")
+def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None, timings: bool) -> None:
+    """Validate the records and build the site into site/.
 
-    Records the tool cannot understand stop the build; policy findings (a
-    missing document, a missing clause) do not, because the site shows them.
+    Records the tool cannot understand stop the build and leave the previous
+    site untouched; policy findings (a missing document, a missing clause) do
+    not stop it, because the site shows them.
 
     \b
     Example:
       partnerbook build --today 2026-11-24
     """
-    from generator import report
-    from generator.today import resolve_today
-    from generator.validate import validate_portfolio
+    from generator.site import build_site
 
     _require_root(root)
-    _, result = validate_portfolio(root, resolve_today(today))
-    blocking = result.blocking
-    if blocking:
-        for problem in sorted(set(blocking)):
-            click.echo(report.render_text_problem(problem), err=True)
-        raise PartnerbookError(f"build stopped: {len(blocking)} record error(s); fix them and build again")
-    click.echo(report.summary(result))
-    click.echo("records are valid; the site generator is not part of this version yet, so no site/ was written")
+    report = build_site(root, _today(today), site_dir, jobs)
+    click.echo(f"built {report.site_dir}: {report.pages} pages, {report.charts} charts "
+               f"({report.charts_drawn} drawn, the rest cached), {report.problems} validation findings")
+    if timings:
+        for stage, seconds in report.seconds.items():
+            click.echo(f"  {stage}: {seconds:.2f} s")
+
+
+@cli.command()
+@_ROOT
+@_TODAY
+@click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              help="Address to serve the preview on.")
+def serve(root: Path, today: str | None, dev_addr: str) -> None:
+    """Preview the site with live reload while you edit the records.
+
+    Pages are regenerated whenever a file under partners/, campaigns/ or
+    partnerbook.yml changes. The preview is for editing; publish with build.
+
+    \b
+    Example:
+      partnerbook serve -a 127.0.0.1:8001
+    """
+    from generator.site import serve_site
+
+    _require_root(root)
+    serve_site(root.resolve(), _today(today), dev_addr)
+
+
+@cli.command()
+@_ROOT
+@_TODAY
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
+              help="text for people, csv for spreadsheets, json for tools (every KPI).")
+@click.option("--table", type=click.Choice(["campaigns", "partners"]), default="campaigns", show_default=True,
+              help="Which table text and csv show: per campaign and partner, or per partner.")
+def kpis(root: Path, today: str | None, fmt: str, table: str) -> None:
+    """Compute the KPIs of every campaign and partner.
+
+    Rates are fractions in CSV and JSON; an undefined KPI (zero or missing
+    denominator) is n/a in text, empty in CSV and null in JSON.
+
+    \b
+    Example:
+      partnerbook kpis --format csv --table partners > partners.csv
+    """
+    from generator.compute import compute_portfolio
+    from generator.kpi_tables import render
+
+    _require_root(root)
+    computed = compute_portfolio(root, _today(today))
+    click.echo(render(computed.kpis, computed.health, fmt, table), nl=False)
 
 
 @cli.command()
@@ -139,6 +186,12 @@ def new(root: Path, kind: str, record_id: str, partner_id: str | None, force: bo
 
     path = create(root, kind, record_id, partner_id=partner_id, force=force)
     click.echo(f"wrote {path}; fill in the fields and run 'partnerbook validate'")
+
+
+def _today(option: str | None) -> Any:
+    from generator.today import resolve_today
+
+    return resolve_today(option)
 
 
 def _require_root(root: Path) -> None:

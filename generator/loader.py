@@ -141,7 +141,7 @@ class Document:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "start", "pending_key", "key_pos", "first_keys")
+    __slots__ = ("container", "first_keys", "key_pos", "path", "pending_key", "start")
 
     def __init__(self, container: Any, path: Path_, start: Pos) -> None:
         self.container = container
@@ -267,7 +267,26 @@ class _Builder:
         self.place(frame.container, frame.start, None)
 
 
-def _build(data: bytes, path: str) -> _Builder:
+def _deep_flow_offset(data: bytes) -> int | None:
+    """Offset of the first '[' or '{' that opens flow level ``MAX_DEPTH + 1`` (outside quotes)."""
+    depth = 0
+    quote = 0
+    for offset, byte in enumerate(data):
+        if quote:
+            if byte == quote:
+                quote = 0
+        elif byte in b"\"'":
+            quote = byte
+        elif byte in b"[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset
+        elif byte in b"]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+def _build(data: bytes, path: str, *, retry_deep: bool = False) -> _Builder:
     builder = _Builder(path)
     builder.data = data
     parser = _Parser(data)
@@ -309,6 +328,18 @@ def _build(data: bytes, path: str) -> _Builder:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "nesting depth" in str(exc.problem) and not retry_deep:
+            # libyaml scans flow brackets ahead of its events and gives up at its own
+            # limit, before the builder's depth guard sees them: parse again up to the
+            # bracket that passes MAX_DEPTH so the guard reports the exact spot.
+            cut = _deep_flow_offset(data)
+            if cut is not None:
+                again = _build(data[: cut + 1], path, retry_deep=True)
+                if any(p.rule == "yaml-too-deep" for p in again.problems):
+                    return again
+            builder.fail(pos, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
+                         "records need only a few levels; flatten this structure")
+            return builder
         builder.fail(pos, *_syntax_message(exc, data, pos))
     except yaml.reader.ReaderError as exc:
         builder.fail(_line_col(data, exc.position), "yaml-encoding",

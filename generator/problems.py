@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a finding means for the build.
 
     A ``record`` problem means the tool cannot understand the file (syntax,

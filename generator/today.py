@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from generator.errors import PartnerbookError
 
@@ -18,7 +18,7 @@ def resolve_today(option: str | None = None) -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
             raise PartnerbookError(
                 f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp (whole seconds)"

@@ -109,7 +109,8 @@ def _document_problems(entry: PartnerEntry, requirement: Requirement, policy: Co
                 f"add it under compliance: with type: {doc_type}, status: valid, issued, expires and "
                 f"evidence ({why})", key=state.index is None, severity=severity, kind=Kind.POLICY))
         elif state.state == "expired":
-            assert state.index is not None and state.document is not None
+            assert state.index is not None
+            assert state.document is not None
             field = "expires" if state.document.expires and state.expires == state.document.expires else "issued"
             if state.document.expires is None and state.document.issued is None:
                 field = "status"
@@ -159,7 +160,8 @@ def _clause_problems(entry: PartnerEntry, requirement: Requirement, today: date,
             problems.append(contract.doc.problem(
                 ("clauses",) if "clauses" in contract.doc.data else ("title",), "clause-missing",
                 f"contract lacks clause{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                f"add {', '.join(m + ':' for m in missing)} under clauses: ({requirement.description or requirement.id})",
+                f"add {', '.join(m + ':' for m in missing)} under clauses: "
+                f"({requirement.description or requirement.id})",
                 key=True, severity=severity, kind=Kind.POLICY))
     return problems
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from typing import Any
 
@@ -64,7 +65,7 @@ def _funnel(doc: Document, loc: Path_, row: Any) -> list[Problem]:
     problems: list[Problem] = []
     present = [(name, getattr(row, name, None)) for name in _FUNNEL]
     present = [(name, value) for name, value in present if value is not None]
-    for (wide, wide_value), (narrow, narrow_value) in zip(present, present[1:]):
+    for (wide, wide_value), (narrow, narrow_value) in itertools.pairwise(present):
         if narrow_value > wide_value:
             problems.append(doc.problem(
                 (*loc, narrow), "funnel-order",

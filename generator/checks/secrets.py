@@ -82,13 +82,15 @@ def scan(doc: Document) -> list[Problem]:
         found = _SECRET.search(text)
         if found:
             problems.append(_at(
-                doc, where, found.start(), "secret", "this text looks like a secret (API key, token, password or private key)",
+                doc, where, found.start(), "secret",
+                "this text looks like a secret (API key, token, password or private key)",
                 "remove it, rotate the secret, and keep secrets in a password manager, never in git"))
         for match in _CARD.finditer(text):
             digits = re.sub(r"[ -]", "", match.group())
             if 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn_valid(digits):
                 problems.append(_at(
-                    doc, where, match.start(), "card-number", f"this text holds a payment card number ({_mask(digits)})",
+                    doc, where, match.start(), "card-number",
+                    f"this text holds a payment card number ({_mask(digits)})",
                     "remove it: card data must never be stored in records (PCI DSS); "
                     "report the exposure to your payment partner"))
                 break
@@ -96,7 +98,8 @@ def scan(doc: Document) -> list[Problem]:
             iban = match.group().replace(" ", "")
             if iban_valid(iban):
                 problems.append(_at(
-                    doc, where, match.start(), "iban", f"this text holds a bank account number (IBAN {iban[:2]}{_mask(iban)})",
+                    doc, where, match.start(), "iban",
+                    f"this text holds a bank account number (IBAN {iban[:2]}{_mask(iban)})",
                     "remove it; keep bank details in the finance system, not in the records"))
                 break
     return problems

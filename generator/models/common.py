@@ -104,7 +104,9 @@ def _email(value: str) -> str:
 
 Text = Annotated[str, BeforeValidator(_scalar_text), AfterValidator(_one_line), Field(min_length=1)]
 LongText = Annotated[str, BeforeValidator(_scalar_text)]
-Id = Annotated[str, BeforeValidator(_scalar_text), AfterValidator(_id), Field(json_schema_extra={"pattern": ID_PATTERN})]
+Id = Annotated[
+    str, BeforeValidator(_scalar_text), AfterValidator(_id), Field(json_schema_extra={"pattern": ID_PATTERN})
+]
 Day = Annotated[date, BeforeValidator(_date), Field(json_schema_extra={"format": "date"})]
 Month = Annotated[str, BeforeValidator(_month), Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Count = Annotated[int, Field(ge=0)]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from generator.models.common import Count, Day, Email, Id, LongText, Record, Score, Text, UrlOrPath
+from generator.models.common import Day, Email, Id, LongText, Record, Score, Text, UrlOrPath
 
 Category = Literal[
     "payment", "logistics", "marketing", "feedback", "platform", "supplier", "customer-service", "other"

@@ -98,6 +98,35 @@ class EvaluationSettings(Record):
     )
 
 
+class HealthWeights(Record):
+    evaluation: float = Field(default=0.25, ge=0)
+    compliance: float = Field(default=0.35, ge=0)
+    sla: float = Field(default=0.2, ge=0)
+    performance: float = Field(default=0.2, ge=0)
+
+
+class GradeThresholds(Record):
+    """Lowest health score of each grade; below ``D`` is F."""
+
+    A: float = Field(default=85, ge=0, le=100)
+    B: float = Field(default=70, ge=0, le=100)
+    C: float = Field(default=55, ge=0, le=100)
+    D: float = Field(default=40, ge=0, le=100)
+
+
+class StatusThresholds(Record):
+    """Lowest health score of a green and of an amber status; below ``amber`` is red."""
+
+    green: float = Field(default=70, ge=0, le=100)
+    amber: float = Field(default=50, ge=0, le=100)
+
+
+class HealthSettings(Record):
+    weights: HealthWeights = HealthWeights()
+    grades: GradeThresholds = GradeThresholds()
+    status: StatusThresholds = StatusThresholds()
+
+
 class Settings(Record):
     """Project settings from partnerbook.yml."""
 
@@ -105,3 +134,4 @@ class Settings(Record):
     currency: Currency = "EUR"
     compliance: CompliancePolicy = CompliancePolicy()
     evaluation: EvaluationSettings = EvaluationSettings()
+    health: HealthSettings = HealthSettings()

@@ -1,0 +1,45 @@
+"""Validate, then compute: the records the site and the KPI commands work from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.errors import PartnerbookError
+from generator.health import Health, score_portfolio
+from generator.kpis import KpiReport, compute
+from generator.portfolio import Portfolio
+from generator.problems import Result
+from generator.validate import validate_portfolio
+
+
+@dataclass
+class Computed:
+    portfolio: Portfolio
+    result: Result
+    kpis: KpiReport
+    health: dict[str, Health]
+    today: date
+
+
+def blocking_error(result: Result) -> PartnerbookError | None:
+    """The error that stops a run when records cannot be understood (policy findings never do)."""
+    blocking = sorted(set(result.blocking))
+    if not blocking:
+        return None
+    shown = "\n".join(f"  {p.location()}: {p.message} [{p.rule}]" for p in blocking[:20])
+    more = f"\n  ... and {len(blocking) - 20} more" if len(blocking) > 20 else ""
+    return PartnerbookError(
+        f"{len(blocking)} record error(s) must be fixed first (run 'partnerbook validate' for hints):\n"
+        f"{shown}{more}")
+
+
+def compute_portfolio(root: Path, today: date) -> Computed:
+    """Load and validate the records, stop on record errors, then compute KPIs and health."""
+    portfolio, result = validate_portfolio(root, today)
+    error = blocking_error(result)
+    if error is not None:
+        raise error
+    report = compute(portfolio)
+    return Computed(portfolio, result, report, score_portfolio(portfolio, report, today), today)

@@ -1,0 +1,104 @@
+"""Which pages the site has, and the context of each (templates live in site_templates/pages/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import charts, views
+from generator.checks.policy import DOCUMENT_NAMES
+from generator.compute import Computed
+from generator.kpis import CAMPAIGN_KPIS
+
+CHART_DIR = "assets/charts"
+
+
+def _chart_refs(specs: list[charts.ChartSpec], depth: int) -> list[dict[str, str]]:
+    prefix = "../" * depth
+    return [{"src": f"{prefix}{CHART_DIR}/{spec.key()}.svg", "alt": spec.alt, "title": spec.title}
+            for spec in specs]
+
+
+def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str, dict[str, Any]]],
+                                                              list[charts.ChartSpec]]:
+    """Every page as (template, context) by its path under docs/, and every chart the pages show."""
+    portfolio, report = computed.portfolio, computed.kpis
+    base = {"stamp": stamp, "site_title": portfolio.settings.site.title, "currency": portfolio.settings.currency,
+            "today": computed.today}
+    pages: dict[str, tuple[str, dict[str, Any]]] = {}
+    all_specs: list[charts.ChartSpec] = []
+    partner_ids = sorted(pid for pid, e in portfolio.partners.items() if e.partner is not None)
+    names = {pid: views.partner_name(computed, pid) for pid in portfolio.partners}
+    campaign_ids = sorted(portfolio.campaigns)
+    doc_types = views.required_documents(computed)
+    attention = views.attention(computed)
+    deadlines = views.all_deadlines(computed)
+    portfolio_specs = charts.portfolio_charts(portfolio, report)
+    all_specs += portfolio_specs
+
+    latest = views.latest_campaign(computed)
+    pages["index.md"] = ("home.md.j2", {
+        **base, "counts": views.counts(computed), "latest": latest,
+        "latest_name": portfolio.campaigns[latest].record.name if latest else None,
+        "latest_total": report.campaigns[latest].total if latest and latest in report.campaigns else {},
+        "latest_targets": views.target_rows(computed, latest) if latest else [],
+        "attention": attention[:25], "attention_count": len(attention), "hhi": report.hhi,
+        "charts": _chart_refs(portfolio_specs, 0), "names": names,
+        "upcoming": [d for d in deadlines if 0 <= d.days_left <= portfolio.settings.compliance.expiring_warning_days],
+    })
+    pages["partners/index.md"] = ("partners.md.j2", {
+        **base, "rows": [{"id": pid, "partner": portfolio.partners[pid].partner,
+                          "health": computed.health.get(pid), "kpis": report.partners.get(pid)}
+                         for pid in partner_ids]})
+    for pid in partner_ids:
+        entry = portfolio.partners[pid]
+        specs = charts.partner_charts(pid, portfolio, report)
+        all_specs += specs
+        campaign_rows = [(cid, portfolio.campaigns[cid].record.name, report.campaigns[cid].partners[pid])
+                         for cid in campaign_ids if cid in report.campaigns and pid in report.campaigns[cid].partners]
+        policy_rows = views.compliance_row(computed, entry, doc_types) if entry.partner else {}
+        pages[f"partners/{pid}/index.md"] = ("partner.md.j2", {
+            **base, "id": pid, "partner": entry.partner, "entry": entry, "health": computed.health.get(pid),
+            "kpis": report.partners.get(pid), "campaign_rows": campaign_rows, "campaign_kpis": CAMPAIGN_KPIS,
+            "charts": _chart_refs(specs, 2), "required": policy_rows, "doc_names": DOCUMENT_NAMES,
+            "documents": [(d, views.document_state(entry.partner, d.type, portfolio.settings.compliance,
+                                                   computed.today).state) for d in entry.partner.compliance]
+            if entry.partner else [],
+            "missing_clauses": views.missing_clauses(computed, entry),
+            "deadlines": [d for d in deadlines if d.partner_id == pid],
+            "checklists": views.partner_checklist_views(computed, entry),
+            "attention": [a for a in attention if a.partner_id == pid], "names": names,
+            "criteria": portfolio.settings.evaluation.criteria,
+        })
+    pages["campaigns/index.md"] = ("campaigns.md.j2", {
+        **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids]})
+    for cid in campaign_ids:
+        specs = charts.campaign_charts(cid, portfolio, report)
+        all_specs += specs
+        campaign = portfolio.campaigns[cid].record
+        pages[f"campaigns/{cid}/index.md"] = ("campaign.md.j2", {
+            **base, "id": cid, "campaign": campaign, "kpis": report.campaigns.get(cid),
+            "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS,
+            "charts": _chart_refs(specs, 2), "names": names, "known": set(partner_ids),
+            "checklist": views.campaign_checklist_view(computed, cid),
+            "attention": [a for a in attention if a.campaign_id == cid],
+        })
+    pages["compliance.md"] = ("compliance.md.j2", {
+        **base, "doc_types": doc_types, "doc_names": DOCUMENT_NAMES,
+        "rows": [(pid, names[pid], views.compliance_row(computed, portfolio.partners[pid], doc_types))
+                 for pid in partner_ids],
+        "clauses": [(pid, names[pid], row) for pid in partner_ids
+                    for row in views.missing_clauses(computed, portfolio.partners[pid])],
+        "policy": portfolio.settings.compliance,
+    })
+    pages["contracts.md"] = ("contracts.md.j2", {**base, "deadlines": deadlines, "contracts": [
+        (pid, names[pid], contract) for pid in partner_ids
+        for _, contract in sorted(portfolio.partners[pid].contracts.items())]})
+    pages["checklists.md"] = ("checklists.md.j2", {
+        **base, "partners": [(pid, names[pid], views.partner_checklist_views(computed, portfolio.partners[pid]))
+                             for pid in partner_ids],
+        "campaigns": [(cid, portfolio.campaigns[cid].record.name, views.campaign_checklist_view(computed, cid))
+                      for cid in campaign_ids]})
+    pages["glossary.md"] = ("glossary.md.j2", {**base, "health": portfolio.settings.health})
+    pages["problems.md"] = ("problems.md.j2", {**base, "problems": computed.result.sorted(),
+                                               "files": computed.result.files_checked})
+    return pages, all_specs

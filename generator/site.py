@@ -1,0 +1,253 @@
+"""Build stage: write the pages and charts, run MkDocs, and swap the new site in.
+
+The site is built into a temporary folder next to ``site/`` and moved into
+place only when the whole build succeeded, so a failed build leaves the
+previous site untouched. Markdown files are rewritten only when their content
+changed, and charts come from a content-addressed cache, so a rebuild does the
+work of what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import PartnerbookError
+from generator.render import TEMPLATES
+
+WORK_DIR = ".partnerbook"
+ASSETS = TEMPLATES / "assets"
+
+
+@dataclass
+class BuildReport:
+    site_dir: Path
+    pages: int
+    charts: int
+    charts_drawn: int
+    problems: int
+    seconds: dict[str, float]
+
+
+def _commit(root: Path) -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the bytes differ, so unchanged files keep their mtime."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def _sync_tree(files: dict[str, bytes], folder: Path) -> None:
+    """Make ``folder`` hold exactly ``files`` (relative posix path -> bytes)."""
+    for rel, data in files.items():
+        _write_if_changed(folder / rel, data)
+    wanted = {folder / rel for rel in files}
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str) -> dict[str, Any]:
+    """The project's mkdocs.yml with the build's folders, title and language set."""
+    config_file = root / "mkdocs.yml"
+    config: dict[str, Any] = {}
+    if config_file.is_file():
+        try:
+            loaded = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise PartnerbookError(f"mkdocs.yml cannot be read: {exc}") from None
+        if isinstance(loaded, dict):
+            config = loaded
+    if not config.get("theme"):
+        config["theme"] = {"name": "material"}
+    if isinstance(config["theme"], str):
+        config["theme"] = {"name": config["theme"]}
+    config["theme"] = {**config["theme"], "language": language, "font": False}
+    config.update({"site_name": title, "docs_dir": str(docs), "site_dir": str(site), "strict": True})
+    config.setdefault("plugins", ["search"])
+    config["extra_css"] = ["assets/partnerbook.css"]
+    config["extra_javascript"] = ["assets/partnerbook.js"]
+    config["nav"] = [
+        {"Home": "index.md"}, {"Partners": "partners/index.md"}, {"Campaigns": "campaigns/index.md"},
+        {"Compliance": "compliance.md"}, {"Contracts": "contracts.md"}, {"Checklists": "checklists.md"},
+        {"KPI glossary": "glossary.md"}, {"Validation": "problems.md"},
+    ]
+    return config
+
+
+def _run_mkdocs(config_path: Path) -> None:
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logger = logging.getLogger("mkdocs")
+    messages: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    handler = _Collect()
+    logger.addHandler(handler)
+    previous, logger.propagate = logger.propagate, False
+    try:
+        config = load_config(config_file=str(config_path))
+        build(config)
+    except (exceptions.MkDocsException, exceptions.Abort, exceptions.ConfigurationError) as exc:
+        detail = "\n".join(f"  {m}" for m in messages[:20])
+        raise PartnerbookError(f"MkDocs could not build the site: {exc}\n{detail}".rstrip()) from None
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Move the finished site into place; the old one is removed only after the move."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+@dataclass
+class Prepared:
+    """Pages and charts written to ``docs``, and the MkDocs configuration that builds them."""
+
+    computed: Any
+    docs: Path
+    config: dict[str, Any]
+    pages: int
+    charts: int
+    charts_drawn: int
+
+
+def prepare_docs(root: Path, today: date, jobs: int | None = None,
+                 timings: dict[str, float] | None = None) -> Prepared:
+    """Validate, compute, draw and render every page into ``root/.partnerbook/docs``."""
+    from generator import charts, pages, render
+    from generator.compute import compute_portfolio
+
+    timings = timings if timings is not None else {}
+    step = time.perf_counter()
+    computed = compute_portfolio(root, today)
+    timings["load, validate, compute"] = time.perf_counter() - step
+
+    work = root / WORK_DIR
+    stamp = {"today": today.isoformat(), "commit": _commit(root)}
+    step = time.perf_counter()
+    plan, specs = pages.plan(computed, stamp)
+    env = render.environment()
+    files = {path: render.render_page(env, template, context).encode("utf-8")
+             for path, (template, context) in plan.items()}
+    timings["render pages"] = time.perf_counter() - step
+
+    step = time.perf_counter()
+    cache = work / "cache" / "charts"
+    before = len(list(cache.glob("*.svg"))) if cache.is_dir() else 0
+    drawn = charts.render_charts(specs, cache, jobs)
+    after = len(list(cache.glob("*.svg")))
+    for key, path in drawn.items():
+        files[f"{pages.CHART_DIR}/{key}.svg"] = path.read_bytes()
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
+    timings["charts"] = time.perf_counter() - step
+
+    step = time.perf_counter()
+    docs = work / "docs"
+    _sync_tree(files, docs)
+    settings = computed.portfolio.settings.site
+    config = mkdocs_config(root, docs.resolve(), (root / "site").resolve(), settings.title, settings.language)
+    timings["write pages"] = time.perf_counter() - step
+    return Prepared(computed, docs, config, len(plan), len({s.key() for s in specs}), after - before)
+
+
+def write_config(root: Path, config: dict[str, Any], name: str = "mkdocs.yml") -> Path:
+    path = root / WORK_DIR / name
+    text = yaml.safe_dump(config, sort_keys=True, allow_unicode=True)
+    _write_if_changed(path, text.encode("utf-8"))
+    return path
+
+
+def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int | None = None) -> BuildReport:
+    """Validate, compute, draw, render and build the site into ``site_dir`` (default ``root/site``).
+
+    MkDocs builds into a temporary folder beside the target, which replaces
+    the target only when everything succeeded.
+    """
+    timings: dict[str, float] = {}
+    prepared = prepare_docs(root, today, jobs, timings)
+    step = time.perf_counter()
+    target = (site_dir or root / "site").resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp_site = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    config = {**prepared.config, "site_dir": str(tmp_site)}
+    config_path = write_config(root, config, "mkdocs.build.yml")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    # Sitemap dates and gzip headers come from SOURCE_DATE_EPOCH: pin them to the build's date.
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, datetime.min.time(),
+                                                               tzinfo=UTC).timestamp()))
+    try:
+        _run_mkdocs(config_path)
+        _swap(tmp_site, target)
+    finally:
+        if epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+        if tmp_site.exists():
+            shutil.rmtree(tmp_site, ignore_errors=True)
+        config_path.unlink(missing_ok=True)
+    timings["mkdocs"] = time.perf_counter() - step
+    return BuildReport(target, prepared.pages, prepared.charts, prepared.charts_drawn,
+                       len(prepared.computed.result.problems), timings)
+
+
+def serve_site(root: Path, today: date, dev_addr: str) -> None:
+    """Live preview: MkDocs serve with a hook that regenerates pages from the records on every change."""
+    from mkdocs.commands.serve import serve
+
+    prepared = prepare_docs(root, today)
+    watched = [str(root / name) for name in ("partners", "campaigns", "partnerbook.yml") if (root / name).exists()]
+    hook = Path(__file__).with_name("serve_hook.py")
+    preview = root / WORK_DIR / "preview"
+    config = {**prepared.config, "site_dir": str(preview.resolve()), "hooks": [str(hook)], "watch": watched,
+              "dev_addr": dev_addr, "strict": False}
+    config_path = write_config(root, config, "mkdocs.serve.yml")
+    os.environ["PARTNERBOOK_ROOT"] = str(root)
+    os.environ["PARTNERBOOK_TODAY"] = today.isoformat()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    serve(config_file=str(config_path), livereload=True)

@@ -1,0 +1,182 @@
+"""Page views: the context each template needs, computed from the typed records and KPIs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from generator.checklists import campaign_checklist, partner_checklists
+from generator.checks.policy import document_state, requirements_for
+from generator.compute import Computed
+from generator.models import Contract
+from generator.portfolio import Loaded, PartnerEntry
+from generator.problems import Kind, Problem
+
+TARGET_AT_MOST = frozenset({"cart_abandonment_rate", "cpa"})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    partner_id: str
+    partner_name: str
+    contract_id: str
+    title: str
+    kind: str  # notice deadline, contract end, renewal
+    day: date
+    days_left: int
+    auto_renew: bool
+
+
+@dataclass
+class Attention:
+    severity: str
+    partner_id: str | None
+    partner_name: str | None
+    campaign_id: str | None
+    message: str
+    where: str
+
+
+@dataclass
+class PageSet:
+    pages: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # path -> (template, context)
+
+
+def partner_name(computed: Computed, partner_id: str) -> str:
+    entry = computed.portfolio.partners.get(partner_id)
+    return entry.partner.name if entry and entry.partner else partner_id
+
+
+def contract_deadlines(computed: Computed, partner_id: str, contract: Loaded[Contract]) -> list[Deadline]:
+    record, today = contract.record, computed.today
+    if record.end is None:
+        return []
+    name = partner_name(computed, partner_id)
+    out = []
+    if record.notice_days is not None:
+        notice = record.end - timedelta(days=record.notice_days)
+        out.append(Deadline(partner_id, name, contract.id, record.title, "notice deadline", notice,
+                            (notice - today).days, record.auto_renew))
+    out.append(Deadline(partner_id, name, contract.id, record.title,
+                        "auto-renews" if record.auto_renew else "contract ends", record.end,
+                        (record.end - today).days, record.auto_renew))
+    return out
+
+
+def all_deadlines(computed: Computed) -> list[Deadline]:
+    out = [d for pid, entry in computed.portfolio.partners.items()
+           for contract in entry.contracts.values() for d in contract_deadlines(computed, pid, contract)]
+    return sorted(out, key=lambda d: (d.day, d.partner_id, d.contract_id, d.kind))
+
+
+def required_documents(computed: Computed) -> list[str]:
+    types: set[str] = set()
+    for requirement in computed.portfolio.settings.compliance.requirements:
+        types.update(requirement.documents)
+    return sorted(types)
+
+
+def compliance_row(computed: Computed, entry: PartnerEntry, doc_types: list[str]) -> dict[str, str]:
+    partner = entry.partner
+    assert partner is not None
+    policy = computed.portfolio.settings.compliance
+    required = {d for r in requirements_for(partner, policy) for d in r.documents}
+    return {t: document_state(partner, t, policy, computed.today).state if t in required else "not required"
+            for t in doc_types}
+
+
+def missing_clauses(computed: Computed, entry: PartnerEntry) -> list[tuple[str, list[str]]]:
+    """(contract id, missing clauses) for every contract short of the policy."""
+    partner = entry.partner
+    if partner is None:
+        return []
+    policy = computed.portfolio.settings.compliance
+    needed_any: set[str] = set()
+    needed_every: set[str] = set()
+    for requirement in requirements_for(partner, policy):
+        needed_any.update(requirement.clauses)
+        needed_every.update(requirement.every_contract_clauses)
+    have_any = {c for contract in entry.contracts.values() for c in contract.record.clauses}
+    rows = []
+    for contract_id, contract in sorted(entry.contracts.items()):
+        missing = sorted(c for c in needed_every if c not in contract.record.clauses)
+        missing += sorted(c for c in needed_any - have_any if c not in missing)
+        if missing:
+            rows.append((contract_id, missing))
+    if not entry.contracts and needed_any:
+        rows.append(("(no contract)", sorted(needed_any)))
+    return rows
+
+
+def attention(computed: Computed) -> list[Attention]:
+    """What needs attention: policy findings, record warnings, open red flags, red health."""
+    items: list[Attention] = []
+    for problem in computed.result.sorted():
+        partner_id = _partner_of(problem)
+        campaign_id = problem.file.split("/")[1].removesuffix(".yaml") if problem.file.startswith("campaigns/") \
+            else None
+        if problem.kind is Kind.POLICY or problem.severity.value == "error":
+            items.append(Attention(problem.severity.value, partner_id,
+                                   partner_name(computed, partner_id) if partner_id else None, campaign_id,
+                                   problem.message, problem.location()))
+    for pid, entry in sorted(computed.portfolio.partners.items()):
+        if entry.partner is None:
+            continue
+        for index, flag in enumerate(entry.partner.red_flags):
+            if flag.status == "open":
+                line = entry.profile.doc.where(("red_flags", index)) if entry.profile else (1, 1)
+                items.append(Attention("warning", pid, entry.partner.name, None,
+                                       f"open red flag since {flag.date}: {flag.description}",
+                                       f"partners/{pid}/partner.yaml:{line[0]}:{line[1]}"))
+    order = {"error": 0, "warning": 1}
+    return sorted(items, key=lambda a: (order.get(a.severity, 2), a.partner_id or "", a.where))
+
+
+def _partner_of(problem: Problem) -> str | None:
+    parts = problem.file.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "partners" else None
+
+
+def counts(computed: Computed) -> dict[str, list[tuple[str, int]]]:
+    partners = [e.partner for e in computed.portfolio.partners.values() if e.partner]
+    grades = Counter(h.grade or "n/a" for h in computed.health.values())
+    return {
+        "status": sorted(Counter(p.status for p in partners).items()),
+        "category": sorted(Counter(p.category for p in partners).items()),
+        "grade": sorted(grades.items()),
+    }
+
+
+def latest_campaign(computed: Computed) -> str | None:
+    campaigns = computed.portfolio.campaigns
+    if not campaigns:
+        return None
+    return max(campaigns, key=lambda cid: (campaigns[cid].record.end, cid))
+
+
+def target_rows(computed: Computed, campaign_id: str) -> list[dict[str, Any]]:
+    campaign = computed.portfolio.campaigns[campaign_id].record
+    total = computed.kpis.campaigns[campaign_id].total if campaign_id in computed.kpis.campaigns else {}
+    rows = []
+    for name, target in campaign.targets.model_dump(exclude_none=True).items():
+        actual = total.get(name)
+        if name == "revenue":
+            revenue = computed.kpis.results.loc[computed.kpis.results["campaign"] == campaign_id, "revenue"]
+            actual = float(revenue.sum()) if revenue.notna().any() else None
+        at_most = name in TARGET_AT_MOST
+        state = "n/a" if actual is None else ("met" if (actual <= target if at_most else actual >= target)
+                                              else "missed")
+        rows.append({"kpi": name, "target": target, "actual": actual, "rule": "at most" if at_most else "at least",
+                     "state": state})
+    return rows
+
+
+def partner_checklist_views(computed: Computed, entry: PartnerEntry) -> list[Any]:
+    return partner_checklists(entry, computed.portfolio, computed.today)
+
+
+def campaign_checklist_view(computed: Computed, campaign_id: str) -> Any:
+    campaign = computed.portfolio.campaigns[campaign_id].record
+    return campaign_checklist(campaign_id, campaign, computed.kpis, computed.today)
