@@ -24,25 +24,25 @@ def _entity(match: re.Match[str]) -> str:
     return f"&#{ord(match.group())};"
 
 
-def text(value: Any) -> str:
+def text(value: Any) -> Markup:
     """Inline text: one line, every Markdown and HTML special character neutralised."""
     if value is None:
-        return ""
+        return Markup("")
     flat = " ".join(str(value).split())
-    return _SPECIAL.sub(_entity, flat)
+    return Markup(_SPECIAL.sub(_entity, flat))
 
 
-def block(value: Any) -> str:
+def block(value: Any) -> Markup:
     """Multi-line text (notes, summaries): paragraphs kept, each line escaped like ``text``."""
     if value is None:
-        return ""
+        return Markup("")
     paragraphs = re.split(r"\n\s*\n", str(value).strip())
     out = []
     for paragraph in paragraphs:
         lines = [text(line) for line in paragraph.splitlines() if line.strip()]
         if lines:
             out.append("<br>\n".join(lines))
-    return "\n\n".join(out)
+    return Markup("\n\n".join(out))
 
 
 def safe_url(value: Any) -> str | None:
@@ -68,10 +68,10 @@ def link(url: Any, label: Any = None) -> str:
     return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(escape(target), Markup(shown))
 
 
-def cell(value: Any) -> str:
+def cell(value: Any) -> Markup:
     """A table cell: like ``text``; empty cells show an en dash so tables keep their shape."""
     rendered = text(value)
-    return rendered if rendered else "&ndash;"
+    return rendered if rendered else Markup("&ndash;")
 
 
 FILTERS = {"md": text, "md_block": block, "md_link": link, "md_cell": cell}

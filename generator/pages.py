@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
 from generator import charts, views
 from generator.checks.policy import DOCUMENT_NAMES
 from generator.compute import Computed
@@ -14,7 +16,7 @@ CHART_DIR = "assets/charts"
 
 def _chart_refs(specs: list[charts.ChartSpec], depth: int) -> list[dict[str, str]]:
     prefix = "../" * depth
-    return [{"src": f"{prefix}{CHART_DIR}/{spec.key()}.svg", "alt": spec.alt, "title": spec.title}
+    return [{"src": Markup(f"{prefix}{CHART_DIR}/{spec.key()}.svg"), "alt": spec.alt, "title": spec.title}
             for spec in specs]
 
 
