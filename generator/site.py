@@ -9,6 +9,7 @@ work of what changed.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import shutil
@@ -90,7 +91,9 @@ def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str)
     if isinstance(config["theme"], str):
         config["theme"] = {"name": config["theme"]}
     config["theme"] = {**config["theme"], "language": language, "font": False}
-    config.update({"site_name": title, "docs_dir": str(docs), "site_dir": str(site), "strict": True})
+    # MkDocs themes print site_name into HTML unescaped; the title comes from partnerbook.yml.
+    config.update({"site_name": html.escape(title, quote=True), "docs_dir": str(docs), "site_dir": str(site),
+                   "strict": True})
     config.setdefault("plugins", ["search"])
     config["extra_css"] = ["assets/partnerbook.css"]
     config["extra_javascript"] = ["assets/partnerbook.js"]
