@@ -8,7 +8,9 @@ the remaining weights are rescaled. Weights and thresholds come from
 * evaluation: weighted evaluation score, 1 -> 0 and 5 -> 100;
 * compliance: required documents and clauses in order, a valid document 1,
   one expiring within the warning window 0.5, expired or missing 0; each
-  required clause present 1, missing 0;
+  required clause present 1, missing 0 (as the policy checks them: clauses
+  required in every contract only of current contracts, and no component for
+  a partner whose status the policy does not cover, such as ``offboarded``);
 * sla: SLA attainment over all measured metric-months, times 100;
 * performance: over all the partner's campaigns, the mean of a conversion-lift
   score (50 + 250 x lift: +20% lift -> 100, -20% -> 0) and an ROI score
@@ -41,11 +43,19 @@ def _clip(value: float) -> float:
 
 
 def compliance_component(entry: PartnerEntry, portfolio: Portfolio, today: date) -> float | None:
-    """Share (0-100) of required documents and clauses in order; None when nothing is required."""
+    """Share (0-100) of required documents and clauses in order; None when nothing is required.
+
+    It scores what the compliance policy checks: nothing for a partner whose status the
+    policy does not cover (``offboarded`` by default), and the every-contract clauses of
+    current contracts only (an ended contract is not held to today's clauses).
+    """
     partner = entry.partner
     if partner is None:
         return None
     policy = portfolio.settings.compliance
+    if partner.status not in (*policy.enforce_statuses, *policy.warn_statuses):
+        return None
+    current = [c for c in entry.contracts.values() if c.record.end is None or c.record.end >= today]
     points: list[float] = []
     for requirement in requirements_for(partner, policy):
         for doc_type in requirement.documents:
@@ -53,7 +63,7 @@ def compliance_component(entry: PartnerEntry, portfolio: Portfolio, today: date)
             points.append({"valid": 1.0, "expiring": 0.5}.get(state, 0.0))
         clauses = [c for contract in entry.contracts.values() for c in contract.record.clauses]
         points.extend(1.0 if clause in clauses else 0.0 for clause in requirement.clauses)
-        for contract in entry.contracts.values():
+        for contract in current:
             points.extend(1.0 if clause in contract.record.clauses else 0.0
                           for clause in requirement.every_contract_clauses)
         if requirement.sla:

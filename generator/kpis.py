@@ -177,7 +177,11 @@ class KpiReport:
     results: pd.DataFrame
 
     def as_json(self, health: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The shape of ``partnerbook kpis --format json`` (spec: machine-readable outputs)."""
+        """The shape of ``partnerbook kpis --format json`` (spec: machine-readable outputs).
+
+        Each partner also carries its KPIs over all its campaigns as ``campaign_<kpi>``
+        (ratios of the summed counts), after the keys the spec lists.
+        """
         health = health or {}
         partners: dict[str, Any] = {}
         for partner_id, kpis in self.partners.items():
@@ -204,19 +208,20 @@ def _row_kpis(rates: pd.DataFrame, index: Any) -> Kpis:
     return {kpi: _none(rates.at[index, kpi]) for kpi in rates.columns}
 
 
-def _campaign_kpis(frame: pd.DataFrame) -> dict[str, CampaignKpis]:
+def _campaign_kpis(frame: pd.DataFrame, campaign_ids: list[str]) -> dict[str, CampaignKpis]:
+    """Per partner and total KPIs of every campaign; one without results has every total n/a."""
     campaigns: dict[str, CampaignKpis] = {}
-    if frame.empty:
-        return campaigns
     rates = _rates(frame)
     revenue_total = frame.groupby("campaign")["revenue"].transform(lambda s: s.sum(min_count=1))
     rates["revenue_share"] = _div(frame["revenue"], revenue_total)
-    for campaign_id, rows in frame.groupby("campaign", sort=True):
+    groups = frame.groupby("campaign", sort=False).indices
+    for campaign_id in campaign_ids:
+        rows = frame.iloc[groups.get(campaign_id, [])]
         partners = {str(frame.at[i, "partner"]): _row_kpis(rates, i) for i in rows.index}
         total = _total(rows)
         total["revenue_share"] = 1.0 if rows["revenue"].notna().any() and rows["revenue"].sum() > 0 else None
         total["hhi"] = hhi(rates.loc[rows.index, "revenue_share"])
-        campaigns[str(campaign_id)] = CampaignKpis(total, partners)
+        campaigns[campaign_id] = CampaignKpis(total, partners)
     return campaigns
 
 
@@ -224,7 +229,12 @@ MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
 
 
 def monthly_fee(portfolio: Portfolio, partner_id: str) -> float | None:
-    """The monthly value of the contract an SLA names (or the partner's only recurring contract)."""
+    """The monthly value of the contract an SLA names (or the partner's only recurring contract).
+
+    ``value.amount`` per month as is, per quarter divided by 3, per year by 12. A one-off
+    value, no value, a named contract that does not exist or several recurring contracts
+    with none named give None: service credits are then n/a, not 0.
+    """
     entry = portfolio.partners[partner_id]
     if entry.sla is None:
         return None
@@ -282,7 +292,7 @@ def evaluation_score(portfolio: Portfolio, partner_id: str) -> float | None:
 def compute(portfolio: Portfolio) -> KpiReport:
     """Every KPI of the portfolio: campaigns, partners and concentration."""
     frame = results_frame(portfolio)
-    campaigns = _campaign_kpis(frame)
+    campaigns = _campaign_kpis(frame, sorted(portfolio.campaigns))
     all_revenue = frame["revenue"].sum(min_count=1) if not frame.empty else float("nan")
     by_partner = frame.groupby("partner")
     partner_revenue = by_partner["revenue"].sum(min_count=1) if not frame.empty else pd.Series(dtype="float64")
