@@ -1,0 +1,282 @@
+"""The built site in a real headless Chromium: pages load cleanly, charts show, search works, nothing leaves localhost.
+
+The example portfolio (the repository's own partners/ and campaigns/) is copied to a
+temporary folder and built there with ``partnerbook build``; the site is served by
+``http.server`` on a free localhost port and opened in Debian's Chromium, driven by
+Playwright (never ``playwright install``: the browser is the system one). A missing
+Chromium or Playwright is a failure, not a skip: CI installs both (see .ci/run).
+Set PARTNERBOOK_CHROMIUM to use another Chromium binary. Screenshots go to tmp_path only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-25"
+TIMEOUT_MS = 15_000
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Flags for a sandboxed machine with no internet: no background requests to Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# (path, the page's h1) of the pages checked one by one.
+PAGES = [
+    ("", None),
+    ("partners/pagamenti-sicuri/", "Pagamenti Sicuri"),
+    ("campaigns/easter-2026/", "Easter 2026"),
+]
+
+
+def _chromium() -> str:
+    candidates = [os.environ.get("PARTNERBOOK_CHROMIUM"), shutil.which("chromium"),
+                  shutil.which("chromium-browser"), "/usr/bin/chromium"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.fail("Chromium not found: install Debian's `chromium` (.ci/run does) or set PARTNERBOOK_CHROMIUM",
+                pytrace=False)
+
+
+# --- the site, built once and served on localhost ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("portfolio")
+    for name in ("partners", "campaigns"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("partnerbook.yml", "mkdocs.yml"):
+        if (REPO / name).is_file():
+            shutil.copy2(REPO / name, root / name)
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--today", TODAY], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    site_dir = root / "site"
+    assert (site_dir / "index.html").is_file(), result.output
+    return site_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser test needs Playwright: pip install -e '.[test]'", pytrace=False)
+    # Playwright gives every launch a fresh, empty --user-data-dir of its own.
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Session:
+    """A fresh browser context and page, with everything that went wrong on the way recorded."""
+
+    page: Any
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.external == [], f"requests to hosts other than localhost: {self.external}"
+        assert self.console_errors == [], f"console errors: {self.console_errors}"
+        assert self.failed == [], f"failed requests: {self.failed}"
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    return parts.scheme in {"http", "https"} and parts.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture
+def session(browser: Any, tmp_path: Path) -> Iterator[Session]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    rec = Session(page)
+
+    def route(route: Any) -> None:
+        # Every request, the search worker's included, passes here; off-site ones never leave.
+        if _is_local(route.request.url):
+            route.continue_()
+        else:
+            rec.external.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    page.on("console", lambda msg: msg.type == "error" and rec.console_errors.append(
+        f"{msg.text} ({msg.location.get('url', '')})"))
+    page.on("pageerror", lambda exc: rec.console_errors.append(f"uncaught: {exc}"))
+    context.on("requestfailed", lambda req: _is_local(req.url) and rec.failed.append(
+        f"{req.url}: {req.failure}"))
+    context.on("response", lambda resp: resp.status >= 400 and rec.failed.append(f"{resp.url}: HTTP {resp.status}"))
+    try:
+        yield rec
+    finally:
+        # Where the page ended up, for a failed run (tmp_path, never the repository).
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(tmp_path / "last-page.png"))
+        context.close()
+
+
+def _heading(page: Any) -> str:
+    """The page's h1 without the permalink anchor that toc's permalink option appends."""
+    return page.locator("article h1").first.inner_text().strip().removesuffix("¶").strip()
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES, ids=["home", "scorecard", "campaign"])
+def test_page_loads_cleanly_with_visible_charts(session: Session, base_url: str, path: str,
+                                                heading: str | None) -> None:
+    page = session.page
+    response = page.goto(base_url + path, wait_until="networkidle")
+    assert response is not None
+    assert response.ok, f"{path or '/'}: HTTP {response.status}"
+    if heading is not None:
+        assert _heading(page) == heading
+    assert f"Built {TODAY}" in page.locator("article").inner_text(), "the page does not say when it was built"
+
+    charts = page.locator("article img[src*='assets/charts/']")
+    assert charts.count() > 0, f"{path or '/'} shows no chart"
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        src = chart.get_attribute("src") or ""
+        assert src.endswith(".svg"), src
+        assert (chart.get_attribute("alt") or "").strip(), f"chart {src} has no alt text"
+        loaded = chart.evaluate("img => img.complete && img.naturalWidth > 0 && img.naturalHeight > 0")
+        assert loaded, f"chart {src} did not load (naturalWidth 0)"
+        box = chart.bounding_box()
+        assert chart.is_visible()
+        assert box is not None
+        assert box["width"] > 50
+        assert box["height"] > 50, f"chart {src} is too small to read: {box}"
+    session.assert_clean()
+
+
+def test_search_finds_a_partner_by_name(session: Session, base_url: str) -> None:
+    page = session.page
+    page.goto(base_url, wait_until="networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    search = page.locator("input.md-search__input")
+    search.wait_for(state="visible")
+    # The worker reports "Initializing search" until search_index.json is loaded and indexed.
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && m.textContent.trim() !== '' && !/initializ/i.test(m.textContent); }")
+    search.press_sequentially("Pagamenti", delay=20)
+    result = page.locator(".md-search-result__list a.md-search-result__link[href*='partners/pagamenti-sicuri/']")
+    result.first.wait_for(state="visible")
+    assert "Pagamenti Sicuri" in result.first.inner_text()
+    result.first.click()
+    page.wait_for_url("**/partners/pagamenti-sicuri/**")
+    page.wait_for_load_state("networkidle")
+    assert _heading(page) == "Pagamenti Sicuri"
+    session.assert_clean()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "generator escapes '-' in record link targets as '&#45;' (e.g. partners/pagamenti&#45;sicuri/index.md), "
+    "so MkDocs does not resolve them and the page links to a missing .md file; remove this mark once fixed"))
+def test_links_between_pages_resolve(session: Session, base_url: str) -> None:
+    """Every same-site link on the index pages, the scorecard and the campaign report leads to a page."""
+    page = session.page
+    broken: dict[str, list[str]] = {}
+    for path in ["", "partners/", "campaigns/", *(p for p, _ in PAGES[1:])]:
+        page.goto(base_url + path, wait_until="domcontentloaded")
+        hrefs = page.eval_on_selector_all("article a[href]", "links => links.map(a => a.href)")
+        for href in sorted(set(hrefs)):
+            target = href.split("#", 1)[0]
+            if not target.startswith(base_url):
+                continue
+            if page.request.get(target).status != 200 or target.endswith(".md"):
+                broken.setdefault(path or "/", []).append(target.removeprefix(base_url))
+    assert broken == {}, f"links that lead nowhere: {broken}"
+
+
+class _Resources(HTMLParser):
+    """What a page loads by itself: scripts, stylesheets, icons, images, frames, media."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in {"script", "img", "iframe", "source", "audio", "video", "embed"} and values.get("src"):
+            self.urls.append(values["src"] or "")
+        elif tag == "link" and values.get("href") and (values.get("rel") or "") not in {"canonical", "alternate"}:
+            self.urls.append(values["href"] or "")
+        elif tag == "object" and values.get("data"):
+            self.urls.append(values["data"] or "")
+
+
+def test_no_page_loads_anything_from_the_internet(site: Path) -> None:
+    """Beyond the three pages opened in the browser: no page of the site names an off-site resource."""
+    offsite: dict[str, list[str]] = {}
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    for html in pages:
+        parser = _Resources()
+        parser.feed(html.read_text(encoding="utf-8"))
+        rel = html.relative_to(site).as_posix()
+        for url in parser.urls:
+            if urlsplit(urljoin("http://127.0.0.1/" + rel, url)).hostname not in LOCAL_HOSTS:
+                offsite.setdefault(rel, []).append(url)
+    for css in sorted(site.rglob("*.css")):
+        text = "".join(css.read_text(encoding="utf-8").split()).lower()
+        for marker in ("url(http", "url('http", 'url("http', "url(//", '@import"', "@import'"):
+            assert marker not in text, f"{css.relative_to(site)} loads an off-site resource ({marker}...)"
+    assert offsite == {}, f"pages that load off-site resources: {offsite}"
