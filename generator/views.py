@@ -150,10 +150,16 @@ def counts(computed: Computed) -> dict[str, list[tuple[str, int]]]:
 
 
 def latest_campaign(computed: Computed) -> str | None:
+    """The campaign the home page headlines: the latest that has started and reports results.
+
+    A planned campaign (not started, or no results yet) would only show n/a figures,
+    so it is skipped unless no campaign has results at all.
+    """
     campaigns = computed.portfolio.campaigns
     if not campaigns:
         return None
-    return max(campaigns, key=lambda cid: (campaigns[cid].record.end, cid))
+    reported = [cid for cid, c in campaigns.items() if c.record.results and c.record.start <= computed.today]
+    return max(reported or campaigns, key=lambda cid: (campaigns[cid].record.end, cid))
 
 
 def target_rows(computed: Computed, campaign_id: str) -> list[dict[str, Any]]:

@@ -230,3 +230,16 @@ def test_rendered_markdown_matches_the_golden_file(base_portfolio: Path, run_lin
         expected.parent.mkdir(exist_ok=True)
         expected.write_text(rendered, encoding="utf-8")
     assert rendered == expected.read_text(encoding="utf-8")
+
+
+def test_home_headlines_the_latest_campaign_with_results_not_a_planned_one(base_portfolio: Path,
+                                                                           run_line: RunLine) -> None:
+    (base_portfolio / "campaigns/easter-2027.yaml").write_text(
+        "name: Easter 2027\nstart: 2027-03-19\nend: 2027-04-05\nowner: marketing-lead\n", encoding="utf-8")
+
+    result = run_line(f"partnerbook build --root {base_portfolio} --today {TODAY}")
+
+    assert result.exit_code == 0, result.output
+    home = " ".join("".join(_parse((base_portfolio / "site/index.html").read_text(encoding="utf-8")).text).split())
+    assert "Latest campaign: Easter 2026" in home
+    assert (base_portfolio / "site/campaigns/easter-2027/index.html").is_file()
