@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 _SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>&\"'~=:^$%@]")
+_PLAIN = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
@@ -29,6 +30,10 @@ def text(value: Any) -> Markup:
     if value is None:
         return Markup("")
     flat = " ".join(str(value).split())
+    if _PLAIN.fullmatch(flat):
+        # Ids, dates and anchors (letters, digits, inner hyphens) are inert as they are, and
+        # must stay literal inside link targets such as '../kiln-packaging/index.md'.
+        return Markup(flat)
     return Markup(_SPECIAL.sub(_entity, flat))
 
 

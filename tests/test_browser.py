@@ -227,9 +227,6 @@ def test_search_finds_a_partner_by_name(session: Session, base_url: str) -> None
     session.assert_clean()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator escapes '-' in record link targets as '&#45;' (e.g. partners/pagamenti&#45;sicuri/index.md), "
-    "so MkDocs does not resolve them and the page links to a missing .md file; remove this mark once fixed"))
 def test_links_between_pages_resolve(session: Session, base_url: str) -> None:
     """Every same-site link on the index pages, the scorecard and the campaign report leads to a page."""
     page = session.page
