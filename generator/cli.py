@@ -149,6 +149,51 @@ def kpis(root: Path, today: str | None, fmt: str, table: str) -> None:
 
 @cli.command()
 @_ROOT
+@_TODAY
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for tools, github for pull-request annotations.")
+@click.option("--severity", type=click.Choice(["error", "warning", "info"]), default=None,
+              help="Show only alerts at or above this severity.")
+@click.option("--rule", "rules", multiple=True, metavar="RULE-ID",
+              help="Show only this rule (repeat for several), e.g. --rule contract-notice.")
+@click.option("--partner", "partners", multiple=True, metavar="PARTNER-ID",
+              help="Show only this partner's alerts (repeat for several).")
+@click.option("--include-silenced", is_flag=True, help="Also show alerts silenced in partnerbook.yml.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
+              help="Exit 1 when a shown, unsilenced alert is at or above this severity.")
+def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules: tuple[str, ...],
+           partners: tuple[str, ...], include_silenced: bool, fail_on: str) -> None:
+    """Show what needs attention: deadlines, compliance gaps, SLA breaches, risks and anomalies.
+
+    Each alert names the record (path:line) it comes from, its rule id and a
+    one-line explanation. Thresholds, per-rule severity and silences live
+    under alerts: in partnerbook.yml.
+
+    \b
+    Examples:
+      partnerbook alerts --today 2026-11-25
+      partnerbook alerts --format github --fail-on error
+      partnerbook alerts --rule contract-notice --rule compliance-expiring --format json
+    """
+    from generator.alerts import ALERT_RULES, compute_alerts, fails, select
+    from generator.alerts.report import render
+    from generator.compute import compute_portfolio
+
+    _require_root(root)
+    unknown = sorted(set(rules) - set(ALERT_RULES))
+    if unknown:
+        raise click.BadParameter(f"unknown rule {', '.join(unknown)}; rules: {', '.join(ALERT_RULES)}",
+                                 param_hint="--rule")
+    found = compute_alerts(compute_portfolio(root, _today(today)))
+    shown = select(found, min_severity=severity, rules=rules, partners=partners, include_silenced=include_silenced)
+    hidden = 0 if include_silenced else len(select(found, min_severity=severity, rules=rules, partners=partners,
+                                                    include_silenced=True)) - len(shown)
+    click.echo(render(shown, fmt, hidden), nl=False)
+    sys.exit(1 if fails(shown, fail_on) else 0)
+
+
+@cli.command()
+@_ROOT
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the schema files (default: schemas/ under --root).")
 def schema(root: Path, output: Path | None) -> None:

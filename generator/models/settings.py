@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from generator.models.common import Currency, Id, Record, Text
+from generator.models.common import Currency, Day, Id, Record, Text
 from generator.models.partner import Category, Criticality, Status
 
 DEFAULT_CRITERIA = (
@@ -127,6 +127,64 @@ class HealthSettings(Record):
     status: StatusThresholds = StatusThresholds()
 
 
+AlertRule = Literal[
+    "contract-notice", "contract-ended", "contract-renewed", "compliance-missing", "compliance-expired",
+    "compliance-expiring", "sla-breach", "sla-attainment", "review-overdue", "check-in-stale", "red-flag-open",
+    "due-diligence-missing", "no-backup", "single-source-capability", "revenue-concentration",
+    "abandonment-anomaly", "low-conversion", "action-overdue", "silence-expired",
+]
+ALERT_RULES: tuple[str, ...] = AlertRule.__args__  # type: ignore[attr-defined]
+AlertLevel = Literal["error", "warning", "info", "off"]
+
+
+class SlaAlertSettings(Record):
+    """``sla-attainment``: met metric-months over the last ``months`` measured months, at least ``attainment``."""
+
+    attainment: float = Field(default=0.9, ge=0, le=1)
+    months: int = Field(default=6, gt=0)
+
+
+class AbandonmentAlertSettings(Record):
+    """``abandonment-anomaly``: a day far above the partner's pooled abandonment over the campaign's other days."""
+
+    min_carts: int = Field(default=20, gt=0)  # days with fewer carts never fire
+    min_days: int = Field(default=5, gt=0)  # other days needed for a baseline
+    z_score: float = Field(default=3.0, gt=0)  # binomial z-score of the day against the baseline
+    min_increase: float = Field(default=0.1, ge=0, le=1)  # and at least this many points above it (0.1 = 10 pp)
+
+
+class ConversionAlertSettings(Record):
+    """``low-conversion``: a high-traffic partner converting far below the other partners of a campaign."""
+
+    min_sessions: int = Field(default=500, ge=0)  # and above the campaign's median partner sessions
+    max_ratio: float = Field(default=0.5, gt=0, le=1)  # conversion under this share of the others' pooled rate
+    min_partners: int = Field(default=3, ge=2)  # partners with sessions and orders needed to compare
+
+
+class Silence(Record):
+    """Keep one rule quiet for one partner until a date, for a stated reason (the site still shows it)."""
+
+    rule: AlertRule
+    partner: Id
+    reason: Text
+    until: Day
+
+
+class AlertSettings(Record):
+    """Alert thresholds, per-rule severity and silences (``alerts:`` in partnerbook.yml)."""
+
+    warning_days: int | None = Field(default=None, ge=0)  # default: compliance.expiring_warning_days (60)
+    check_in_stale_days: int = Field(default=90, gt=0)
+    revenue_concentration: float = Field(default=0.5, gt=0, le=1)
+    no_backup_criticality: list[Criticality] = ["critical"]
+    single_source_criticality: list[Criticality] = ["critical", "high"]
+    sla: SlaAlertSettings = SlaAlertSettings()
+    abandonment: AbandonmentAlertSettings = AbandonmentAlertSettings()
+    low_conversion: ConversionAlertSettings = ConversionAlertSettings()
+    severity: dict[AlertRule, AlertLevel] = {}
+    silences: list[Silence] = []
+
+
 class Settings(Record):
     """Project settings from partnerbook.yml."""
 
@@ -135,3 +193,4 @@ class Settings(Record):
     compliance: CompliancePolicy = CompliancePolicy()
     evaluation: EvaluationSettings = EvaluationSettings()
     health: HealthSettings = HealthSettings()
+    alerts: AlertSettings = AlertSettings()

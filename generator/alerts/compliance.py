@@ -1,0 +1,69 @@
+"""Compliance alerts, from the compliance policy's own findings (``generator.checks.policy``).
+
+* ``compliance-missing``: a required document is missing or only pending, a
+  required contract clause is missing, or a platform partner has no sla.yaml.
+  Error for partners the policy enforces (onboarding, active, paused), warning
+  for prospects and partners being evaluated.
+* ``compliance-expired``: a document's ``expires`` date, or its validity period
+  (``compliance.validity_days``, e.g. 365 days for a PCI DSS attestation), has passed.
+* ``compliance-expiring``: a required document expires within the warning
+  window (warning); any other document on file expiring within it (info).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from generator.alerts.model import Alert, Context, days_phrase
+from generator.checks.policy import DOCUMENT_NAMES, check_policy, document_expiry, requirements_for
+from generator.problems import Kind
+
+# Policy rule id -> alert rule id: a missing clause or SLA record is missing compliance evidence too.
+_RULES = {
+    "compliance-missing": "compliance-missing",
+    "compliance-expired": "compliance-expired",
+    "compliance-expiring": "compliance-expiring",
+    "clause-missing": "compliance-missing",
+    "sla-missing": "compliance-missing",
+}
+
+
+def _partner_of(file: str) -> str | None:
+    parts = file.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "partners" else None
+
+
+def _other_documents_expiring(ctx: Context) -> Iterator[Alert]:
+    """Documents on file that no requirement asks for, expiring within the window (the policy skips these)."""
+    policy = ctx.portfolio.settings.compliance
+    for partner_id, entry, partner in ctx.partners(*policy.enforce_statuses, *policy.warn_statuses):
+        assert entry.profile is not None
+        required = {d for r in requirements_for(partner, policy) for d in r.documents}
+        for index, document in enumerate(partner.compliance):
+            expires = document_expiry(document, policy)
+            if document.type in required or expires is None or document.status == "expired":
+                continue
+            days = (expires - ctx.today).days
+            if 0 <= days <= ctx.window_days:
+                name = DOCUMENT_NAMES.get(document.type, document.type)
+                yield ctx.alert(entry.profile.doc, ("compliance", index, "expires" if document.expires else "issued"),
+                                "compliance-expiring", "info",
+                                f"{name} ({document.type}) expires on {expires}, {days_phrase(days)}; "
+                                "ask the partner for the renewed document", partner=partner_id)
+
+
+def compliance_alerts(ctx: Context) -> Iterator[Alert]:
+    """The policy's findings as alerts (with the alerts' warning window), plus other expiring documents."""
+    settings = ctx.portfolio.settings
+    if settings.compliance.expiring_warning_days != ctx.window_days:
+        policy = settings.compliance.model_copy(update={"expiring_warning_days": ctx.window_days})
+        settings = settings.model_copy(update={"compliance": policy})
+    portfolio = dataclasses.replace(ctx.portfolio, settings=settings)
+    for problem in sorted(check_policy(portfolio, ctx.today)):
+        rule = _RULES.get(problem.rule)
+        if rule is None or problem.kind is not Kind.POLICY:
+            continue
+        yield Alert(rule, problem.severity.value, _partner_of(problem.file), None, problem.file, problem.line,
+                    problem.message)
+    yield from _other_documents_expiring(ctx)

@@ -1,0 +1,125 @@
+"""The alert record and the context every alert rule reads from."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from generator.compute import Computed
+from generator.loader import Document, Path_
+from generator.models import Partner
+from generator.models.settings import AlertSettings, Silence
+from generator.portfolio import PartnerEntry, Portfolio
+
+SEVERITIES = ("error", "warning", "info")
+RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing that needs attention, and the record (file and line) it comes from.
+
+    ``silence`` is set when a silence in partnerbook.yml covers the alert: it is
+    kept (the site shows it with its reason) but does not count for ``--fail-on``.
+    """
+
+    rule: str
+    severity: str  # error, warning, info
+    partner: str | None
+    campaign: str | None
+    file: str
+    line: int | None
+    message: str
+    silence: Silence | None = None
+
+    @property
+    def silenced(self) -> bool:
+        return self.silence is not None
+
+    def location(self) -> str:
+        """``path:line`` (or the path alone when the line is unknown)."""
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def sort_key(self) -> tuple[int, str, int, str, str, str, str]:
+        """Deterministic order: severity, then file, line, rule (and the rest to break ties)."""
+        return (RANK[self.severity], self.file, self.line or 0, self.rule, self.partner or "", self.campaign or "",
+                self.message)
+
+    def as_json(self) -> dict[str, object]:
+        """The spec's shape of ``partnerbook alerts --format json``: exactly these keys."""
+        return {"rule": self.rule, "severity": self.severity, "partner": self.partner, "campaign": self.campaign,
+                "file": self.file, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules read: the computed portfolio, today and the alert settings."""
+
+    computed: Computed
+    settings: AlertSettings
+    window_days: int  # how far ahead deadlines and expiries warn
+
+    @property
+    def today(self) -> date:
+        return self.computed.today
+
+    @property
+    def portfolio(self) -> Portfolio:
+        return self.computed.portfolio
+
+    @property
+    def currency(self) -> str:
+        return self.portfolio.settings.currency
+
+    def partners(self, *statuses: str) -> Iterator[tuple[str, PartnerEntry, Partner]]:
+        """Partners with a readable profile, by id; only the given statuses, or all but offboarded."""
+        for partner_id, entry in sorted(self.portfolio.partners.items()):
+            partner = entry.partner
+            if partner is None:
+                continue
+            if partner.status in statuses if statuses else partner.status != "offboarded":
+                yield partner_id, entry, partner
+
+    @staticmethod
+    def alert(doc: Document, loc: Path_, rule: str, severity: str, message: str, *, partner: str | None = None,
+              campaign: str | None = None, key: bool = False) -> Alert:
+        """An alert pointing at the line of ``loc`` in ``doc`` (its nearest known parent when absent).
+
+        A mapping or list points at its key's line, where a block value's first line would be the next one.
+        """
+        if not key and loc in doc.keys:
+            try:
+                key = isinstance(doc.data_at(loc), dict | list)
+            except (KeyError, IndexError, TypeError):
+                key = False
+        line, _ = doc.where(loc, key=key)
+        return Alert(rule, severity, partner, campaign, doc.path, line, message)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months; the 31st becomes the last day of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def days_phrase(days: int) -> str:
+    """'today', 'in 1 day', 'in 12 days', '3 days ago'."""
+    if days == 0:
+        return "today"
+    unit = "day" if abs(days) == 1 else "days"
+    return f"in {days} {unit}" if days > 0 else f"{-days} {unit} ago"
+
+
+def money(amount: float, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+def percent(fraction: float) -> str:
+    return f"{fraction:.0%}" if abs(fraction * 100 - round(fraction * 100)) < 0.05 else f"{fraction:.1%}"
+
+
+def plus_days(day: date, days: int) -> date:
+    return day + timedelta(days=days)

@@ -1,0 +1,116 @@
+"""Relationship alerts: reviews, check-ins, red flags, due diligence and overdue actions.
+
+* ``review-overdue``: ``review.last`` plus ``review.every_days`` is before today
+  (or no review is recorded) for a partner that is onboarding, active or paused. Warning.
+* ``check-in-stale``: an active partner's latest check-in is more than
+  ``alerts.check_in_stale_days`` (default 90) days ago, or there is none. Warning.
+* ``red-flag-open``: every red flag with ``status: open``. Warning.
+* ``due-diligence-missing``: an active partner without ``due_diligence.completed``
+  or without an ``evaluation``. Warning.
+* ``action-overdue``: an action or a contract milestone not ``done`` whose
+  deadline is before today (warning; error when ``blocked``), and a roadmap
+  milestone not ``done`` past its due date (info: the roadmap needs updating).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.alerts.model import Alert, Context, days_phrase, plus_days
+from generator.models import Partner
+from generator.portfolio import PartnerEntry
+
+REVIEWED_STATUSES = ("onboarding", "active", "paused")
+
+
+def _review(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
+    assert entry.profile is not None
+    review = partner.review
+    if review is None or partner.status not in REVIEWED_STATUSES:
+        return
+    doc = entry.profile.doc
+    if review.last is None:
+        yield ctx.alert(doc, ("review",), "review-overdue", "warning",
+                        f"partnership review every {review.every_days} days, but none is recorded; "
+                        "hold one and set review.last", partner=entry.id)
+        return
+    due = plus_days(review.last, review.every_days)
+    if due < ctx.today:
+        yield ctx.alert(doc, ("review", "last"), "review-overdue", "warning",
+                        f"partnership review overdue: last on {review.last}, due every {review.every_days} days, "
+                        f"so on {due} ({days_phrase((due - ctx.today).days)})", partner=entry.id)
+
+
+def _check_in(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
+    assert entry.profile is not None
+    limit = ctx.settings.check_in_stale_days
+    if not partner.check_ins:
+        yield ctx.alert(entry.profile.doc, ("status",), "check-in-stale", "warning",
+                        f"active partner with no check-in recorded; log calls, QBRs and visits under check_ins "
+                        f"(stale after {limit} days)", partner=entry.id)
+        return
+    index = max(range(len(partner.check_ins)), key=lambda i: partner.check_ins[i].date)
+    latest = partner.check_ins[index]
+    days = (ctx.today - latest.date).days
+    if days > limit:
+        yield ctx.alert(entry.profile.doc, ("check_ins", index, "date"), "check-in-stale", "warning",
+                        f"no check-in for {days} days (last: {latest.kind} on {latest.date}), more than {limit}",
+                        partner=entry.id)
+
+
+def _red_flags(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
+    assert entry.profile is not None
+    for index, flag in enumerate(partner.red_flags):
+        if flag.status == "open":
+            days = (ctx.today - flag.date).days
+            yield ctx.alert(entry.profile.doc, ("red_flags", index, "description"), "red-flag-open", "warning",
+                            f"open red flag since {flag.date} ({days} days): {flag.description}", partner=entry.id)
+
+
+def _due_diligence(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
+    assert entry.profile is not None
+    doc = entry.profile.doc
+    if partner.due_diligence is None or partner.due_diligence.completed is None:
+        yield ctx.alert(doc, ("due_diligence",) if partner.due_diligence else ("status",), "due-diligence-missing",
+                        "warning", "active partner without completed due diligence; record due_diligence.completed "
+                        "with business model, financial health and references", partner=entry.id)
+    if partner.evaluation is None:
+        yield ctx.alert(doc, ("status",), "due-diligence-missing", "warning",
+                        "active partner without an evaluation; score it under evaluation: (criteria 1-5)",
+                        partner=entry.id)
+
+
+def _overdue(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
+    assert entry.profile is not None
+    doc = entry.profile.doc
+    for index, action in enumerate(partner.actions):
+        if action.status != "done" and action.deadline < ctx.today:
+            late = days_phrase((action.deadline - ctx.today).days)
+            yield ctx.alert(doc, ("actions", index, "deadline"), "action-overdue",
+                            "error" if action.status == "blocked" else "warning",
+                            f"action '{action.aspect}' ({action.responsible}) was due on {action.deadline}, {late}; "
+                            f"status {action.status}", partner=entry.id)
+    for index, item in enumerate(partner.roadmap):
+        if item.status != "done" and item.due < ctx.today:
+            yield ctx.alert(doc, ("roadmap", index, "due"), "action-overdue", "info",
+                            f"roadmap milestone '{item.milestone}' was due on {item.due}, "
+                            f"{days_phrase((item.due - ctx.today).days)}; status {item.status}", partner=entry.id)
+    for _, contract in sorted(entry.contracts.items()):
+        for index, milestone in enumerate(contract.record.milestones):
+            if milestone.status != "done" and milestone.due < ctx.today:
+                yield ctx.alert(contract.doc, ("milestones", index, "due"), "action-overdue",
+                                "error" if milestone.status == "blocked" else "warning",
+                                f"contract milestone '{milestone.name}' was due on {milestone.due}, "
+                                f"{days_phrase((milestone.due - ctx.today).days)}; status {milestone.status}",
+                                partner=entry.id)
+
+
+def relationship_alerts(ctx: Context) -> Iterator[Alert]:
+    """Reviews and overdue actions of every partner; check-ins and due diligence of active ones."""
+    for _, entry, partner in ctx.partners():
+        yield from _review(ctx, entry, partner)
+        yield from _red_flags(ctx, entry, partner)
+        yield from _overdue(ctx, entry, partner)
+        if partner.status == "active":
+            yield from _check_in(ctx, entry, partner)
+            yield from _due_diligence(ctx, entry, partner)

@@ -1,0 +1,79 @@
+"""Reporters for alerts: text for people, JSON for tools (the spec's shape), GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+from generator.alerts.model import SEVERITIES, Alert
+
+# The workflow-command escaping of the validation reporter: one implementation for both.
+from generator.report import _escape_data, _escape_property
+
+FORMATS = ("text", "json", "github")
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _message(alert: Alert) -> str:
+    """The message, naming the partner when the file does not (campaign alerts), and the silence if any."""
+    text = alert.message
+    if alert.campaign is not None and alert.partner is not None:
+        text = f"{alert.partner}: {text}"
+    if alert.silence is not None:
+        text += f" (silenced until {alert.silence.until}: {alert.silence.reason})"
+    return text
+
+
+def summary(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
+    """'12 alerts: 1 error, 8 warnings, 3 info', plus how many silenced ones are not shown."""
+    counts = Counter(a.severity for a in alerts)
+    if not alerts:
+        text = "no alerts"
+    else:
+        parts = [f"{counts[s]} {s}{'s' * (counts[s] != 1 and s != 'info')}" for s in SEVERITIES]
+        text = f"{len(alerts)} alert{'s' * (len(alerts) != 1)}: {', '.join(parts)}"
+    if hidden_silenced:
+        text += f"; {hidden_silenced} silenced not shown (--include-silenced shows them)"
+    return text
+
+
+def _text_lines(alerts: Sequence[Alert]) -> list[str]:
+    return [f"{a.location()}: {a.severity}: {_message(a)} [{a.rule}]" for a in alerts]
+
+
+def render_text(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
+    return "\n".join([*_text_lines(alerts), summary(alerts, hidden_silenced)]) + "\n"
+
+
+def render_json(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
+    """A list of {rule, severity, partner, campaign, file, line, message}; a silence is told in the message."""
+    rows = [{**a.as_json(), "message": _message(a) if a.silenced else a.message} for a in alerts]
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+
+
+def github_annotation(alert: Alert) -> str:
+    """One workflow command marking the alert's line (info and silenced alerts as notices)."""
+    parts = [f"file={_escape_property(alert.file)}"]
+    if alert.line is not None:
+        parts.append(f"line={alert.line}")
+    parts.append(f"title={_escape_property(f'partnerbook {alert.rule}')}")
+    level = "notice" if alert.silenced else _GITHUB_LEVEL[alert.severity]
+    return f"::{level} {','.join(parts)}::{_escape_data(_message(alert))}"
+
+
+def render_github(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
+    """Annotations, then the text report: GitHub shows only a few annotations per step."""
+    lines = [github_annotation(a) for a in alerts]
+    if alerts:
+        lines += ["", "partnerbook alerts:", *_text_lines(alerts)]
+        by_rule = Counter(a.rule for a in alerts)
+        lines.append("by rule: " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())))
+    lines.append(summary(alerts, hidden_silenced))
+    return "\n".join(lines) + "\n"
+
+
+def render(alerts: Sequence[Alert], fmt: str, hidden_silenced: int = 0) -> str:
+    """The alerts in ``fmt`` (text, json or github)."""
+    renderers = {"text": render_text, "json": render_json, "github": render_github}
+    return renderers[fmt](alerts, hidden_silenced)
