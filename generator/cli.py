@@ -194,6 +194,29 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
 
 @cli.command()
 @_ROOT
+@_TODAY
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("partnerbook.ics"),
+              show_default=True, help="The iCalendar file to write.")
+def calendar(root: Path, today: str | None, output: Path) -> None:
+    """Write an iCalendar file of notice deadlines, contract ends, renewals, document expiries and reviews.
+
+    Import it into (or subscribe to it from) a calendar app. The file is the
+    same for the same records and --today: UIDs come from record ids, so a
+    changed date updates its event.
+
+    \b
+    Example:
+      partnerbook calendar --today 2026-11-25 -o site/partnerbook.ics
+    """
+    from generator.ical import write_calendar
+
+    _require_root(root)
+    count = write_calendar(root, _today(today), output)
+    click.echo(f"wrote {output}: {count} events")
+
+
+@cli.command()
+@_ROOT
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the schema files (default: schemas/ under --root).")
 def schema(root: Path, output: Path | None) -> None:
