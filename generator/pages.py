@@ -7,11 +7,15 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import charts, views
+from generator.alerts import compute_alerts
 from generator.checks.policy import DOCUMENT_NAMES
 from generator.compute import Computed
+from generator.ical import calendar_events, render_calendar
 from generator.kpis import CAMPAIGN_KPIS
 
 CHART_DIR = "assets/charts"
+CALENDAR = "partnerbook.ics"  # the deadlines calendar, linked from the home, contracts and alerts pages
+HOME_ALERTS = 25  # the home page lists this many alerts; the alerts page lists them all
 
 
 def _chart_refs(specs: list[charts.ChartSpec], depth: int) -> list[dict[str, str]]:
@@ -32,7 +36,8 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     names = {pid: views.partner_name(computed, pid) for pid in portfolio.partners}
     campaign_ids = sorted(portfolio.campaigns)
     doc_types = views.required_documents(computed)
-    attention = views.attention(computed)
+    alerts = views.attention(computed, compute_alerts(computed))
+    attention = [a for a in alerts if a.silenced_reason is None]
     deadlines = views.all_deadlines(computed)
     portfolio_specs = charts.portfolio_charts(portfolio, report)
     all_specs += portfolio_specs
@@ -43,7 +48,8 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         "latest_name": portfolio.campaigns[latest].record.name if latest else None,
         "latest_total": report.campaigns[latest].total if latest and latest in report.campaigns else {},
         "latest_targets": views.target_rows(computed, latest) if latest else [],
-        "attention": attention[:25], "attention_count": len(attention), "hhi": report.hhi,
+        "attention": attention[:HOME_ALERTS], "attention_count": len(attention), "hhi": report.hhi,
+        "silenced_count": len(alerts) - len(attention),
         "charts": _chart_refs(portfolio_specs, 0), "names": names,
         "upcoming": [d for d in deadlines if 0 <= d.days_left <= portfolio.settings.compliance.expiring_warning_days],
     })
@@ -68,7 +74,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "missing_clauses": views.missing_clauses(computed, entry),
             "deadlines": [d for d in deadlines if d.partner_id == pid],
             "checklists": views.partner_checklist_views(computed, entry),
-            "attention": [a for a in attention if a.partner_id == pid], "names": names,
+            "attention": [a for a in alerts if a.partner_id == pid], "names": names,
             "criteria": portfolio.settings.evaluation.criteria,
         })
     pages["campaigns/index.md"] = ("campaigns.md.j2", {
@@ -82,7 +88,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS,
             "charts": _chart_refs(specs, 2), "names": names, "known": set(partner_ids),
             "checklist": views.campaign_checklist_view(computed, cid),
-            "attention": [a for a in attention if a.campaign_id == cid],
+            "attention": [a for a in alerts if a.campaign_id == cid],
         })
     pages["compliance.md"] = ("compliance.md.j2", {
         **base, "doc_types": doc_types, "doc_names": DOCUMENT_NAMES,
@@ -100,6 +106,12 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
                              for pid in partner_ids],
         "campaigns": [(cid, portfolio.campaigns[cid].record.name, views.campaign_checklist_view(computed, cid))
                       for cid in campaign_ids]})
+    pages["alerts.md"] = ("alerts.md.j2", {**base, "alerts": attention,
+                                           "silenced": [a for a in alerts if a.silenced_reason is not None]})
+    pages["risk.md"] = ("risk.md.j2", {**base, **views.risk_register(computed, attention),
+                                       "charts": _chart_refs(portfolio_specs, 0)})
+    pages[CALENDAR] = ("calendar.ics.j2", {"ics": Markup(render_calendar(
+        calendar_events(portfolio), computed.today, f"{portfolio.settings.site.title}: deadlines"))})
     pages["glossary.md"] = ("glossary.md.j2", {**base, "health": portfolio.settings.health})
     pages["problems.md"] = ("problems.md.j2", {**base, "problems": computed.result.sorted(),
                                                "files": computed.result.files_checked})

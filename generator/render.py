@@ -59,7 +59,8 @@ def _tick(done: bool | None) -> Markup:
 
 
 _STATE_LABELS = {"not required": "&ndash;"}
-_STATE_CLASSES = {"valid": "good", "met": "good", "green": "good", "expiring": "warn", "pending": "warn",
+_STATE_CLASSES = {"error": "bad", "warning": "warn", "info": "info", "none": "bad",
+                  "valid": "good", "met": "good", "green": "good", "expiring": "warn", "pending": "warn",
                   "amber": "warn", "expired": "bad", "missing": "bad", "missed": "bad", "red": "bad"}
 
 

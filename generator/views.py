@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from generator.alerts import Alert
 from generator.checklists import campaign_checklist, partner_checklists
 from generator.checks.policy import document_state, requirements_for
 from generator.compute import Computed
 from generator.models import Contract
 from generator.portfolio import Loaded, PartnerEntry
-from generator.problems import Kind, Problem
+from generator.problems import Problem
 
 TARGET_AT_MOST = frozenset({"cart_abandonment_rate", "cpa"})
 
@@ -31,12 +32,18 @@ class Deadline:
 
 @dataclass
 class Attention:
+    """An alert as the pages show it: names resolved, silence reason and end date when silenced."""
+
     severity: str
     partner_id: str | None
     partner_name: str | None
     campaign_id: str | None
+    campaign_name: str | None
+    rule: str
     message: str
     where: str
+    silenced_reason: str | None = None
+    silenced_until: date | None = None
 
 
 @dataclass
@@ -110,28 +117,68 @@ def missing_clauses(computed: Computed, entry: PartnerEntry) -> list[tuple[str, 
     return rows
 
 
-def attention(computed: Computed) -> list[Attention]:
-    """What needs attention: policy findings, record warnings, open red flags, red health."""
-    items: list[Attention] = []
-    for problem in computed.result.sorted():
-        partner_id = _partner_of(problem)
-        campaign_id = problem.file.split("/")[1].removesuffix(".yaml") if problem.file.startswith("campaigns/") \
-            else None
-        if problem.kind is Kind.POLICY or problem.severity.value == "error":
-            items.append(Attention(problem.severity.value, partner_id,
-                                   partner_name(computed, partner_id) if partner_id else None, campaign_id,
-                                   problem.message, problem.location()))
-    for pid, entry in sorted(computed.portfolio.partners.items()):
-        if entry.partner is None:
+def attention(computed: Computed, alerts: list[Alert]) -> list[Attention]:
+    """What needs attention, from the alerts (in their order: severity, file, line, rule)."""
+    campaigns = computed.portfolio.campaigns
+    return [Attention(a.severity, a.partner, partner_name(computed, a.partner) if a.partner else None,
+                      a.campaign, campaigns[a.campaign].record.name if a.campaign in campaigns else None,
+                      a.rule, a.message, a.location(),
+                      a.silence.reason if a.silence else None, a.silence.until if a.silence else None)
+            for a in alerts]
+
+
+def _only_provider(computed: Computed, active: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
+    """(partner id, name, capabilities no other active partner provides), by partner id."""
+    alone: dict[str, list[str]] = {}
+    for capability, pids in sorted(active.items()):
+        if len(pids) == 1:
+            alone.setdefault(pids[0], []).append(capability)
+    return [(pid, partner_name(computed, pid), caps) for pid, caps in sorted(alone.items())]
+
+
+def risk_register(computed: Computed, alerts: list[Attention]) -> dict[str, Any]:
+    """The risk register: revenue concentration, dependency, red flags and compliance exposure."""
+    portfolio, report = computed.portfolio, computed.kpis
+    limit = portfolio.settings.alerts.revenue_concentration
+    revenue = report.results.groupby("partner")["revenue"].sum(min_count=1) if len(report.results) else {}
+    concentration = sorted(
+        ({"id": pid, "name": partner_name(computed, pid), "share": k.revenue_share,
+          "revenue": float(revenue[pid]) if pid in revenue and revenue[pid] == revenue[pid] else None,
+          "above": k.revenue_share is not None and k.revenue_share > limit}
+         for pid, k in report.partners.items() if k.revenue_share is not None),
+        key=lambda row: (-row["share"], row["id"]))
+    active: dict[str, list[str]] = {}
+    for pid, entry in sorted(portfolio.partners.items()):
+        if entry.partner is not None and entry.partner.status == "active":
+            for capability in entry.partner.capabilities:
+                active.setdefault(capability, []).append(pid)
+    critical = []
+    for pid, entry in sorted(portfolio.partners.items()):
+        partner = entry.partner
+        if partner is None or partner.status == "offboarded" or partner.criticality not in ("critical", "high"):
+            continue
+        backups = [(b, partner_name(computed, b), portfolio.partners[b].partner.status
+                    if b in portfolio.partners and portfolio.partners[b].partner else "unknown")
+                   for b in partner.backup_partners]
+        critical.append({"id": pid, "name": partner.name, "criticality": partner.criticality,
+                         "capabilities": partner.capabilities, "backups": backups})
+    red_flags = []
+    for pid, entry in sorted(portfolio.partners.items()):
+        if entry.partner is None or entry.profile is None:
             continue
         for index, flag in enumerate(entry.partner.red_flags):
             if flag.status == "open":
-                line = entry.profile.doc.where(("red_flags", index)) if entry.profile else (1, 1)
-                items.append(Attention("warning", pid, entry.partner.name, None,
-                                       f"open red flag since {flag.date}: {flag.description}",
-                                       f"partners/{pid}/partner.yaml:{line[0]}:{line[1]}"))
-    order = {"error": 0, "warning": 1}
-    return sorted(items, key=lambda a: (order.get(a.severity, 2), a.partner_id or "", a.where))
+                line, _ = entry.profile.doc.where(("red_flags", index))
+                red_flags.append({"id": pid, "name": entry.partner.name, "date": flag.date,
+                                  "description": flag.description, "where": f"{entry.profile.file}:{line}"})
+    return {
+        "hhi": report.hhi, "limit": limit, "concentration": concentration,
+        "single_source": _only_provider(computed, active),
+        "critical": critical, "red_flags": red_flags,
+        "compliance": [a for a in alerts if a.rule.startswith("compliance-")],
+        "dependency": [a for a in alerts if a.rule in ("no-backup", "single-source-capability",
+                                                       "revenue-concentration")],
+    }
 
 
 def _partner_of(problem: Problem) -> str | None:
