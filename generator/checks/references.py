@@ -48,6 +48,12 @@ def check_references(portfolio: Portfolio) -> list[Problem]:
                                                     key=True))
         if entry.sla:
             problems += _check_sla(entry, portfolio)
+    if portfolio.settings_doc is not None:
+        for index, silence in enumerate(portfolio.settings.alerts.silences):
+            if silence.partner not in portfolio.partners:
+                problems.append(portfolio.settings_doc.problem(
+                    ("alerts", "silences", index, "partner"), "unknown-reference",
+                    *_unknown("partner", silence.partner, partner_ids)))
     for campaign in portfolio.campaigns.values():
         seen: dict[str, int] = {}
         for index, result in enumerate(campaign.record.results):
