@@ -33,23 +33,23 @@ def render_json(result: Result) -> str:
     return json.dumps([p.as_json() for p in result.sorted()], indent=2, ensure_ascii=False) + "\n"
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def github_annotation(problem: Problem) -> str:
     """One GitHub Actions workflow command that marks the exact line of the problem."""
-    parts = [f"file={_escape_property(problem.file)}"]
+    parts = [f"file={escape_property(problem.file)}"]
     if problem.line is not None:
         parts.append(f"line={problem.line}")
         parts.append(f"col={problem.column or 1}")
-    parts.append(f"title={_escape_property(f'partnerbook {problem.rule}')}")
+    parts.append(f"title={escape_property(f'partnerbook {problem.rule}')}")
     body = problem.message + (f". Fix: {problem.hint}" if problem.hint else "")
-    return f"::{problem.severity.value} {','.join(parts)}::{_escape_data(body)}"
+    return f"::{problem.severity.value} {','.join(parts)}::{escape_data(body)}"
 
 
 def render_github(result: Result) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from generator.alerts.model import SEVERITIES, Alert
 
 # The workflow-command escaping of the validation reporter: one implementation for both.
-from generator.report import _escape_data, _escape_property
+from generator.report import escape_data, escape_property
 
 FORMATS = ("text", "json", "github")
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -54,12 +54,12 @@ def render_json(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
 
 def github_annotation(alert: Alert) -> str:
     """One workflow command marking the alert's line (info and silenced alerts as notices)."""
-    parts = [f"file={_escape_property(alert.file)}"]
+    parts = [f"file={escape_property(alert.file)}"]
     if alert.line is not None:
         parts.append(f"line={alert.line}")
-    parts.append(f"title={_escape_property(f'partnerbook {alert.rule}')}")
+    parts.append(f"title={escape_property(f'partnerbook {alert.rule}')}")
     level = "notice" if alert.silenced else _GITHUB_LEVEL[alert.severity]
-    return f"::{level} {','.join(parts)}::{_escape_data(_message(alert))}"
+    return f"::{level} {','.join(parts)}::{escape_data(_message(alert))}"
 
 
 def render_github(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
