@@ -411,24 +411,35 @@ def draw(spec: ChartSpec) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_to(job: tuple[ChartSpec, Path]) -> None:
+def draw_to(job: tuple[ChartSpec, Path]) -> None:
+    """Draw ``spec`` into ``path`` atomically (readers see the whole file or none)."""
     spec, path = job
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(draw(spec))
-        os.replace(temp, path)  # readers see the whole file or none; a racing writer wrote the same bytes
+        os.replace(temp, path)  # a racing writer wrote the same bytes
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def warm_up() -> None:
+    """Import what drawing needs (and load the font cache) once, so forked workers share it."""
+    import matplotlib
+    from matplotlib.backends import backend_svg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+    with matplotlib.rc_context(_RC):
+        _text_width(["warm"], 8.0)
 
 
 def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def render_charts(specs: Iterable[ChartSpec], cache_dir: Path, jobs: int | None = None) -> dict[str, Path]:
-    """Every chart as ``cache_dir/<key>.svg``, drawing only the missing ones (in parallel when many)."""
+def plan_charts(specs: Iterable[ChartSpec], cache_dir: Path) -> tuple[dict[str, Path], list[tuple[ChartSpec, Path]]]:
+    """Every chart's path ``cache_dir/<key>.svg``, and the (spec, path) jobs of those not drawn yet."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     missing: list[tuple[ChartSpec, Path]] = []
@@ -438,11 +449,17 @@ def render_charts(specs: Iterable[ChartSpec], cache_dir: Path, jobs: int | None 
             paths[key] = cache_dir / f"{key}.svg"
             if not paths[key].is_file():
                 missing.append((spec, paths[key]))
+    return paths, missing
+
+
+def render_charts(specs: Iterable[ChartSpec], cache_dir: Path, jobs: int | None = None) -> dict[str, Path]:
+    """Every chart as ``cache_dir/<key>.svg``, drawing only the missing ones (in parallel when many)."""
+    paths, missing = plan_charts(specs, cache_dir)
     workers = min(jobs or _cpus(), len(missing))
     if len(missing) > PARALLEL_MIN and workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            list(pool.map(_draw_to, missing, chunksize=max(1, len(missing) // (workers * 4))))
+            list(pool.map(draw_to, missing, chunksize=max(1, len(missing) // (workers * 4))))
     else:
         for job in missing:
-            _draw_to(job)
+            draw_to(job)
     return paths

@@ -16,13 +16,14 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from generator import site_build
 from generator.errors import PartnerbookError
 from generator.render import TEMPLATES
 
@@ -38,6 +39,8 @@ class BuildReport:
     charts_drawn: int
     problems: int
     seconds: dict[str, float]
+    pages_rendered: int = 0  # by MkDocs in this build
+    pages_cached: int = 0  # taken from the page cache
 
 
 def _commit(root: Path) -> str:
@@ -63,16 +66,55 @@ def _write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def _sync_tree(files: dict[str, bytes], folder: Path) -> None:
-    """Make ``folder`` hold exactly ``files`` (relative posix path -> bytes)."""
+def _sync_tree(files: dict[str, bytes], folder: Path, links: dict[str, Path] | None = None) -> None:
+    """Make ``folder`` hold exactly ``files`` (relative posix path -> bytes) and ``links``.
+
+    ``links`` maps relative paths to content-addressed files (charts): they are hard-linked (or
+    copied) when missing, and kept when present; one not drawn yet is kept out of the way for now.
+    """
+    links = links or {}
     for rel, data in files.items():
         _write_if_changed(folder / rel, data)
-    wanted = {folder / rel for rel in files}
+    for rel, source in links.items():
+        _link(source, folder / rel)
+    wanted = {folder / rel for rel in files} | {folder / rel for rel in links}
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_file() and path not in wanted:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
+
+
+def _link(source: Path, target: Path) -> None:
+    """Put a content-addressed file at ``target``: same name, same bytes, so an existing one is kept."""
+    if target.is_file() or not source.is_file():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+# Markdown extensions the generated pages use; a records repository's own mkdocs.yml
+# may add more (or configure these), but cannot leave them out.
+REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "tables": {}, "toc": {"permalink": True}, "attr_list": {}, "md_in_html": {}, "admonition": {},
+    "pymdownx.details": {}, "pymdownx.superfences": {}, "pymdownx.tasklist": {"custom_checkbox": True},
+}
+
+
+def _with_required_extensions(configured: Any) -> list[Any]:
+    """The configured ``markdown_extensions`` plus any required one they lack."""
+    entries = list(configured) if isinstance(configured, list) else []
+    names = {next(iter(e)) if isinstance(e, dict) and e else e for e in entries}
+    for name, options in REQUIRED_EXTENSIONS.items():
+        if name not in names:
+            entries.append({name: options} if options else name)
+    return entries
 
 
 def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str) -> dict[str, Any]:
@@ -95,20 +137,22 @@ def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str)
     config.update({"site_name": html.escape(title, quote=True), "docs_dir": str(docs), "site_dir": str(site),
                    "strict": True})
     config.setdefault("plugins", ["search"])
+    config["markdown_extensions"] = _with_required_extensions(config.get("markdown_extensions"))
     config["extra_css"] = ["assets/partnerbook.css"]
     config["extra_javascript"] = ["assets/partnerbook.js"]
     config["nav"] = [
-        {"Home": "index.md"}, {"Partners": "partners/index.md"}, {"Campaigns": "campaigns/index.md"},
+        {"Home": "index.md"}, {"Alerts": "alerts.md"}, {"Risk register": "risk.md"},
+        {"Partners": "partners/index.md"}, {"Campaigns": "campaigns/index.md"},
         {"Compliance": "compliance.md"}, {"Contracts": "contracts.md"}, {"Checklists": "checklists.md"},
         {"KPI glossary": "glossary.md"}, {"Validation": "problems.md"},
     ]
     return config
 
 
-def _run_mkdocs(config_path: Path) -> None:
+def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
+                prepared: Prepared | None = None, jobs: int | None = None) -> site_build.BuildStats:
+    """Build with MkDocs (see generator/site_build.py); problems become a PartnerbookError."""
     from mkdocs import exceptions
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logger = logging.getLogger("mkdocs")
@@ -123,8 +167,9 @@ def _run_mkdocs(config_path: Path) -> None:
     logger.addHandler(handler)
     previous, logger.propagate = logger.propagate, False
     try:
-        config = load_config(config_file=str(config_path))
-        build(config)
+        return site_build.build(config_data, config_path, cache_dir,
+                                charts=prepared.pending if prepared else (),
+                                chart_docs=prepared.place_charts if prepared else None, jobs=jobs)
     except (exceptions.MkDocsException, exceptions.Abort, exceptions.ConfigurationError) as exc:
         detail = "\n".join(f"  {m}" for m in messages[:20])
         raise PartnerbookError(f"MkDocs could not build the site: {exc}\n{detail}".rstrip()) from None
@@ -147,7 +192,11 @@ def _swap(new: Path, target: Path) -> None:
 
 @dataclass
 class Prepared:
-    """Pages and charts written to ``docs``, and the MkDocs configuration that builds them."""
+    """Pages and charts written to ``docs``, and the MkDocs configuration that builds them.
+
+    ``pending`` holds the (spec, cache path) jobs of charts not drawn yet (``prepare_docs(draw=False)``);
+    once they are drawn, ``place_charts`` puts them into ``docs``.
+    """
 
     computed: Any
     docs: Path
@@ -155,11 +204,21 @@ class Prepared:
     pages: int
     charts: int
     charts_drawn: int
+    chart_files: dict[str, Path] = field(default_factory=dict)
+    pending: list[tuple[Any, Path]] = field(default_factory=list)
+
+    def place_charts(self) -> None:
+        for rel, source in self.chart_files.items():
+            _link(source, self.docs / rel)
 
 
 def prepare_docs(root: Path, today: date, jobs: int | None = None,
-                 timings: dict[str, float] | None = None) -> Prepared:
-    """Validate, compute, draw and render every page into ``root/.partnerbook/docs``."""
+                 timings: dict[str, float] | None = None, draw: bool = True) -> Prepared:
+    """Validate, compute, draw and render every page into ``root/.partnerbook/docs``.
+
+    With ``draw=False`` the charts missing from the cache are left in ``Prepared.pending`` for the
+    caller to draw (``build_site`` draws them in the pool that renders the pages).
+    """
     from generator import charts, pages, render
     from generator.compute import compute_portfolio
 
@@ -175,27 +234,28 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     env = render.environment()
     files = {path: render.render_page(env, template, context).encode("utf-8")
              for path, (template, context) in plan.items()}
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
     timings["render pages"] = time.perf_counter() - step
 
     step = time.perf_counter()
     cache = work / "cache" / "charts"
-    before = len(list(cache.glob("*.svg"))) if cache.is_dir() else 0
-    drawn = charts.render_charts(specs, cache, jobs)
-    after = len(list(cache.glob("*.svg")))
-    for key, path in drawn.items():
-        files[f"{pages.CHART_DIR}/{key}.svg"] = path.read_bytes()
-    for asset in sorted(ASSETS.rglob("*")):
-        if asset.is_file():
-            files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
+    paths, missing = charts.plan_charts(specs, cache)
+    drawn = 0
+    if draw:
+        charts.render_charts(specs, cache, jobs)
+        drawn, missing = len(missing), []
+    chart_files = {f"{pages.CHART_DIR}/{key}.svg": path for key, path in paths.items()}
     timings["charts"] = time.perf_counter() - step
 
     step = time.perf_counter()
     docs = work / "docs"
-    _sync_tree(files, docs)
+    _sync_tree(files, docs, chart_files)
     settings = computed.portfolio.settings.site
     config = mkdocs_config(root, docs.resolve(), (root / "site").resolve(), settings.title, settings.language)
     timings["write pages"] = time.perf_counter() - step
-    return Prepared(computed, docs, config, len(plan), len({s.key() for s in specs}), after - before)
+    return Prepared(computed, docs, config, len(plan), len(paths), drawn, chart_files, missing)
 
 
 def write_config(root: Path, config: dict[str, Any], name: str = "mkdocs.yml") -> Path:
@@ -212,7 +272,7 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
     the target only when everything succeeded.
     """
     timings: dict[str, float] = {}
-    prepared = prepare_docs(root, today, jobs, timings)
+    prepared = prepare_docs(root, today, jobs, timings, draw=False)
     step = time.perf_counter()
     target = (site_dir or root / "site").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -224,7 +284,7 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
     os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, datetime.min.time(),
                                                                tzinfo=UTC).timestamp()))
     try:
-        _run_mkdocs(config_path)
+        stats = _run_mkdocs(config, config_path, root / WORK_DIR / "cache" / "pages", prepared, jobs)
         _swap(tmp_site, target)
     finally:
         if epoch is None:
@@ -234,9 +294,9 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
         if tmp_site.exists():
             shutil.rmtree(tmp_site, ignore_errors=True)
         config_path.unlink(missing_ok=True)
-    timings["mkdocs"] = time.perf_counter() - step
-    return BuildReport(target, prepared.pages, prepared.charts, prepared.charts_drawn,
-                       len(prepared.computed.result.problems), timings)
+    timings["mkdocs and charts"] = time.perf_counter() - step
+    return BuildReport(target, prepared.pages, prepared.charts, len(prepared.pending),
+                       len(prepared.computed.result.problems), timings, stats.rendered, stats.cached)
 
 
 def serve_site(root: Path, today: date, dev_addr: str) -> None:

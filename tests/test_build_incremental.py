@@ -1,0 +1,168 @@
+"""Incremental builds: a rebuild from the page and chart caches is the very site a clean full build makes.
+
+``partnerbook build`` keeps every page's HTML and search entries in .partnerbook/cache/pages, keyed by
+a hash of the page's Markdown and everything global to the build, and renders only pages whose key is
+new (generator/site_build.py). These tests pin that this never changes the result: byte for byte, a
+rebuild after a record changed equals a clean build of the same records, and both equal a plain
+``mkdocs build`` of the same generated pages. The process pool is forced on (``PARALLEL_MIN``) so the
+forked workers are tested too, not only the in-process path small portfolios take.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import TODAY, copy_base
+
+from generator import site, site_build
+from generator.charts import ChartSpec
+from generator.errors import PartnerbookError
+
+DAY = date.fromisoformat(TODAY)
+
+
+@pytest.fixture(autouse=True, params=["serial", "pool"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs twice: pages rendered in this process, and in a pool of two forked workers."""
+    if request.param == "pool":
+        monkeypatch.setattr(site_build, "PARALLEL_MIN", 1)
+    return request.param
+
+
+def _jobs(mode: str) -> int:
+    return 2 if mode == "pool" else 1
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def _diff(a: dict[str, str], b: dict[str, str]) -> list[str]:
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+def _edit_partner(root: Path, partner: str, **change: object) -> None:
+    path = root / "partners" / partner / "partner.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(change)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _search_locations(site_dir: Path) -> set[str]:
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return {doc["location"].split("#")[0] for doc in index["docs"]}
+
+
+def test_rebuild_after_one_partner_changed_equals_a_clean_full_build(tmp_path: Path, mode: str) -> None:
+    root = copy_base(tmp_path / "portfolio")
+    first = site.build_site(root, DAY, jobs=_jobs(mode))
+    assert first.pages_cached == 0  # a cold build renders everything
+
+    _edit_partner(root, "kiln-packaging", description="Eco packaging, now with recycled paper.",
+                  status="paused")
+    rebuilt = site.build_site(root, DAY, jobs=_jobs(mode))
+    assert rebuilt.pages_rendered > 0, "pages whose Markdown changed are rendered"
+    assert rebuilt.pages_cached > rebuilt.pages_rendered, "the others come from the cache"
+
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns(".partnerbook", "site"))
+    full = site.build_site(clean, DAY, jobs=_jobs(mode))
+    assert full.pages_cached == 0
+
+    assert _diff(_tree(root / "site"), _tree(clean / "site")) == []
+    text = (root / "site" / "partners" / "kiln-packaging" / "index.html").read_text(encoding="utf-8")
+    assert "recycled paper" in text
+    # The search index holds every page, not only the re-rendered ones (what --dirty would leave).
+    html_pages = {p.relative_to(root / "site").parent.as_posix() + "/" for p in (root / "site").rglob("index.html")}
+    html_pages = {"" if p == "./" else p for p in html_pages}
+    assert html_pages <= _search_locations(root / "site")
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any("recycled paper" in doc["text"] for doc in index["docs"])
+
+
+def test_unchanged_records_render_and_draw_nothing(tmp_path: Path, mode: str) -> None:
+    root = copy_base(tmp_path / "portfolio")
+    site.build_site(root, DAY, jobs=_jobs(mode))
+    before = _tree(root / "site")
+    again = site.build_site(root, DAY, jobs=_jobs(mode))
+    assert (again.pages_rendered, again.charts_drawn) == (0, 0)
+    assert again.pages_cached > 0
+    assert _diff(before, _tree(root / "site")) == []
+    # Another day is another build date on every page: nothing may come from the cache.
+    later = site.build_site(root, date(2026, 11, 25), jobs=_jobs(mode))
+    assert later.pages_cached == 0
+
+
+def test_the_site_equals_a_plain_mkdocs_build_of_the_same_pages(tmp_path: Path, mode: str) -> None:
+    root = copy_base(tmp_path / "portfolio")
+    site.build_site(root, DAY, jobs=_jobs(mode))
+    prepared = site.prepare_docs(root, DAY)  # the same pages again: nothing changes in docs
+    plain = tmp_path / "plain"
+    config = site.write_config(root, {**prepared.config, "site_dir": str(plain)}, "mkdocs.plain.yml")
+    epoch = str(int(datetime.combine(DAY, datetime.min.time(), tzinfo=UTC).timestamp()))
+    code = ("import sys; from mkdocs.commands.build import build; from mkdocs.config import load_config; "
+            "build(load_config(config_file=sys.argv[1]))")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([sys.executable, "-c", code, str(config)], env=env, capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert _diff(_tree(plain), _tree(root / "site")) == []
+
+
+@pytest.mark.parametrize("failure", ["broken link in a page", "nav entry without a page"])
+def test_a_failed_build_keeps_the_previous_site_and_caches_nothing_of_it(
+        tmp_path: Path, mode: str, failure: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_base(tmp_path / "portfolio")
+    site.build_site(root, DAY, jobs=_jobs(mode))
+    before = _tree(root / "site")
+    cache = root / site.WORK_DIR / "cache" / "pages"
+    entries = sorted(p.name for p in cache.iterdir())
+
+    if failure == "broken link in a page":  # the warning comes from the page's renderer (a worker in the pool)
+        real_sync = site._sync_tree
+
+        def sync(files: dict[str, bytes], folder: Path, links: dict[str, Path] | None = None) -> None:
+            real_sync({**files, "broken.md": b"# Broken\n\n[nowhere](nowhere.md)\n"}, folder, links)
+
+        monkeypatch.setattr(site, "_sync_tree", sync)
+    else:  # the warning comes from MkDocs' navigation, before any page is rendered
+        real_config = site.mkdocs_config
+
+        def config(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            data = real_config(*args, **kwargs)
+            return {**data, "nav": [*data["nav"], {"Missing": "missing-page.md"}]}
+
+        monkeypatch.setattr(site, "mkdocs_config", config)
+    _edit_partner(root, "kiln-packaging", description="A change that must not be published.")
+    with pytest.raises(PartnerbookError, match="strict mode"):
+        site.build_site(root, DAY, jobs=_jobs(mode))
+
+    assert _diff(before, _tree(root / "site")) == []
+    assert sorted(p.name for p in cache.iterdir()) == entries
+    assert not [p for p in root.iterdir() if p.name.startswith(".site.")], "no temporary site is left"
+
+
+def test_charts_are_byte_identical_in_another_process(tmp_path: Path) -> None:
+    from generator.charts import draw
+
+    spec = ChartSpec("revenue-share", "Share of partner revenue", "alt",
+                     (("currency", "EUR"), ("rows", (("Kiln <Packaging>", 0.6, 1200.0), ("Shop & Co", 0.4, 800.0)))))
+    here = draw(spec)
+    code = ("import sys, pickle; from generator.charts import draw; "
+            "sys.stdout.buffer.write(draw(pickle.loads(sys.stdin.buffer.read())))")
+    proc = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(spec), capture_output=True, check=True)
+    assert proc.stdout == here
+    assert b"<dc:date" not in here
+    assert b"Kiln &lt;Packaging&gt;" in here
