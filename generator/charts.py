@@ -350,7 +350,8 @@ def _draw_sla(title: str, data: dict[str, Any]) -> Figure:
     rows = math.ceil(len(metrics) / columns)
     top, bottom, hgap = TITLE_IN + PANEL_TITLE_IN, 0.25 + LEGEND_IN + PAD_IN, 0.25 + PANEL_TITLE_IN + 0.1
     figure = _new_figure(title, top + bottom + 1.45 * rows + hgap * (rows - 1))
-    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    # Only the panels drawn: a hidden spare panel would cost as much as a drawn one.
+    axes = [figure.add_subplot(rows, columns, i + 1) for i in range(len(metrics))]
     _adjust(figure, left=0.75, bottom=bottom, top=top, wgap=0.85, hgap=hgap, grid=(rows, columns))
     step = math.ceil(len(months) / (12 // columns))
     ticks = list(range(0, len(months), step))
@@ -370,8 +371,6 @@ def _draw_sla(title: str, data: dict[str, Any]) -> Figure:
                     transform=ax.get_xaxis_transform())
         ax.set_xlim(-0.5, len(months) - 0.5)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
-    for ax in axes[len(metrics):]:
-        ax.set_visible(False)
     handles = [Line2D([], [], color=BLUE, marker="o", markersize=3),
                Line2D([], [], color=BLACK, linestyle="--"),
                Line2D([], [], color=VERMILLION, marker="X", linestyle="none", markersize=7)]

@@ -3,8 +3,10 @@
 The site is built into a temporary folder next to ``site/`` and moved into
 place only when the whole build succeeded, so a failed build leaves the
 previous site untouched. Markdown files are rewritten only when their content
-changed, and charts come from a content-addressed cache, so a rebuild does the
-work of what changed.
+changed, charts come from a content-addressed cache, and MkDocs renders only the
+pages whose Markdown (or anything global to the build) changed: the others come
+from the page cache of generator/site_build.py, which also draws the missing
+charts in the same process pool. A rebuild gives the same bytes as a full build.
 """
 
 from __future__ import annotations
