@@ -87,17 +87,29 @@ _TOTAL_INPUTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _total(rows: pd.DataFrame) -> Kpis:
-    """Campaign-level KPIs: each one a ratio of sums over the rows that report its inputs."""
-    total: Kpis = {}
+def _totals(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Total KPIs of each group of rows (a campaign, or a partner over all campaigns).
+
+    Each KPI is a ratio of sums over the rows that report its inputs, computed for
+    every group at once: one grouped sum per KPI, not one pass per group.
+    """
+    keys = pd.Index(frame[by].unique())
+    columns: dict[str, pd.Series] = {}
     for kpi, inputs in _TOTAL_INPUTS.items():
-        usable = rows.dropna(subset=list(inputs))
+        usable = frame[frame[list(inputs)].notna().all(axis=1)]
         if usable.empty:
-            total[kpi] = None
+            columns[kpi] = pd.Series(float("nan"), index=keys, dtype="float64")
             continue
-        sums = usable[list(COUNTS)].sum(min_count=1).to_frame().T
-        total[kpi] = _none(_rates(sums)[kpi].iloc[0])
-    return total
+        sums = usable.groupby(by, sort=False)[list(COUNTS)].sum(min_count=1)
+        columns[kpi] = _rates(sums)[kpi].reindex(keys)
+    return pd.DataFrame(columns, index=keys)
+
+
+def _total_of(totals: pd.DataFrame, key: str) -> Kpis:
+    """One group's totals as a dict; a group with no rows has every KPI n/a."""
+    if key not in totals.index:
+        return dict.fromkeys(_TOTAL_INPUTS)
+    return {kpi: _none(value) for kpi, value in totals.loc[key].items()}
 
 
 def hhi(shares: pd.Series) -> float | None:
@@ -204,8 +216,6 @@ class KpiReport:
         }
 
 
-def _row_kpis(rates: pd.DataFrame, index: Any) -> Kpis:
-    return {kpi: _none(rates.at[index, kpi]) for kpi in rates.columns}
 
 
 def _campaign_kpis(frame: pd.DataFrame, campaign_ids: list[str]) -> dict[str, CampaignKpis]:
@@ -214,11 +224,14 @@ def _campaign_kpis(frame: pd.DataFrame, campaign_ids: list[str]) -> dict[str, Ca
     rates = _rates(frame)
     revenue_total = frame.groupby("campaign")["revenue"].transform(lambda s: s.sum(min_count=1))
     rates["revenue_share"] = _div(frame["revenue"], revenue_total)
+    row_kpis = {index: {kpi: _none(value) for kpi, value in row.items()}
+                for index, row in rates.to_dict("index").items()}
+    totals = _totals(frame, "campaign")
     groups = frame.groupby("campaign", sort=False).indices
     for campaign_id in campaign_ids:
         rows = frame.iloc[groups.get(campaign_id, [])]
-        partners = {str(frame.at[i, "partner"]): _row_kpis(rates, i) for i in rows.index}
-        total = _total(rows)
+        partners = {str(frame.at[i, "partner"]): row_kpis[i] for i in rows.index}
+        total = _total_of(totals, campaign_id)
         total["revenue_share"] = 1.0 if rows["revenue"].notna().any() and rows["revenue"].sum() > 0 else None
         total["hhi"] = hhi(rates.loc[rows.index, "revenue_share"])
         campaigns[campaign_id] = CampaignKpis(total, partners)
@@ -297,6 +310,7 @@ def compute(portfolio: Portfolio) -> KpiReport:
     by_partner = frame.groupby("partner")
     partner_revenue = by_partner["revenue"].sum(min_count=1) if not frame.empty else pd.Series(dtype="float64")
     shares = _div(partner_revenue, pd.Series(all_revenue, index=partner_revenue.index))
+    per_partner = _totals(frame, "partner")
     partners: dict[str, PartnerKpis] = {}
     for partner_id in sorted(portfolio.partners):
         entry = portfolio.partners[partner_id]
@@ -308,6 +322,6 @@ def compute(portfolio: Portfolio) -> KpiReport:
         kpis.sla = sla_kpis(portfolio, partner_id)
         if partner_id in shares.index:
             kpis.revenue_share = _none(shares[partner_id])
-            kpis.campaigns = _total(frame[frame["partner"] == partner_id])
+            kpis.campaigns = _total_of(per_partner, partner_id)
         partners[partner_id] = kpis
     return KpiReport(campaigns, partners, hhi(shares) if not shares.empty else None, frame)
