@@ -137,10 +137,11 @@ def partner_charts(partner_id: str, portfolio: Portfolio, report: KpiReport) -> 
     """A partner's scorecard charts: funnel rates per campaign against the baseline, and monthly SLA."""
     name = _partner_name(portfolio, partner_id)
     specs: list[ChartSpec] = []
-    frame = report.results
-    mine = frame[frame["partner"] == partner_id].drop_duplicates("campaign")
-    campaigns = {c: portfolio.campaigns[c].record for c in mine["campaign"] if c in portfolio.campaigns}
-    rows = sorted((row for row in mine.itertuples(index=False) if row.campaign in campaigns),
+    mine: dict[str, Any] = {}
+    for row in report.rows_by_partner.get(partner_id, []):
+        mine.setdefault(row.campaign, row)  # first row of each campaign
+    campaigns = {c: portfolio.campaigns[c].record for c in mine if c in portfolio.campaigns}
+    rows = sorted((row for row in mine.values() if row.campaign in campaigns),
                   key=lambda r: (campaigns[r.campaign].start, r.campaign))[-MAX_ROWS:]
     panels = _comparison([(_short(campaigns[r.campaign].name), r) for r in rows], report)
     if panels:
@@ -168,7 +169,8 @@ def _sla_chart(partner_id: str, name: str, portfolio: Portfolio, report: KpiRepo
     monthly = kpis.sla.monthly
     all_months = _month_range(min(monthly["month"]), max(monthly["month"]))
     months = tuple(all_months[-MAX_MONTHS:])
-    points = {(r.metric, r.month): (_num(r.value), bool(r.met)) for r in monthly.itertuples(index=False)}
+    points = {(metric, month): (_num(value), bool(met)) for metric, month, value, met
+              in zip(monthly["metric"], monthly["month"], monthly["value"], monthly["met"], strict=True)}
     metrics, sentences = [], []
     for metric in entry.sla.record.metrics:
         series = tuple(points.get((metric.id, month)) for month in months)

@@ -99,6 +99,8 @@ def escape_text(text: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets, never inside a UTF-8 character."""
+    if len(line) <= 75 and line.isascii():
+        return line
     chunks: list[str] = []
     current, size, limit = "", 0, 75
     for char in line:

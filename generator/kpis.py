@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -187,6 +188,14 @@ class KpiReport:
     partners: dict[str, PartnerKpis]
     hhi: float | None
     results: pd.DataFrame
+
+    @cached_property
+    def rows_by_partner(self) -> dict[str, list[Any]]:
+        """Each partner's result rows (named tuples of ``results``), in campaign order; built once."""
+        rows: dict[str, list[Any]] = {}
+        for row in self.results.itertuples(index=False):
+            rows.setdefault(row.partner, []).append(row)
+        return rows
 
     def as_json(self, health: dict[str, Any] | None = None) -> dict[str, Any]:
         """The shape of ``partnerbook kpis --format json`` (spec: machine-readable outputs).
