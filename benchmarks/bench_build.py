@@ -128,8 +128,9 @@ def bench_size(partners: int, args: argparse.Namespace, partnerbook: str, mkdocs
     logs.mkdir(parents=True, exist_ok=True)
     print(f"\n== {partners} partners: generating {args.campaigns} campaigns (seed {args.seed}) in {portfolio}",
           flush=True)
-    if portfolio.exists():
-        shutil.rmtree(portfolio)
+    for stale in (portfolio, docs, bare_site):  # pages from an earlier run may carry another commit stamp
+        if stale.exists():
+            shutil.rmtree(stale)
     generate(portfolio, partners, args.campaigns, args.seed)
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     build = [partnerbook, "build", "--root", str(portfolio), "--today", TODAY, "--timings", *jobs]
