@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from generator.health import Health, score_portfolio
 from generator.kpis import KpiReport, compute
 from generator.portfolio import Portfolio
 from generator.problems import Result
+from generator.readcache import ReadCache
 from generator.validate import validate_portfolio
 
 
@@ -35,11 +37,19 @@ def blocking_error(result: Result) -> PartnerbookError | None:
         f"{shown}{more}")
 
 
-def compute_portfolio(root: Path, today: date) -> Computed:
-    """Load and validate the records, stop on record errors, then compute KPIs and health."""
-    portfolio, result = validate_portfolio(root, today)
+def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -> Computed:
+    """Load and validate the records, stop on record errors, then compute KPIs and health.
+
+    ``cache_file`` keeps per-file read results between runs (``partnerbook build``); it is
+    saved only when the records could be understood.
+    """
+    cache = ReadCache(cache_file) if cache_file is not None else None
+    portfolio, result = validate_portfolio(root, today, cache)
     error = blocking_error(result)
     if error is not None:
         raise error
+    if cache is not None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time next run
+            cache.save()
     report = compute(portfolio)
     return Computed(portfolio, result, report, score_portfolio(portfolio, report, today), today)

@@ -99,8 +99,10 @@ def escape_text(text: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets, never inside a UTF-8 character."""
-    if len(line) <= 75 and line.isascii():
-        return line
+    if line.isascii():  # one octet a character: plain slices
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75], *(line[i:i + 74] for i in range(75, len(line), 74))])
     chunks: list[str] = []
     current, size, limit = "", 0, 75
     for char in line:

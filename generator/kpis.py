@@ -279,22 +279,24 @@ def sla_kpis(portfolio: Portfolio, partner_id: str) -> SlaKpis | None:
     if entry.sla is None:
         return None
     sla = entry.sla.record
-    rows = []
+    columns: dict[str, list[Any]] = {"month": [], "metric": [], "value": [], "target": [], "met": []}
+    metrics: dict[str, float | None] = {}
     for metric in sla.metrics:
+        outcomes = []
         for measurement in sla.measurements:
             value = (measurement.model_extra or {}).get(metric.id)
             if value is None:
                 continue  # not measured is not a breach
-            met = value >= metric.target if metric.better == "higher" else value <= metric.target
-            rows.append({"month": measurement.month, "metric": metric.id, "value": float(value),
-                         "target": float(metric.target), "met": bool(met)})
-    monthly = pd.DataFrame(rows, columns=["month", "metric", "value", "target", "met"])
-    metrics: dict[str, float | None] = {}
-    for metric in sla.metrics:
-        measured = monthly[monthly["metric"] == metric.id]
-        metrics[metric.id] = _none(measured["met"].mean()) if not measured.empty else None
-    attainment = _none(monthly["met"].mean()) if not monthly.empty else None
-    breached = int((~monthly["met"]).sum()) if not monthly.empty else 0
+            met = bool(value >= metric.target if metric.better == "higher" else value <= metric.target)
+            outcomes.append(met)
+            for column, item in (("month", measurement.month), ("metric", metric.id), ("value", float(value)),
+                                 ("target", float(metric.target)), ("met", met)):
+                columns[column].append(item)
+        metrics[metric.id] = sum(outcomes) / len(outcomes) if outcomes else None
+    monthly = pd.DataFrame(columns).astype({"value": "float64", "target": "float64", "met": "bool"})
+    measured = len(columns["met"])
+    attainment = sum(columns["met"]) / measured if measured else None
+    breached = measured - sum(columns["met"])
     fee = monthly_fee(portfolio, partner_id)
     credits = None if fee is None else round(breached * sla.service_credit_percent * fee / 100, 2)
     return SlaKpis(attainment, metrics, monthly, breached, credits)

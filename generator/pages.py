@@ -39,6 +39,13 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     alerts = views.attention(computed, compute_alerts(computed))
     attention = [a for a in alerts if a.silenced_reason is None]
     deadlines = views.all_deadlines(computed)
+    deadlines_of: dict[str, list[Any]] = {}
+    for deadline in deadlines:
+        deadlines_of.setdefault(deadline.partner_id, []).append(deadline)
+    alerts_of: dict[str, list[Any]] = {}
+    for alert in alerts:
+        if alert.partner_id is not None:
+            alerts_of.setdefault(alert.partner_id, []).append(alert)
     portfolio_specs = charts.portfolio_charts(portfolio, report)
     all_specs += portfolio_specs
 
@@ -72,9 +79,9 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
                                                    computed.today).state) for d in entry.partner.compliance]
             if entry.partner else [],
             "missing_clauses": views.missing_clauses(computed, entry),
-            "deadlines": [d for d in deadlines if d.partner_id == pid],
+            "deadlines": deadlines_of.get(pid, []),
             "checklists": views.partner_checklist_views(computed, entry),
-            "attention": [a for a in alerts if a.partner_id == pid], "names": names,
+            "attention": alerts_of.get(pid, []), "names": names,
             "criteria": portfolio.settings.evaluation.criteria,
         })
     pages["campaigns/index.md"] = ("campaigns.md.j2", {

@@ -226,16 +226,14 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
 
     timings = timings if timings is not None else {}
     step = time.perf_counter()
-    computed = compute_portfolio(root, today)
+    computed = compute_portfolio(root, today, root / WORK_DIR / "cache" / "records.pickle")
     timings["load, validate, compute"] = time.perf_counter() - step
 
     work = root / WORK_DIR
     stamp = {"today": today.isoformat(), "commit": _commit(root)}
     step = time.perf_counter()
     plan, specs = pages.plan(computed, stamp)
-    env = render.environment()
-    files = {path: render.render_page(env, template, context).encode("utf-8")
-             for path, (template, context) in plan.items()}
+    files = render.render_all(plan, jobs)
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():
             files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()

@@ -11,57 +11,82 @@ from pydantic import BaseModel
 from generator.checks import policy, records, references, secrets
 from generator.checks.typing import to_record
 from generator.discover import Layout, discover
-from generator.loader import load_file
+from generator.loader import MAX_BYTES, load_file
 from generator.models import Campaign, Contract, Partner, Settings, Sla
 from generator.portfolio import Loaded, PartnerEntry, Portfolio
 from generator.problems import Problem, Result
+from generator.readcache import ReadCache
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def _read(path: Path, layout: Layout, model: type[M], record_id: str,
-          problems: list[Problem]) -> Loaded[M] | None:
-    doc, found = load_file(path, layout.display(path))
-    problems.extend(found)
+def _read_file(path: Path, display: str, model: type[M], record_id: str) -> tuple[Loaded[M] | None, list[Problem]]:
+    """One file's record and problems: everything that depends on this file alone."""
+    doc, problems = load_file(path, display)
     if doc is None:
-        return None
-    problems.extend(secrets.scan(doc))
+        return None, problems
+    problems = [*problems, *secrets.scan(doc)]
     record, found = to_record(doc, model)
+    problems += found
+    return (Loaded(record_id, record, doc) if record is not None else None), problems
+
+
+def _read(path: Path, layout: Layout, model: type[M], record_id: str,
+          problems: list[Problem], cache: ReadCache | None = None) -> Loaded[M] | None:
+    display = layout.display(path)
+    key = None
+    if cache is not None:
+        try:
+            data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+        except OSError:
+            data = None
+        if data is not None:
+            key = cache.key(data, model.__name__, record_id)
+            hit = cache.get(display, key)
+            if hit is not None:
+                problems.extend(hit[1])
+                return hit[0]
+    loaded, found = _read_file(path, display, model, record_id)
+    if cache is not None and key is not None:
+        cache.put(display, key, (loaded, found))
     problems.extend(found)
-    return Loaded(record_id, record, doc) if record is not None else None
+    return loaded
 
 
-def load_portfolio(root: Path) -> tuple[Portfolio, list[Problem], int]:
-    """Read every record under ``root``: the typed portfolio, the record problems, the file count."""
+def load_portfolio(root: Path, cache: ReadCache | None = None) -> tuple[Portfolio, list[Problem], int]:
+    """Read every record under ``root``: the typed portfolio, the record problems, the file count.
+
+    With ``cache``, files whose bytes did not change since the cached run are not read again.
+    """
     layout = discover(root)
     problems = list(layout.problems)
     portfolio = Portfolio(root)
     if layout.settings is not None:
-        settings = _read(layout.settings, layout, Settings, "settings", problems)
+        settings = _read(layout.settings, layout, Settings, "settings", problems, cache)
         if settings is not None:
             portfolio.settings, portfolio.settings_doc = settings.record, settings.doc
     for partner_id, folder in layout.partners.items():
         entry = PartnerEntry(partner_id, sla_file_present=folder.sla is not None)
         if folder.profile is not None:
-            entry.profile = _read(folder.profile, layout, Partner, partner_id, problems)
+            entry.profile = _read(folder.profile, layout, Partner, partner_id, problems, cache)
         for contract_id, path in folder.contracts.items():
-            contract = _read(path, layout, Contract, contract_id, problems)
+            contract = _read(path, layout, Contract, contract_id, problems, cache)
             if contract is not None:
                 entry.contracts[contract_id] = contract
         if folder.sla is not None:
-            entry.sla = _read(folder.sla, layout, Sla, "sla", problems)
+            entry.sla = _read(folder.sla, layout, Sla, "sla", problems, cache)
         portfolio.partners[partner_id] = entry
     portfolio.campaign_ids = set(layout.campaigns)
     for campaign_id, path in layout.campaigns.items():
-        campaign = _read(path, layout, Campaign, campaign_id, problems)
+        campaign = _read(path, layout, Campaign, campaign_id, problems, cache)
         if campaign is not None:
             portfolio.campaigns[campaign_id] = campaign
     return portfolio, problems, layout.file_count()
 
 
-def validate_portfolio(root: Path, today: date) -> tuple[Portfolio, Result]:
+def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None) -> tuple[Portfolio, Result]:
     """Load, then run every check: record checks, references and the compliance policy."""
-    portfolio, problems, files = load_portfolio(root)
+    portfolio, problems, files = load_portfolio(root, cache)
     for entry in portfolio.partners.values():
         if entry.profile:
             problems += records.check_partner(entry.profile.record, entry.profile.doc)
