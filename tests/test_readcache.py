@@ -1,0 +1,67 @@
+"""The build's per-file read cache: unchanged files are not read again, changed ones always are."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conftest import TODAY
+
+from generator.compute import compute_portfolio
+from generator.readcache import ReadCache
+from generator.validate import validate_portfolio
+
+DAY = date.fromisoformat(TODAY)
+
+
+def test_second_run_reads_nothing_again_and_gives_the_same_result(base_portfolio: Path, tmp_path: Path) -> None:
+    cache_file = tmp_path / "records.pickle"
+    first = compute_portfolio(base_portfolio, DAY, cache_file)
+    cache = ReadCache(cache_file)
+
+    portfolio, result = validate_portfolio(base_portfolio, DAY, cache)
+
+    assert cache.hits == result.files_checked
+    assert not cache.changed
+    assert sorted(result.problems) == sorted(first.result.problems)
+    assert portfolio.partners["kiln-packaging"].partner == first.portfolio.partners["kiln-packaging"].partner
+
+
+def test_a_changed_file_is_read_again(base_portfolio: Path, tmp_path: Path) -> None:
+    cache_file = tmp_path / "records.pickle"
+    compute_portfolio(base_portfolio, DAY, cache_file)
+    partner = base_portfolio / "partners/kiln-packaging/partner.yaml"
+    partner.write_text(partner.read_text(encoding="utf-8").replace("name: Kiln Packaging", "name: Kiln Boxes"),
+                       encoding="utf-8")
+    cache = ReadCache(cache_file)
+
+    portfolio, result = validate_portfolio(base_portfolio, DAY, cache)
+
+    assert cache.hits == result.files_checked - 1
+    assert cache.changed
+    assert portfolio.partners["kiln-packaging"].partner.name == "Kiln Boxes"
+
+
+def test_record_errors_are_reported_from_the_cache_too(base_portfolio: Path, tmp_path: Path) -> None:
+    partner = base_portfolio / "partners/kiln-packaging/partner.yaml"
+    partner.write_text(partner.read_text(encoding="utf-8") + "nmae: typo\n", encoding="utf-8")
+    cache = ReadCache(tmp_path / "records.pickle")
+    _, cold = validate_portfolio(base_portfolio, DAY, cache)
+    cache.save()
+
+    warm_cache = ReadCache(tmp_path / "records.pickle")
+    _, warm = validate_portfolio(base_portfolio, DAY, warm_cache)
+
+    assert warm_cache.hits == warm.files_checked
+    assert [p.rule for p in warm.problems] == [p.rule for p in cold.problems]
+    assert "unknown-field" in [p.rule for p in warm.problems]
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored(base_portfolio: Path, tmp_path: Path) -> None:
+    cache_file = tmp_path / "records.pickle"
+    cache_file.write_bytes(b"not a pickle")
+    cache = ReadCache(cache_file)
+    _, result = validate_portfolio(base_portfolio, DAY, cache)
+
+    assert cache.hits == 0
+    assert result.files_checked > 0
