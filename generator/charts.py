@@ -164,13 +164,12 @@ def _month_range(first: str, last: str) -> list[str]:
 
 def _sla_chart(partner_id: str, name: str, portfolio: Portfolio, report: KpiReport) -> ChartSpec | None:
     entry, kpis = portfolio.partners[partner_id], report.partners.get(partner_id)
-    if entry.sla is None or kpis is None or kpis.sla is None or kpis.sla.monthly.empty:
+    if entry.sla is None or kpis is None or kpis.sla is None or not kpis.sla.monthly:
         return None
     monthly = kpis.sla.monthly
-    all_months = _month_range(min(monthly["month"]), max(monthly["month"]))
+    all_months = _month_range(min(row.month for row in monthly), max(row.month for row in monthly))
     months = tuple(all_months[-MAX_MONTHS:])
-    points = {(metric, month): (_num(value), bool(met)) for metric, month, value, met
-              in zip(monthly["metric"], monthly["month"], monthly["value"], monthly["met"], strict=True)}
+    points = {(row.metric, row.month): (_num(row.value), row.met) for row in monthly}
     metrics, sentences = [], []
     for metric in entry.sla.record.metrics:
         series = tuple(points.get((metric.id, month)) for month in months)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -158,11 +158,21 @@ class CampaignKpis:
     partners: dict[str, Kpis]
 
 
+class SlaMonth(NamedTuple):
+    """One measured metric-month of an SLA."""
+
+    month: str
+    metric: str
+    value: float
+    target: float
+    met: bool
+
+
 @dataclass
 class SlaKpis:
     attainment: float | None
     metrics: dict[str, float | None]
-    monthly: pd.DataFrame  # month, metric, value, target, met
+    monthly: list[SlaMonth]  # every measured metric-month, by metric then month as recorded
     breached_metric_months: int
     service_credits: float | None
 
@@ -279,7 +289,7 @@ def sla_kpis(portfolio: Portfolio, partner_id: str) -> SlaKpis | None:
     if entry.sla is None:
         return None
     sla = entry.sla.record
-    columns: dict[str, list[Any]] = {"month": [], "metric": [], "value": [], "target": [], "met": []}
+    monthly: list[SlaMonth] = []
     metrics: dict[str, float | None] = {}
     for metric in sla.metrics:
         outcomes = []
@@ -289,14 +299,11 @@ def sla_kpis(portfolio: Portfolio, partner_id: str) -> SlaKpis | None:
                 continue  # not measured is not a breach
             met = bool(value >= metric.target if metric.better == "higher" else value <= metric.target)
             outcomes.append(met)
-            for column, item in (("month", measurement.month), ("metric", metric.id), ("value", float(value)),
-                                 ("target", float(metric.target)), ("met", met)):
-                columns[column].append(item)
+            monthly.append(SlaMonth(measurement.month, metric.id, float(value), float(metric.target), met))
         metrics[metric.id] = sum(outcomes) / len(outcomes) if outcomes else None
-    monthly = pd.DataFrame(columns).astype({"value": "float64", "target": "float64", "met": "bool"})
-    measured = len(columns["met"])
-    attainment = sum(columns["met"]) / measured if measured else None
-    breached = measured - sum(columns["met"])
+    met_months = sum(row.met for row in monthly)
+    attainment = met_months / len(monthly) if monthly else None
+    breached = len(monthly) - met_months
     fee = monthly_fee(portfolio, partner_id)
     credits = None if fee is None else round(breached * sla.service_credit_percent * fee / 100, 2)
     return SlaKpis(attainment, metrics, monthly, breached, credits)

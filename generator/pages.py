@@ -39,6 +39,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     alerts = views.attention(computed, compute_alerts(computed))
     attention = [a for a in alerts if a.silenced_reason is None]
     deadlines = views.all_deadlines(computed)
+    checklists_of = {pid: views.partner_checklist_views(computed, portfolio.partners[pid]) for pid in partner_ids}
     deadlines_of: dict[str, list[Any]] = {}
     for deadline in deadlines:
         deadlines_of.setdefault(deadline.partner_id, []).append(deadline)
@@ -80,7 +81,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             if entry.partner else [],
             "missing_clauses": views.missing_clauses(computed, entry),
             "deadlines": deadlines_of.get(pid, []),
-            "checklists": views.partner_checklist_views(computed, entry),
+            "checklists": checklists_of[pid],
             "attention": alerts_of.get(pid, []), "names": names,
             "criteria": portfolio.settings.evaluation.criteria,
         })
@@ -109,7 +110,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         (pid, names[pid], contract) for pid in partner_ids
         for _, contract in sorted(portfolio.partners[pid].contracts.items())]})
     pages["checklists.md"] = ("checklists.md.j2", {
-        **base, "partners": [(pid, names[pid], views.partner_checklist_views(computed, portfolio.partners[pid]))
+        **base, "partners": [(pid, names[pid], checklists_of[pid])
                              for pid in partner_ids],
         "campaigns": [(cid, portfolio.campaigns[cid].record.name, views.campaign_checklist_view(computed, cid))
                       for cid in campaign_ids]})

@@ -34,24 +34,23 @@ def _code_fingerprint() -> str:
 
 
 class ReadCache:
-    """Per-file results by display path, valid while the file's bytes and the code are the same."""
+    """Per-file results by display path, valid while the file's bytes and the code are the same.
+
+    Each result is kept as its own pickled blob, so saving after a small change
+    writes the unchanged blobs as they are instead of pickling every record again.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.fingerprint = _code_fingerprint()
-        self.entries: dict[str, tuple[str, Any]] = {}
-        self.used: dict[str, tuple[str, Any]] = {}
+        self.entries: dict[str, tuple[str, bytes]] = {}
+        self.used: dict[str, tuple[str, bytes]] = {}
         self.hits = 0
-        collecting = gc.isenabled()
-        gc.disable()  # unpickling many small objects: the collector would rescan them again and again
         try:
             with path.open("rb") as handle:
                 stored = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return
-        finally:
-            if collecting:
-                gc.enable()
         if isinstance(stored, dict) and stored.get("fingerprint") == self.fingerprint:
             self.entries = stored.get("entries", {})
 
@@ -63,12 +62,21 @@ class ReadCache:
         entry = self.entries.get(display)
         if entry is None or entry[0] != key:
             return None
+        collecting = gc.isenabled()
+        gc.disable()  # unpickling many small objects: the collector would rescan them again and again
+        try:
+            value = pickle.loads(entry[1])
+        except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        finally:
+            if collecting:
+                gc.enable()
         self.hits += 1
         self.used[display] = entry
-        return entry[1]
+        return value
 
     def put(self, display: str, key: str, value: Any) -> None:
-        self.used[display] = (key, value)
+        self.used[display] = (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     @property
     def changed(self) -> bool:

@@ -152,7 +152,8 @@ def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str)
 
 
 def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
-                prepared: Prepared | None = None, jobs: int | None = None) -> site_build.BuildStats:
+                prepared: Prepared | None = None, jobs: int | None = None,
+                previous_site: Path | None = None) -> site_build.BuildStats:
     """Build with MkDocs (see generator/site_build.py); problems become a PartnerbookError."""
     from mkdocs import exceptions
 
@@ -171,7 +172,8 @@ def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path 
     try:
         return site_build.build(config_data, config_path, cache_dir,
                                 charts=prepared.pending if prepared else (),
-                                chart_docs=prepared.place_charts if prepared else None, jobs=jobs)
+                                chart_docs=prepared.place_charts if prepared else None, jobs=jobs,
+                                previous_site=previous_site)
     except (exceptions.MkDocsException, exceptions.Abort, exceptions.ConfigurationError) as exc:
         detail = "\n".join(f"  {m}" for m in messages[:20])
         raise PartnerbookError(f"MkDocs could not build the site: {exc}\n{detail}".rstrip()) from None
@@ -284,7 +286,7 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
     os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, datetime.min.time(),
                                                                tzinfo=UTC).timestamp()))
     try:
-        stats = _run_mkdocs(config, config_path, root / WORK_DIR / "cache" / "pages", prepared, jobs)
+        stats = _run_mkdocs(config, config_path, root / WORK_DIR / "cache" / "pages", prepared, jobs, target)
         _swap(tmp_site, target)
     finally:
         if epoch is None:

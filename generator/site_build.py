@@ -77,6 +77,7 @@ class BuildStats:
     rendered: int = 0
     cached: int = 0
     charts_drawn: int = 0
+    linked: int = 0  # files hard-linked from the previous site
     incremental: bool = True
 
 
@@ -198,6 +199,76 @@ def _write(path: str, data: bytes) -> None:
         handle.write(data)
 
 
+MANIFEST = "site-manifest.json"  # in the page cache: which page key each file of the current site holds
+
+
+class _Previous:
+    """The site this build replaces: its files are hard-linked into the new site where provably the same.
+
+    A page is linked when the manifest of the build that wrote the previous site gives it the
+    same page key (same inputs, so the same bytes) and the file still has the size and mtime
+    recorded then; a static file when it has the size of its source and is not older than it.
+    Everything else is written anew. Linking never writes into a previous file, so a failed
+    build still leaves the previous site as it was.
+    """
+
+    def __init__(self, site: Path | None, cache_dir: Path | None) -> None:
+        self.site = site
+        self.pages: dict[str, list[Any]] = {}
+        self.linked = 0
+        if site is None or cache_dir is None or not site.is_dir():
+            return
+        try:
+            loaded = json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(loaded, dict) and loaded.get("site") == str(site):
+            self.pages = loaded.get("pages", {})
+
+    def _link(self, rel: str, dest: str) -> bool:
+        assert self.site is not None
+        try:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            os.link(self.site / rel, dest)
+        except OSError:
+            return False
+        self.linked += 1
+        return True
+
+    def page(self, rel: str, key: str, dest: str) -> bool:
+        """Link the previous site's page ``rel`` to ``dest`` if it is this key's output; else False."""
+        known = self.pages.get(rel)
+        if self.site is None or not known or known[0] != key:
+            return False
+        try:
+            stat = os.stat(self.site / rel)
+        except OSError:
+            return False
+        return [stat.st_size, stat.st_mtime_ns] == known[1:] and self._link(rel, dest)
+
+    def static(self, rel: str, source: str | None, dest: str) -> bool:
+        """Link the previous site's copy of a static file when it matches its source."""
+        if self.site is None or source is None:
+            return False
+        try:
+            old, new = os.stat(self.site / rel), os.stat(source)
+        except OSError:
+            return False
+        return old.st_size == new.st_size and old.st_mtime_ns >= new.st_mtime_ns and self._link(rel, dest)
+
+
+def _write_manifest(cache_dir: Path, site: Path, written: dict[str, str], site_dir: Path) -> None:
+    """Record the page key and stat of every page file the new site holds (its path after the swap)."""
+    pages = {}
+    for rel, key in written.items():
+        stat = os.stat(site_dir / rel)
+        pages[rel] = [key, stat.st_size, stat.st_mtime_ns]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / f".{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps({"site": str(site), "pages": pages}, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, cache_dir / MANIFEST)
+
+
 def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -215,11 +286,13 @@ def plugins_allow_cache(config: MkDocsConfig) -> bool:
 
 def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
           charts: Sequence[tuple[Any, Path]] = (), chart_docs: Callable[[], None] | None = None,
-          jobs: int | None = None) -> BuildStats:
+          jobs: int | None = None, previous_site: Path | None = None) -> BuildStats:
     """Build the site of ``config_path`` (whose content is ``config_data``) into its ``site_dir``.
 
     ``charts`` are (spec, cache path) pairs still to be drawn; they are drawn in the same pool as the
-    pages, then ``chart_docs`` puts them into docs_dir before MkDocs copies the static files. Raises
+    pages, then ``chart_docs`` puts them into docs_dir before MkDocs copies the static files.
+    ``previous_site`` is the site this build will replace: unchanged files are hard-linked from it
+    (see ``_Previous``). Raises
     MkDocs' exceptions; ``Abort`` when strict mode saw a warning.
     """
     from mkdocs import exceptions, utils
@@ -325,18 +398,28 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
         if chart_docs is not None:
             chart_docs()
-        files.copy_static_files(inclusion=InclusionLevel.is_included)
+        previous = _Previous(previous_site, cache_dir)
+        for file in files:  # MkDocs' copy_static_files, linking what the previous site already holds
+            if file.is_documentation_page() or not file.inclusion.is_included():
+                continue
+            generated = getattr(file, "_content", None) is not None
+            if generated or not previous.static(file.dest_uri, file.abs_src_path, file.abs_dest_path):
+                file.copy_file()
         for template in config.theme.static_templates:
             _build_theme_template(template, env, files, config, nav)
         if config.extra_templates:
             raise exceptions.ConfigurationError("extra_templates are not supported by partnerbook's build")
 
         entries: list[dict[str, Any]] = []
+        written: dict[str, str] = {}
         for file in doc_files:
             output = outputs[file.src_uri]
             _restore(file.page, output, files)
             if output.html is not None:
-                _write(file.abs_dest_path, output.html)
+                key = keys[file.src_uri]
+                if not previous.page(file.dest_uri, key, file.abs_dest_path):
+                    _write(file.abs_dest_path, output.html)
+                written[file.dest_uri] = key
             entries += output.search
         if search is not None:
             search.entries = entries
@@ -354,8 +437,11 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         mkdocs_logger.removeHandler(counter)
 
     stats.pages = len(doc_files)
+    stats.linked = previous.linked
     if cache_dir is not None:
         _store(cache_dir, keys, outputs)
+        if previous_site is not None:
+            _write_manifest(cache_dir, previous_site, written, Path(config.site_dir))
     return stats
 
 
