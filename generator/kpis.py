@@ -91,19 +91,18 @@ _TOTAL_INPUTS: dict[str, tuple[str, ...]] = {
 def _totals(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Total KPIs of each group of rows (a campaign, or a partner over all campaigns).
 
-    Each KPI is a ratio of sums over the rows that report its inputs, computed for
-    every group at once: one grouped sum per KPI, not one pass per group.
+    Each KPI is a ratio of sums over the rows that report its inputs. The counts are
+    masked per KPI (NaN where a row lacks one of the KPI's inputs) and summed for every
+    group and every KPI in one grouped pass.
     """
     keys = pd.Index(frame[by].unique())
-    columns: dict[str, pd.Series] = {}
-    for kpi, inputs in _TOTAL_INPUTS.items():
-        usable = frame[frame[list(inputs)].notna().all(axis=1)]
-        if usable.empty:
-            columns[kpi] = pd.Series(float("nan"), index=keys, dtype="float64")
-            continue
-        sums = usable.groupby(by, sort=False)[list(COUNTS)].sum(min_count=1)
-        columns[kpi] = _rates(sums)[kpi].reindex(keys)
-    return pd.DataFrame(columns, index=keys)
+    if frame.empty:
+        return pd.DataFrame({kpi: pd.Series(dtype="float64") for kpi in _TOTAL_INPUTS}, index=keys)
+    counts = frame[list(COUNTS)]
+    masked = {kpi: counts.where(frame[list(inputs)].notna().all(axis=1)) for kpi, inputs in _TOTAL_INPUTS.items()}
+    wide = pd.concat(masked, axis=1)
+    sums = wide.groupby(frame[by].to_numpy(), sort=False).sum(min_count=1).reindex(keys)
+    return pd.DataFrame({kpi: _rates(sums[kpi])[kpi] for kpi in _TOTAL_INPUTS}, index=keys)
 
 
 def _total_of(totals: pd.DataFrame, key: str) -> Kpis:
