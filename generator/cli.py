@@ -7,6 +7,7 @@ commands that need them, so ``partnerbook validate`` starts fast.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -63,6 +64,7 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool) -> None:
     from generator.validate import validate_portfolio
 
     _require_root(root)
+    _batch_mode()
     _, result = validate_portfolio(root, resolve_today(today))
     click.echo(report.render(result, fmt), nl=False)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -93,6 +95,7 @@ def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None
     from generator.site import build_site
 
     _require_root(root)
+    _batch_mode()
     report = build_site(root, _today(today), site_dir, jobs)
     click.echo(f"built {report.site_dir}: {report.pages} pages, {report.charts} charts "
                f"({report.charts_drawn} drawn, the rest cached), {report.problems} validation findings")
@@ -143,6 +146,7 @@ def kpis(root: Path, today: str | None, fmt: str, table: str) -> None:
     from generator.kpi_tables import render
 
     _require_root(root)
+    _batch_mode()
     computed = compute_portfolio(root, _today(today))
     click.echo(render(computed.kpis, computed.health, fmt, table), nl=False)
 
@@ -180,6 +184,7 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
     from generator.compute import compute_portfolio
 
     _require_root(root)
+    _batch_mode()
     unknown = sorted(set(rules) - set(ALERT_RULES))
     if unknown:
         raise click.BadParameter(f"unknown rule {', '.join(unknown)}; rules: {', '.join(ALERT_RULES)}",
@@ -211,6 +216,7 @@ def calendar(root: Path, today: str | None, output: Path) -> None:
     from generator.ical import write_calendar
 
     _require_root(root)
+    _batch_mode()
     count = write_calendar(root, _today(today), output)
     click.echo(f"wrote {output}: {count} events")
 
@@ -260,6 +266,17 @@ def _today(option: str | None) -> Any:
     from generator.today import resolve_today
 
     return resolve_today(option)
+
+
+def _batch_mode() -> None:
+    """A one-shot command holds every record in memory at once: without the cyclic garbage
+    collector rescanning that heap again and again, loading is about twice as fast. Objects
+    are still freed by reference counting; worker processes turn the collector back on, and
+    so does the end of the command (the CLI may run inside a longer-lived process, e.g. tests).
+    """
+    if gc.isenabled():
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)
 
 
 def _require_root(root: Path) -> None:

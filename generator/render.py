@@ -8,6 +8,7 @@ marked safe with ``Markup``.
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import multiprocessing
@@ -134,7 +135,7 @@ def render_all(plan: dict[str, tuple[str, dict[str, Any]]], jobs: int | None = N
     _PLAN.clear()
     _PLAN.update(plan)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
             parts = pool.map(_render_slice, slices)
     finally:
         _PLAN.clear()

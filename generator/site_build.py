@@ -22,6 +22,7 @@ rebuild, a full build and a plain ``mkdocs build`` give byte-identical sites.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -235,8 +236,8 @@ class _Previous:
         self.linked += 1
         return True
 
-    def page(self, rel: str, key: str, dest: str) -> bool:
-        """Link the previous site's page ``rel`` to ``dest`` if it is this key's output; else False."""
+    def holds(self, rel: str, key: str) -> bool:
+        """Whether the previous site's file ``rel`` is the output of ``key``, untouched since."""
         known = self.pages.get(rel)
         if self.site is None or not known or known[0] != key:
             return False
@@ -244,7 +245,11 @@ class _Previous:
             stat = os.stat(self.site / rel)
         except OSError:
             return False
-        return [stat.st_size, stat.st_mtime_ns] == known[1:] and self._link(rel, dest)
+        return [stat.st_size, stat.st_mtime_ns] == known[1:]
+
+    def page(self, rel: str, key: str, dest: str) -> bool:
+        """Link the previous site's page ``rel`` to ``dest`` if it is this key's output; else False."""
+        return self.holds(rel, key) and self._link(rel, dest)
 
     def static(self, rel: str, source: str | None, dest: str) -> bool:
         """Link the previous site's copy of a static file when it matches its source."""
@@ -375,7 +380,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
                     warm_up()  # import matplotlib once, before forking
                 context = multiprocessing.get_context("fork")
-                with context.Pool(workers) as pool:
+                with context.Pool(workers, initializer=gc.enable) as pool:
                     for kind, arg, output in pool.imap_unordered(_run_task, _order(tasks, sizes)):
                         if kind == "page":
                             outputs[arg] = output
@@ -405,13 +410,22 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             generated = getattr(file, "_content", None) is not None
             if generated or not previous.static(file.dest_uri, file.abs_src_path, file.abs_dest_path):
                 file.copy_file()
+        written: dict[str, str] = {}
         for template in config.theme.static_templates:
-            _build_theme_template(template, env, files, config, nav)
+            # 404.html and sitemap.xml(.gz) depend only on what every page depends on (``base``).
+            outputs_of = [template, f"{template}.gz"] if template == "sitemap.xml" else [template]
+            targets = [os.path.join(config.site_dir, rel) for rel in outputs_of]
+            if not (all(previous.holds(rel, base) for rel in outputs_of)
+                    and all(previous.page(rel, base, dest) for rel, dest in zip(outputs_of, targets, strict=True))):
+                for dest in targets:  # drop a partial link: the build must never write into a linked file
+                    if os.path.lexists(dest):
+                        os.unlink(dest)
+                _build_theme_template(template, env, files, config, nav)
+            written.update({rel: base for rel in outputs_of if os.path.exists(os.path.join(config.site_dir, rel))})
         if config.extra_templates:
             raise exceptions.ConfigurationError("extra_templates are not supported by partnerbook's build")
 
         entries: list[dict[str, Any]] = []
-        written: dict[str, str] = {}
         for file in doc_files:
             output = outputs[file.src_uri]
             _restore(file.page, output, files)

@@ -350,3 +350,13 @@ def test_validate_portfolio_is_usable_as_a_library(base_portfolio: Path) -> None
     assert result.files_checked == 10
     assert sorted(portfolio.partners) == ["kiln-packaging", "shopcloud", "stripe-payments", "zigpoll-surveys"]
     assert sorted(portfolio.campaigns) == ["easter-2026"]
+
+
+def test_batch_commands_leave_the_garbage_collector_as_they_found_it(base_portfolio: Path, run_line: RunLine) -> None:
+    import gc
+
+    assert gc.isenabled()
+    result = run_line(f"partnerbook validate --root {base_portfolio} --today {TODAY}")
+
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled()
