@@ -314,5 +314,25 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(3)
 
 
+
+def run() -> None:
+    """The console script: ``main``, then leave at once.
+
+    A command that held a large portfolio in memory would otherwise spend a
+    noticeable part of its run freeing every object at interpreter exit. Output is
+    flushed first; pools and temporary folders are already closed by then.
+    """
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -10,6 +10,7 @@ character itself.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +30,13 @@ def text(value: Any) -> Markup:
     """Inline text: one line, every Markdown and HTML special character neutralised."""
     if value is None:
         return Markup("")
-    flat = " ".join(str(value).split())
+    return _escaped(value if type(value) is str else str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escaped(value: str) -> Markup:
+    # Pages repeat the same short texts (statuses, names, dates) thousands of times.
+    flat = " ".join(value.split())
     if _PLAIN.fullmatch(flat):
         # Ids, dates and anchors (letters, digits, inner hyphens) are inert as they are, and
         # must stay literal inside link targets such as '../kiln-packaging/index.md'.

@@ -235,7 +235,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     stamp = {"today": today.isoformat(), "commit": _commit(root)}
     step = time.perf_counter()
     plan, specs = pages.plan(computed, stamp)
-    files = render.render_all(plan, jobs)
+    files = render.render_all(plan)
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():
             files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
