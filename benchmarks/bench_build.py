@@ -35,59 +35,19 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import yaml
 from generate_portfolio import generate
+from timing import TIME, Sample, measure, median, tool
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TODAY = "2026-11-25"
-TIME = Path("/usr/bin/time")
 STEPS = ("validate", "kpis", "full build", "bare mkdocs", "rebuild, 1 partner", "rebuild, no change")
-
-
-@dataclass
-class Sample:
-    wall: float
-    rss_mb: float
-    exit: int
-
-
-def _tool(name: str) -> str | None:
-    """The tool next to this Python first (the venv), then on PATH."""
-    local = Path(sys.executable).parent / name
-    return str(local) if local.exists() else shutil.which(name)
-
-
-def _seconds(text: str) -> float:
-    """GNU time's elapsed format: ``m:ss.ss`` or ``h:mm:ss``."""
-    total = 0.0
-    for part in text.strip().split(":"):
-        total = total * 60 + float(part)
-    return total
-
-
-def measure(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> Sample:
-    """Run ``cmd`` under ``/usr/bin/time -v``; the command's own output goes to ``log``."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time", encoding="utf-8") as report, \
-            log.open("w", encoding="utf-8") as out:
-        proc = subprocess.run([str(TIME), "-v", "-o", report.name, *cmd], stdout=out, stderr=subprocess.STDOUT,
-                              env=env, check=False)
-        text = report.read()
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    if not wall or not rss:
-        raise SystemExit(f"could not read /usr/bin/time output for {cmd[0]}:\n{text}")
-    return Sample(_seconds(wall.group(1)), int(rss.group(1)) / 1024, proc.returncode)
 
 
 def bare_config(portfolio: Path, docs: Path, site: Path) -> dict:
@@ -150,7 +110,7 @@ def bench_size(partners: int, args: argparse.Namespace, partnerbook: str, mkdocs
 
     def bare(run: int) -> Sample:
         shutil.rmtree(bare_site, ignore_errors=True)
-        return measure([mkdocs, "build", "-q", "-f", str(config_file)], logs / f"bare-{run}.log", bare_env)
+        return measure([mkdocs, "build", "-q", "-f", str(config_file)], logs / f"bare-{run}.log", env=bare_env)
 
     samples: dict[str, list[Sample]] = {step: [] for step in STEPS}
     identical = None
@@ -177,11 +137,10 @@ def bench_size(partners: int, args: argparse.Namespace, partnerbook: str, mkdocs
             print(f"  run {run}: {step:<20} {samples[step][-1].wall:8.2f} s {samples[step][-1].rss_mb:8.1f} MB  "
                   f"exit {samples[step][-1].exit}", flush=True)
 
-    median = {step: Sample(statistics.median(s.wall for s in v), statistics.median(s.rss_mb for s in v),
-                           max(s.exit for s in v)) for step, v in samples.items()}
+    medians = {step: median(v) for step, v in samples.items()}
     built = (logs / f"build-{args.runs}.log").read_text(encoding="utf-8")
     rebuilt = (logs / f"rebuild-{args.runs}.log").read_text(encoding="utf-8")
-    return {"partners": partners, "median": {k: vars(v) for k, v in median.items()},
+    return {"partners": partners, "median": {k: vars(v) for k, v in medians.items()},
             "samples": {k: [vars(s) for s in v] for k, v in samples.items()},
             "bare_identical": identical, "cold_build_output": built, "rebuild_output": rebuilt}
 
@@ -196,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out" / "bench-build")
     args = parser.parse_args(argv)
 
-    partnerbook, mkdocs = _tool("partnerbook"), _tool("mkdocs")
+    partnerbook, mkdocs = tool("partnerbook"), tool("mkdocs")
     if partnerbook is None or mkdocs is None:
         print("partnerbook and mkdocs must be installed: pip install -e .", file=sys.stderr)
         return 2

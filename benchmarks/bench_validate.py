@@ -34,34 +34,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from generate_portfolio import generate
+from timing import TIME, Sample, measure, median, tool
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 TODAY = "2026-11-24"
-TIME = Path("/usr/bin/time")
-
-
-@dataclass
-class Sample:
-    wall: float
-    rss_mb: float
-    exit: int
-
-
-def _tool(name: str) -> str | None:
-    """The tool next to this Python first (the venv), then on PATH."""
-    local = Path(sys.executable).parent / name
-    return str(local) if local.exists() else shutil.which(name)
 
 
 def yaml_parser(tool: str) -> str:
@@ -77,33 +60,6 @@ def yaml_parser(tool: str) -> str:
     return f"ruamel.yaml {proc.stdout.strip()}" if proc.returncode == 0 else "unknown"
 
 
-def _seconds(text: str) -> float:
-    """GNU time's elapsed format: ``m:ss.ss`` or ``h:mm:ss``."""
-    total = 0.0
-    for part in text.strip().split(":"):
-        total = total * 60 + float(part)
-    return total
-
-
-def measure(cmd: list[str], cwd: Path, log: Path) -> Sample:
-    """Run ``cmd`` under ``/usr/bin/time -v``; the tool's own output goes to ``log``."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time", encoding="utf-8") as report, \
-            log.open("w", encoding="utf-8") as out:
-        proc = subprocess.run([str(TIME), "-v", "-o", report.name, *cmd], cwd=cwd, stdout=out,
-                              stderr=subprocess.STDOUT, check=False)
-        text = report.read()
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text)
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    if not wall or not rss:
-        raise SystemExit(f"could not read /usr/bin/time output for {cmd[0]}:\n{text}")
-    return Sample(_seconds(wall.group(1)), int(rss.group(1)) / 1024, proc.returncode)
-
-
-def _median(samples: list[Sample]) -> Sample:
-    return Sample(statistics.median(s.wall for s in samples), statistics.median(s.rss_mb for s in samples),
-                  max(s.exit for s in samples))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="partnerbook validate vs check-jsonschema on the same files")
     parser.add_argument("--partners", type=int, default=1000)
@@ -116,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="check-jsonschema executable to measure (default: the one next to this Python)")
     args = parser.parse_args(argv)
 
-    partnerbook, check_jsonschema = _tool("partnerbook"), args.cj or _tool("check-jsonschema")
+    partnerbook, check_jsonschema = tool("partnerbook"), args.cj or tool("check-jsonschema")
     if partnerbook is None:
         print("partnerbook is not installed: pip install -e .", file=sys.stderr)
         return 2
@@ -167,17 +123,17 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[Sample]] = {key: [] for key in runs}
     for run in range(1, args.runs + 1):
         for key, (label, cmd, cwd) in runs.items():
-            sample = measure(cmd, cwd, logs / f"{key}-{run}.log")
+            sample = measure(cmd, logs / f"{key}-{run}.log", cwd=cwd)
             results[key].append(sample)
             print(f"  run {run}: {label:<52} {sample.wall:7.2f} s {sample.rss_mb:8.1f} MB  exit {sample.exit}",
                   flush=True)
 
-    median = {key: _median(samples) for key, samples in results.items()}
+    medians = {key: median(samples) for key, samples in results.items()}
     cj_keys = [f"c-{kind}" for kind in files]
-    total = Sample(sum(median[k].wall for k in cj_keys), max(median[k].rss_mb for k in cj_keys),
-                   max(median[k].exit for k in cj_keys))
-    rows = [(runs[k][0], median[k]) for k in ("a", "b", "d")]
-    rows += [(runs[k][0], median[k]) for k in cj_keys]
+    total = Sample(sum(medians[k].wall for k in cj_keys), max(medians[k].rss_mb for k in cj_keys),
+                   max(medians[k].exit for k in cj_keys))
+    rows = [(runs[k][0], medians[k]) for k in ("a", "b", "d")]
+    rows += [(runs[k][0], medians[k]) for k in cj_keys]
     rows.append((f"check-jsonschema: sum of the four ({all_files} files)", total))
 
     print(f"\nmedian of {args.runs} runs (wall clock, maximum resident set size; GNU time -v); "
@@ -185,24 +141,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'measurement':<56} {'wall s':>8} {'max RSS MB':>11} {'exit':>5}")
     for label, sample in rows:
         print(f"{label:<56} {sample.wall:8.2f} {sample.rss_mb:11.1f} {sample.exit:>5}")
-    b, d, cj_partner = median["b"], median["d"], median["c-partner"]
+    b, d, cj_partner = medians["b"], medians["d"], medians["c-partner"]
     print("\nratios (partnerbook / check-jsonschema, wall clock; below 1 = partnerbook is faster)")
     print(f"  whole portfolio (b) / check-jsonschema on the {len(files['partner'])} partner files: "
           f"{b.wall / cj_partner.wall:.3f}")
     print(f"  partner.yaml only (d) / check-jsonschema on the same partner files:   {d.wall / cj_partner.wall:.3f}")
     print(f"  whole portfolio (b) / check-jsonschema on all {all_files} files (sum):    {b.wall / total.wall:.3f}")
     print(f"  max RSS, whole portfolio (b) / check-jsonschema partner files: {b.rss_mb / cj_partner.rss_mb:.2f}")
-    if median["a"].exit:
-        print(f"\nnote: the repo example exited {median['a'].exit} (see {logs}/a-1.log)")
+    if medians["a"].exit:
+        print(f"\nnote: the repo example exited {medians['a'].exit} (see {logs}/a-1.log)")
     for key in cj_keys:
-        if median[key].exit:
-            print(f"note: {runs[key][0]} exited {median[key].exit}: the schema rejected files "
+        if medians[key].exit:
+            print(f"note: {runs[key][0]} exited {medians[key].exit}: the schema rejected files "
                   f"(see {logs}/{key}-1.log)")
     summary = {
         "partners": args.partners, "campaigns": args.campaigns, "seed": args.seed, "runs": args.runs,
         "check_jsonschema": check_jsonschema, "check_jsonschema_yaml_parser": parser_used,
         "files": {kind: len(names) for kind, names in files.items()},
-        "median": {runs[k][0]: vars(median[k]) for k in runs} | {"check-jsonschema sum": vars(total)},
+        "median": {runs[k][0]: vars(medians[k]) for k in runs} | {"check-jsonschema sum": vars(total)},
         "samples": {runs[k][0]: [vars(s) for s in v] for k, v in results.items()},
     }
     (out / "results.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
