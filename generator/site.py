@@ -223,7 +223,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     With ``draw=False`` the charts missing from the cache are left in ``Prepared.pending`` for the
     caller to draw (``build_site`` draws them in the pool that renders the pages).
     """
-    from generator import charts, pages, render
+    from generator import chart_draw, pages, render
     from generator.compute import compute_portfolio
 
     timings = timings if timings is not None else {}
@@ -243,10 +243,10 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
 
     step = time.perf_counter()
     cache = work / "cache" / "charts"
-    paths, missing = charts.plan_charts(specs, cache)
+    paths, missing = chart_draw.plan_charts(specs, cache)
     drawn = 0
     if draw:
-        charts.render_charts(specs, cache, jobs)
+        chart_draw.render_charts(specs, cache, jobs)
         drawn, missing = len(missing), []
     chart_files = {f"{pages.CHART_DIR}/{key}.svg": path for key, path in paths.items()}
     timings["charts"] = time.perf_counter() - step

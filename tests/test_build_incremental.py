@@ -155,12 +155,12 @@ def test_a_failed_build_keeps_the_previous_site_and_caches_nothing_of_it(
 
 
 def test_charts_are_byte_identical_in_another_process(tmp_path: Path) -> None:
-    from generator.charts import draw
+    from generator.chart_draw import draw
 
     spec = ChartSpec("revenue-share", "Share of partner revenue", "alt",
                      (("currency", "EUR"), ("rows", (("Kiln <Packaging>", 0.6, 1200.0), ("Shop & Co", 0.4, 800.0)))))
     here = draw(spec)
-    code = ("import sys, pickle; from generator.charts import draw; "
+    code = ("import sys, pickle; from generator.chart_draw import draw; "
             "sys.stdout.buffer.write(draw(pickle.loads(sys.stdin.buffer.read())))")
     proc = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(spec), capture_output=True, check=True)
     assert proc.stdout == here
