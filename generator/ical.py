@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from generator.alerts.model import add_months
 from generator.checks.policy import DOCUMENT_NAMES, document_expiry
+from generator.dates import add_months
 from generator.portfolio import PartnerEntry, Portfolio
 
 PRODID = "-//partnerbook//partnerbook calendar//EN"

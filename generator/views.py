@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,7 +13,6 @@ from generator.checks.policy import document_state, requirements_for
 from generator.compute import Computed
 from generator.models import Contract
 from generator.portfolio import Loaded, PartnerEntry
-from generator.problems import Problem
 
 TARGET_AT_MOST = frozenset({"cart_abandonment_rate", "cpa"})
 
@@ -44,11 +43,6 @@ class Attention:
     where: str
     silenced_reason: str | None = None
     silenced_until: date | None = None
-
-
-@dataclass
-class PageSet:
-    pages: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # path -> (template, context)
 
 
 def partner_name(computed: Computed, partner_id: str) -> str:
@@ -179,11 +173,6 @@ def risk_register(computed: Computed, alerts: list[Attention]) -> dict[str, Any]
         "dependency": [a for a in alerts if a.rule in ("no-backup", "single-source-capability",
                                                        "revenue-concentration")],
     }
-
-
-def _partner_of(problem: Problem) -> str | None:
-    parts = problem.file.split("/")
-    return parts[1] if len(parts) > 2 and parts[0] == "partners" else None
 
 
 def counts(computed: Computed) -> dict[str, list[tuple[str, int]]]:

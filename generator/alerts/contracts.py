@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.alerts.model import Alert, Context, add_months, days_phrase, plus_days
+from generator.alerts.model import Alert, Context, days_phrase, plus_days
+from generator.dates import add_months
 from generator.models import Contract
 from generator.portfolio import Loaded, PartnerEntry
 

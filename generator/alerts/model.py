@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -96,13 +95,6 @@ class Context:
                 key = False
         line, _ = doc.where(loc, key=key)
         return Alert(rule, severity, partner, campaign, doc.path, line, message)
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months; the 31st becomes the last day of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def days_phrase(days: int) -> str:
