@@ -1,12 +1,14 @@
 """The command line: parse options, call one core function, turn the result into an exit code.
 
-Exit codes: 0 clean, 1 problems the user can fix, 2 wrong usage, 3 a bug in partnerbook.
+Exit codes: 0 clean, 1 problems the user can fix (records, full disk, read-only folder, port in use),
+2 wrong usage, 130 interrupted, 3 a bug in partnerbook.
 Heavy libraries (pandas, matplotlib, mkdocs) are imported only inside the
 commands that need them, so ``partnerbook validate`` starts fast.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import sys
@@ -288,12 +290,53 @@ def _require_root(root: Path) -> None:
             "repository or pass --root")
 
 
+# What the machine (not partnerbook, not the records) is telling the user, and what to do about it.
+_ENVIRONMENT = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exhausted",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EADDRINUSE: "the address is already in use (another server runs on that port)",
+    errno.EADDRNOTAVAIL: "the address is not available on this machine",
+    errno.EMFILE: "too many open files",
+    errno.ENFILE: "too many open files in the system",
+    errno.EIO: "input/output error from the disk",
+    errno.ENAMETOOLONG: "a file name is too long",
+    errno.ENOMEM: "out of memory",
+    errno.EFBIG: "a file is too large for this file system or limit",
+}
+_FIXES = {
+    errno.ENOSPC: "free some space and run again; the previous site is unchanged",
+    errno.EDQUOT: "free some space and run again; the previous site is unchanged",
+    errno.EROFS: "run from a writable folder, or pass --site-dir to a writable place",
+    errno.EACCES: "check the permissions of the file or folder named",
+    errno.EPERM: "check the permissions of the file or folder named",
+    errno.EADDRINUSE: "stop the other server or pick another port with -a 127.0.0.1:8001",
+    errno.EADDRNOTAVAIL: "use an address of this machine, e.g. -a 127.0.0.1:8000",
+}
+
+
+def environment_problem(exc: OSError) -> str | None:
+    """A message for an error of the machine (full disk, read-only, permissions, port in use), else None."""
+    what = _ENVIRONMENT.get(exc.errno) if exc.errno is not None else None
+    if what is None:
+        return None
+    where = exc.filename if exc.filename is not None else None
+    text = what + (f": {click.format_filename(where)}" if where is not None else "")
+    fix = _FIXES.get(exc.errno)
+    return text + (f" ({fix})" if fix else "")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: user-fixable errors exit 1, usage errors 2, bugs 3 with a short message."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         return cli.main(args=argv, prog_name="partnerbook", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Click turns Ctrl-C into Abort
+            click.echo("partnerbook: interrupted", err=True)
+            sys.exit(130)
         click.echo("aborted", err=True)
         sys.exit(1)
     except click.ClickException as exc:
@@ -302,16 +345,28 @@ def main(argv: list[str] | None = None) -> Any:
     except PartnerbookError as exc:
         click.echo(f"partnerbook: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:
+        message = environment_problem(exc)
+        if message is None:
+            _bug(exc, debug)
+        click.echo(f"partnerbook: {message}", err=True)
+        sys.exit(1)
     except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if isinstance(exc, KeyboardInterrupt):
+            click.echo("partnerbook: interrupted", err=True)
             sys.exit(130)
-        if debug:
-            traceback.print_exc()
-        click.echo(f"partnerbook: internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in partnerbook; run again with --debug for the traceback.", err=True)
-        sys.exit(3)
+        _bug(exc, debug)
+
+
+def _bug(exc: BaseException, debug: bool) -> None:
+    """Exit 3: an unexpected error is a bug in partnerbook, shown without a traceback unless --debug."""
+    if debug:
+        traceback.print_exception(exc)
+    click.echo(f"partnerbook: internal error: {type(exc).__name__}: {exc}\n"
+               "This is a bug in partnerbook; run again with --debug for the traceback.", err=True)
+    sys.exit(3)
 
 
 
