@@ -2,7 +2,10 @@
 
 Records are edited by many people, so they are read as untrusted input:
 
-* strict UTF-8 (a BOM is fine), at most ``MAX_BYTES`` bytes;
+* only regular files inside the repository: every folder on the way and the file itself are
+  opened without following symbolic links (``O_NOFOLLOW`` relative to the folder above), the
+  file is opened non-blocking (a FIFO never hangs) and must be a regular file once open;
+* strict UTF-8 (a BOM is fine), at most ``MAX_BYTES`` bytes, counted while reading;
 * one document per file, with a mapping at the top;
 * no anchors, aliases, merge keys or tags: nothing is ever constructed from a tag;
 * duplicate keys are rejected, naming both lines;
@@ -19,8 +22,11 @@ recursion and lets the depth guard stop the parser early.
 
 from __future__ import annotations
 
+import errno
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +37,9 @@ from generator.problems import Problem, Severity
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
+# A plain integer with more digits than this is "too large" without ever becoming an int: Python
+# refuses to convert more than 4,300 digits, and no count, amount or day number needs 25.
+MAX_NUMBER_DIGITS = 24
 
 Path_ = tuple[str | int, ...]
 Pos = tuple[int, int]
@@ -49,6 +58,15 @@ class YamlInt(int):
 
 class YamlFloat(float):
     """A float read from a plain scalar; ``raw`` keeps the text as written."""
+
+    raw: str
+
+
+class YamlTooLarge(str):
+    """A plain scalar written as a number with more than ``MAX_NUMBER_DIGITS`` digits.
+
+    It stays text (text fields keep it as written) and number fields refuse it as too large.
+    """
 
     raw: str
 
@@ -76,6 +94,10 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT.match(text):
+            if len(text.lstrip("+-").lstrip("0")) > MAX_NUMBER_DIGITS:
+                big = YamlTooLarge(text)
+                big.raw = text
+                return big
             number: Any = YamlInt(text)
         elif _FLOAT.match(text):
             number = YamlFloat(text)
@@ -405,16 +427,134 @@ def load_bytes(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[D
     return Document(path, builder.root, builder.values, builder.keys, frozenset(builder.literal)), []
 
 
-def load_file(file: Path, display: str) -> tuple[Document | None, list[Problem]]:
-    """Read and load one record file; unreadable files become problems."""
+class UnsafeFile(Exception):
+    """A path partnerbook refuses to read: a symbolic link, a folder, a device, a FIFO or a socket."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class FileTooLarge(Exception):
+    """The file holds more than the bytes allowed; ``size`` is what ``fstat`` reported (at least the limit + 1)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"file is {size:,} bytes, more than the {limit:,} allowed")
+        self.size = size
+        self.limit = limit
+
+
+LINK_HINT = "replace the link with the file or folder itself (records are read from the repository only)"
+
+
+def link_message(path: Path, root: Path) -> str:
+    """What to say about a symbolic link, without reading or printing what it points to."""
     try:
-        size = file.stat().st_size
-        if size > MAX_BYTES:
-            return None, [_too_large(display, size, MAX_BYTES)]
-        data = file.read_bytes()
+        target = Path(os.path.realpath(path))
+        inside = target.is_relative_to(Path(os.path.realpath(root)))
+    except (OSError, ValueError):
+        inside = False
+    if inside:
+        return "is a symbolic link; partnerbook reads only plain files and folders"
+    return "is a symbolic link to outside the repository"
+
+
+def kind_of(mode: int) -> str:
+    """A file type in words, for messages."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
+
+
+_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_in_root(root: Path, file: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of ``file``, a regular file under ``root``, reading at most ``max_bytes + 1`` bytes.
+
+    Every folder from ``root`` down and the file itself are opened relative to the one above with
+    ``O_NOFOLLOW``, so a symbolic link anywhere on the way (even one swapped in after the folder
+    was listed) is refused, never followed. The file is opened non-blocking and checked with
+    ``fstat`` once open: a FIFO, device or socket is refused without a read. Raises
+    :class:`UnsafeFile` for a refused path, :class:`FileTooLarge` past ``max_bytes`` (counted
+    while reading, not taken from ``stat``) and ``OSError`` for an unreadable one.
+    """
+    parts = file.relative_to(root).parts
+    if not parts or any(part in ("", ".", "..") for part in parts):
+        raise UnsafeFile("is not a file inside the repository", "records live under partners/ and campaigns/")
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            try:
+                next_fd = os.open(part, _OPEN_FILE if last else _OPEN_DIR, dir_fd=fd)
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                    where = root.joinpath(*parts[: depth + 1])
+                    try:
+                        mode = os.lstat(where).st_mode
+                    except OSError:
+                        raise exc from None
+                    if stat.S_ISLNK(mode):
+                        raise UnsafeFile(link_message(where, root), LINK_HINT) from None
+                    if not last and not stat.S_ISDIR(mode):
+                        raise UnsafeFile(f"'{part}' on the way to it is {kind_of(mode)}, not a folder",
+                                         "records live in plain folders") from None
+                raise
+            os.close(fd)
+            fd = next_fd
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise UnsafeFile(f"is {kind_of(mode)}, not a regular file", "replace it with a plain YAML file")
+        chunks: list[bytes] = []
+        left = max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise FileTooLarge(max(os.fstat(fd).st_size, max_bytes + 1), max_bytes)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def unsafe_problem(display: str, message: str, hint: str) -> Problem:
+    return Problem(display, None, None, "unsafe-file", Severity.ERROR, f"{display} {message}", hint)
+
+
+def read_record(root: Path, file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of one record file under ``root``, or None and the problem that says why not."""
+    try:
+        return read_in_root(root, file), []
+    except UnsafeFile as exc:
+        return None, [unsafe_problem(display, exc.message, exc.hint)]
+    except FileTooLarge as exc:
+        return None, [_too_large(display, exc.size, exc.limit)]
     except OSError as exc:
         return None, [Problem(display, None, None, "file-unreadable", Severity.ERROR,
-                              f"cannot read file: {exc.strerror}", "check the file's permissions")]
+                              f"cannot read file: {exc.strerror or exc}", "check the file's permissions")]
+
+
+def load_file(file: Path, display: str, *, root: Path | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read and load one record file under ``root`` (default: its own folder); unreadable files become problems."""
+    data, problems = read_record(file.parent if root is None else root, file, display)
+    if data is None:
+        return None, problems
     return load_bytes(data, display)
 
 

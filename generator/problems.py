@@ -2,8 +2,35 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# Characters that change how a line reads in a terminal, a log or a CI annotation: C0/C1 controls
+# (newline, escape), format characters (bidi overrides, zero-width) and the Unicode line separators.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """``text`` with every control or format character written as an escape (``\\n``, ``\\x1b``, ``\\u202e``).
+
+    Names and values from the records repository pass through here before they become part of a
+    finding's path or message, so a file name or YAML key cannot start a new output line, move
+    the cursor or inject a CI workflow command. ``limit`` shortens long values (with "...").
+    """
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "..."
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES:
+            code = ord(char)
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(
+                char, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"))
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 class Severity(StrEnum):

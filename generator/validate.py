@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from generator.checks import policy, records, references, secrets
 from generator.checks.typing import to_record
 from generator.discover import Layout, discover
-from generator.loader import MAX_BYTES, load_file
+from generator.loader import load_bytes, read_record
 from generator.models import Campaign, Contract, Partner, Settings, Sla
 from generator.portfolio import Loaded, PartnerEntry, Portfolio
 from generator.problems import Problem, Result
@@ -20,9 +20,10 @@ from generator.readcache import ReadCache
 M = TypeVar("M", bound=BaseModel)
 
 
-def _read_file(path: Path, display: str, model: type[M], record_id: str) -> tuple[Loaded[M] | None, list[Problem]]:
-    """One file's record and problems: everything that depends on this file alone."""
-    doc, problems = load_file(path, display)
+def _read_file(data: bytes, display: str, model: type[M],
+               record_id: str) -> tuple[Loaded[M] | None, list[Problem]]:
+    """One file's record and problems: everything that depends on this file's bytes alone."""
+    doc, problems = load_bytes(data, display)
     if doc is None:
         return None, problems
     problems = [*problems, *secrets.scan(doc)]
@@ -34,19 +35,18 @@ def _read_file(path: Path, display: str, model: type[M], record_id: str) -> tupl
 def _read(path: Path, layout: Layout, model: type[M], record_id: str,
           problems: list[Problem], cache: ReadCache | None = None) -> Loaded[M] | None:
     display = layout.display(path)
+    data, refused = read_record(layout.root, path, display)
+    if data is None:
+        problems.extend(refused)
+        return None
     key = None
     if cache is not None:
-        try:
-            data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
-        except OSError:
-            data = None
-        if data is not None:
-            key = cache.key(data, model.__name__, record_id)
-            hit = cache.get(display, key)
-            if hit is not None:
-                problems.extend(hit[1])
-                return hit[0]
-    loaded, found = _read_file(path, display, model, record_id)
+        key = cache.key(data, model.__name__, record_id)
+        hit = cache.get(display, key)
+        if hit is not None:
+            problems.extend(hit[1])
+            return hit[0]
+    loaded, found = _read_file(data, display, model, record_id)
     if cache is not None and key is not None:
         cache.put(display, key, (loaded, found))
     problems.extend(found)
@@ -66,7 +66,8 @@ def load_portfolio(root: Path, cache: ReadCache | None = None) -> tuple[Portfoli
         if settings is not None:
             portfolio.settings, portfolio.settings_doc = settings.record, settings.doc
     for partner_id, folder in layout.partners.items():
-        entry = PartnerEntry(partner_id, sla_file_present=folder.sla is not None)
+        entry = PartnerEntry(partner_id, sla_file_present=folder.sla is not None,
+                             contract_files=len(folder.contracts))
         if folder.profile is not None:
             entry.profile = _read(folder.profile, layout, Partner, partner_id, problems, cache)
         for contract_id, path in folder.contracts.items():

@@ -37,7 +37,7 @@ def _one_line(value: str) -> str:
 
 
 def _id(value: str) -> str:
-    if not _ID.match(value) or len(value) > 64:
+    if not _ID.fullmatch(value) or len(value) > 64:
         raise PydanticCustomError(
             "invalid_id",
             "'{value}' is not a valid id: use 1-64 lowercase letters, digits and single hyphens",
