@@ -16,6 +16,7 @@ from pathlib import Path
 
 from generator.checks.policy import DOCUMENT_NAMES, document_expiry
 from generator.dates import add_months
+from generator.inert import shown
 from generator.portfolio import PartnerEntry, Portfolio
 
 PRODID = "-//partnerbook//partnerbook calendar//EN"
@@ -92,9 +93,15 @@ def calendar_events(portfolio: Portfolio) -> list[CalendarEvent]:
 
 
 def escape_text(text: str) -> str:
-    """RFC 5545 TEXT escaping: backslash, semicolon, comma and line breaks."""
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma and line breaks.
+
+    TEXT allows no other control character: those (escape codes, bidi overrides, line separators)
+    are written out as ``\\x1b``-style text first, so the calendar shows them and never obeys them.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = "\n".join(shown(line) for line in lines)
     text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return text.replace("\n", "\\n")
 
 
 def fold(line: str) -> str:

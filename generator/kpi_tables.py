@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from generator.health import Health
+from generator.inert import shown
 from generator.kpis import CAMPAIGN_KPIS, KpiReport
 
 PERCENT_KPIS = frozenset({
@@ -53,9 +54,11 @@ def partner_rows(report: KpiReport, health: dict[str, Health]) -> list[dict[str,
 
 
 def _safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "|"):
-        return "'" + value
+    """Text with its control characters shown (``\\x1b``); one a spreadsheet would run as a formula gets a quote."""
+    if isinstance(value, str):
+        value = shown(value)
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r", "|"):
+            return "'" + value
     return "" if value is None else value
 
 
@@ -69,7 +72,7 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 def to_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    cells = [[str(row.get(c)) if c in ("campaign", "partner", "grade") and row.get(c) is not None
+    cells = [[shown(row.get(c)) if c in ("campaign", "partner", "grade") and row.get(c) is not None
               else format_kpi(c, row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]

@@ -8,8 +8,6 @@ marked safe with ``Markup``.
 
 from __future__ import annotations
 
-import html
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,17 +39,6 @@ def _kpi(value: Any, name: str) -> Markup:
     if isinstance(value, str):
         return Markup(markdown.text(value))
     return Markup(format_kpi(name, value))  # digits, signs, '%', 'pp', 'n/a': nothing Markdown reads
-
-
-def _front_title(value: Any) -> Markup:
-    """A page title for YAML front matter: HTML-escaped, as a quoted YAML scalar.
-
-    Material puts ``page.meta.title`` into ``<title>`` as it is, whereas without it
-    it would un-escape the heading (``striptags``) and let record text out of
-    ``<title>``; so the title is given here, escaped once.
-    """
-    flat = " ".join(str(value).split())
-    return Markup(json.dumps(html.escape(flat, quote=True), ensure_ascii=False))
 
 
 def _tick(done: bool | None) -> Markup:
@@ -98,7 +85,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(markdown.FILTERS)
     env.filters["kpi"] = _kpi
     env.filters["tick"] = _tick
-    env.filters["front_title"] = _front_title
+    env.filters["front_title"] = markdown.yaml_title
     env.filters["state"] = _state
     env.filters["conditions"] = _conditions
     env.globals["dash"] = Markup("&ndash;")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from generator import markdown
+from generator.inert import guard_line, json_output, shown
 from generator.problems import Problem, Result
 
 FORMATS = ("text", "json", "github")
@@ -20,21 +22,25 @@ def summary(result: Result) -> str:
 
 
 def render_text_problem(problem: Problem) -> str:
-    line = f"{problem.location()}: {problem.severity.value}: {problem.message} [{problem.rule}]"
-    return line + (f"\n    hint: {problem.hint}" if problem.hint else "")
+    """``path:line:column: severity: message [rule]`` and a hint line; each field shown on one line."""
+    line = f"{shown(problem.location())}: {problem.severity.value}: {shown(problem.message)} [{shown(problem.rule)}]"
+    return line + (f"\n    hint: {shown(problem.hint)}" if problem.hint else "")
 
 
 def render_text(result: Result) -> str:
-    lines = [render_text_problem(p) for p in result.sorted()]
+    # CI logs read every output line as a possible workflow command, not only --format github.
+    lines = [guard_line(line) for p in result.sorted() for line in render_text_problem(p).split("\n")]
     return "\n".join([*lines, summary(result)]) + "\n"
 
 
 def render_json(result: Result) -> str:
-    return json.dumps([p.as_json() for p in result.sorted()], indent=2, ensure_ascii=False) + "\n"
+    return json_output(json.dumps([p.as_json() for p in result.sorted()], indent=2, ensure_ascii=False)) + "\n"
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command data: ``%``, CR and LF percent-encoded (GitHub decodes them), other controls shown."""
+    encoded = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return shown(encoded)
 
 
 def escape_property(text: str) -> str:
@@ -61,17 +67,21 @@ def render_github(result: Result) -> str:
         lines.append("partnerbook validate found:")
         lines.extend(render_text_problem(p) for p in problems)
         by_rule = Counter(p.rule for p in problems)
-        lines.append("by rule: " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())))
+        lines.append("by rule: " + ", ".join(f"{shown(rule)} {n}" for rule, n in sorted(by_rule.items())))
     lines.append(summary(result))
-    return "\n".join(lines) + "\n"
+    # Only the annotations above may start with '::'; no line of the text part can be read as a command.
+    text = [guard_line(line) for part in lines[len(problems):] for line in part.split("\n")]
+    return "\n".join([*lines[:len(problems)], *text]) + "\n"
 
 
 def render_markdown_summary(result: Result) -> str:
     """A table for $GITHUB_STEP_SUMMARY, which has no annotation limit."""
     rows = ["| file | line | severity | rule | message |", "|---|---|---|---|---|"]
     for p in result.sorted():
-        message = p.message.replace("|", "\\|")
-        rows.append(f"| `{p.file}` | {p.line or ''} | {p.severity.value} | {p.rule} | {message} |")
+        # Every field through the site's Markdown escaping: no '|', HTML, link or line break survives.
+        cells = [f"<code>{markdown.text(shown(p.file))}</code>", str(p.line or ""), p.severity.value,
+                 markdown.text(shown(p.rule)), markdown.text(shown(p.message))]
+        rows.append("| " + " | ".join(cells) + " |")
     return f"### partnerbook validate\n\n{summary(result)}\n\n" + ("\n".join(rows) if result.problems else "") + "\n"
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from generator.alerts.model import SEVERITIES, Alert
 
 # The workflow-command escaping of the validation reporter: one implementation for both.
+from generator.inert import guard_line, json_output, shown
 from generator.report import escape_data, escape_property
 
 FORMATS = ("text", "json", "github")
@@ -39,7 +40,9 @@ def summary(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
 
 
 def _text_lines(alerts: Sequence[Alert]) -> list[str]:
-    return [f"{a.location()}: {a.severity}: {_message(a)} [{a.rule}]" for a in alerts]
+    """One line per alert, every field shown on one line; no line can be read as a workflow command."""
+    return [guard_line(f"{shown(a.location())}: {a.severity}: {shown(_message(a))} [{shown(a.rule)}]")
+            for a in alerts]
 
 
 def render_text(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
@@ -49,7 +52,7 @@ def render_text(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
 def render_json(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
     """A list of {rule, severity, partner, campaign, file, line, message}; a silence is told in the message."""
     rows = [{**a.as_json(), "message": _message(a) if a.silenced else a.message} for a in alerts]
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    return json_output(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
 
 
 def github_annotation(alert: Alert) -> str:
@@ -68,7 +71,7 @@ def render_github(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
     if alerts:
         lines += ["", "partnerbook alerts:", *_text_lines(alerts)]
         by_rule = Counter(a.rule for a in alerts)
-        lines.append("by rule: " + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())))
+        lines.append("by rule: " + ", ".join(f"{shown(rule)} {n}" for rule, n in sorted(by_rule.items())))
     lines.append(summary(alerts, hidden_silenced))
     return "\n".join(lines) + "\n"
 
