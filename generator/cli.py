@@ -181,7 +181,7 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
       partnerbook alerts --format github --fail-on error
       partnerbook alerts --rule contract-notice --rule compliance-expiring --format json
     """
-    from generator.alerts import ALERT_RULES, compute_alerts, fails, select
+    from generator.alerts import ALERT_RULES, fails, select
     from generator.alerts.report import render
     from generator.compute import compute_portfolio
 
@@ -191,7 +191,7 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
     if unknown:
         raise click.BadParameter(f"unknown rule {', '.join(unknown)}; rules: {', '.join(ALERT_RULES)}",
                                  param_hint="--rule")
-    found = compute_alerts(compute_portfolio(root, _today(today)))
+    found = compute_portfolio(root, _today(today)).alerts
     shown = select(found, min_severity=severity, rules=rules, partners=partners, include_silenced=include_silenced)
     hidden = 0 if include_silenced else len(select(found, min_severity=severity, rules=rules, partners=partners,
                                                     include_silenced=True)) - len(shown)

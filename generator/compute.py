@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import PartnerbookError
 from generator.health import Health, score_portfolio
@@ -15,6 +16,9 @@ from generator.problems import Result
 from generator.readcache import ReadCache
 from generator.validate import validate_portfolio
 
+if TYPE_CHECKING:
+    from generator.alerts.model import Alert
+
 
 @dataclass
 class Computed:
@@ -23,6 +27,7 @@ class Computed:
     kpis: KpiReport
     health: dict[str, Health]
     today: date
+    alerts: list[Alert] = field(default_factory=list)  # every alert, silenced ones included
 
 
 def blocking_error(result: Result) -> PartnerbookError | None:
@@ -38,7 +43,7 @@ def blocking_error(result: Result) -> PartnerbookError | None:
 
 
 def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -> Computed:
-    """Load and validate the records, stop on record errors, then compute KPIs and health.
+    """Load and validate the records, stop on record errors, then compute KPIs, alerts and health.
 
     ``cache_file`` keeps per-file read results between runs (``partnerbook build``); it is
     saved only when the records could be understood.
@@ -52,4 +57,9 @@ def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time next run
             cache.save()
     report = compute(portfolio)
-    return Computed(portfolio, result, report, score_portfolio(portfolio, report, today), today)
+    from generator.alerts.engine import compute_alerts
+
+    computed = Computed(portfolio, result, report, {}, today)
+    computed.alerts = compute_alerts(computed)
+    computed.health = score_portfolio(portfolio, report, today, computed.alerts)
+    return computed

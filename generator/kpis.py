@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from generator.portfolio import Portfolio
+from generator.rules.sla import met as sla_met
 
 Kpis = dict[str, float | None]
 
@@ -225,6 +226,9 @@ class KpiReport:
                 "service_credits": kpis.sla.service_credits if kpis.sla else None,
                 "health_score": scored.score if scored else None,
                 "grade": scored.grade if scored else None,
+                "health_status": scored.status if scored else None,
+                "health_not_rated": scored.not_rated if scored else None,
+                "health_reasons": [r.as_json() for r in scored.reasons] if scored else [],
                 **{f"campaign_{k}": v for k, v in kpis.campaigns.items()},
             }
         return {
@@ -296,7 +300,7 @@ def sla_kpis(portfolio: Portfolio, partner_id: str) -> SlaKpis | None:
             value = (measurement.model_extra or {}).get(metric.id)
             if value is None:
                 continue  # not measured is not a breach
-            met = bool(value >= metric.target if metric.better == "higher" else value <= metric.target)
+            met = sla_met(metric, float(value))
             outcomes.append(met)
             monthly.append(SlaMonth(measurement.month, metric.id, float(value), float(metric.target), met))
         metrics[metric.id] = sum(outcomes) / len(outcomes) if outcomes else None

@@ -7,7 +7,6 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import charts, views
-from generator.alerts import compute_alerts
 from generator.checks.policy import DOCUMENT_NAMES
 from generator.compute import Computed
 from generator.ical import calendar_events, render_calendar
@@ -36,7 +35,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     names = {pid: views.partner_name(computed, pid) for pid in portfolio.partners}
     campaign_ids = sorted(portfolio.campaigns)
     doc_types = views.required_documents(computed)
-    alerts = views.attention(computed, compute_alerts(computed))
+    alerts = views.attention(computed, computed.alerts)
     attention = [a for a in alerts if a.silenced_reason is None]
     deadlines = views.all_deadlines(computed)
     checklists_of = {pid: views.partner_checklist_views(computed, portfolio.partners[pid]) for pid in partner_ids}

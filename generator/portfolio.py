@@ -34,6 +34,7 @@ class PartnerEntry:
     contracts: dict[str, Loaded[Contract]] = field(default_factory=dict)
     sla: Loaded[Sla] | None = None
     sla_file_present: bool = False
+    contract_files: int = 0  # contract files found, read or not (a file that failed to read is not in contracts)
 
     @property
     def partner(self) -> Partner | None:

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from generator.compute import Computed, compute_portfolio
-from generator.health import compliance_component
 from generator.kpi_tables import format_kpi
 from generator.kpis import CAMPAIGN_KPIS, hhi, monthly_fee
 
@@ -449,66 +448,6 @@ def test_evaluation_score_custom_weights(tmp_path: Path) -> None:
 
     # (5 * 3 + 4 * 2 + 2 * 1) / (3 + 2 + 1) = 25 / 6; unscored 'reputation' is not counted
     assert kpis.partners["scored"].evaluation_score == pytest.approx(25 / 6)
-
-
-# Health score: the documented blend.
-
-
-def test_health_score_blend(tmp_path: Path) -> None:
-    partner(tmp_path, "partner-a", """
-        evaluation:
-          date: 2026-01-05
-          evaluator: partnerships
-          scores: {product_alignment: 5, compliance: 5, integration: 4}
-        """)
-    partner(tmp_path, "partner-b")
-    campaign(tmp_path, "easter", SEED)
-    computed = compute(tmp_path)
-    health = computed.health["partner-a"]
-
-    # evaluation 14/3 -> (14/3 - 1) / 4 * 100 = 91.67
-    assert health.components["evaluation"] == pytest.approx(275 / 3)
-    # no contract and no document required for an active supplier: compliance left out
-    assert health.components["compliance"] is None
-    assert health.components["sla"] is None
-    # lift 0.25 -> 50 + 62.5 clipped to 100; ROI 0.15 -> 57.5; mean 78.75
-    assert health.components["performance"] == pytest.approx(78.75)
-    # weights 0.25 and 0.2 rescaled: (91.67 * 0.25 + 78.75 * 0.2) / 0.45 = 85.93 -> 86
-    assert health.score == 86
-    assert health.grade == "A"
-    assert health.status == "green"
-    # partner-b: only performance (no lift, ROI 0.125 -> 56.25) -> 56 -> C, amber
-    assert computed.health["partner-b"].score == 56
-    assert computed.health["partner-b"].grade == "C"
-    assert computed.health["partner-b"].status == "amber"
-
-
-def test_health_compliance_ignores_ended_contracts(tmp_path: Path) -> None:
-    partner(tmp_path, "kiln")
-    write(tmp_path, "partners/kiln/contracts/old-2024.yaml", """
-        title: Old supply agreement
-        start: 2024-01-01
-        end: 2025-12-31
-        clauses: {termination: Section 8}
-        """)
-    write(tmp_path, "partners/kiln/contracts/supply-2026.yaml", """
-        title: Supply agreement
-        start: 2026-01-01
-        clauses: {termination: S8, dispute_resolution: S9}
-        """)
-    computed = compute(tmp_path)
-    entry = computed.portfolio.partners["kiln"]
-
-    # Policy checks current contracts only: supply-2026 has 2 of the 3 basic clauses -> 2/3.
-    assert compliance_component(entry, computed.portfolio, TODAY) == pytest.approx(200 / 3)
-
-
-def test_health_compliance_of_offboarded_partner_is_left_out(tmp_path: Path) -> None:
-    partner(tmp_path, "gone", "data_access: {personal_data: true}\n", category="logistics", status="offboarded")
-    computed = compute(tmp_path)
-
-    # The compliance policy does not apply to offboarded partners, so their health does not score it.
-    assert compliance_component(computed.portfolio.partners["gone"], computed.portfolio, TODAY) is None
 
 
 # How KPIs read on a page or in a terminal.

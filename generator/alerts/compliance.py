@@ -1,6 +1,6 @@
 """Compliance alerts, from the compliance policy's own findings (``generator.checks.policy``).
 
-* ``compliance-missing``: a required document is missing or only pending, a
+* ``compliance-missing``: a required document is missing, only pending or has no expiry date, a
   required contract clause is missing, or a platform partner has no sla.yaml.
   Error for partners the policy enforces (onboarding, active, paused), warning
   for prospects and partners being evaluated.
@@ -12,18 +12,20 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from generator.alerts.model import Alert, Context, days_phrase
-from generator.checks.policy import DOCUMENT_NAMES, check_policy, document_expiry, requirements_for
+from generator.checks.policy import check_policy
 from generator.problems import Kind
+from generator.rules.documents import document_expiry, document_name
+from generator.rules.obligations import required_documents
 
 # Policy rule id -> alert rule id: a missing clause or SLA record is missing compliance evidence too.
 _RULES = {
     "compliance-missing": "compliance-missing",
     "compliance-expired": "compliance-expired",
     "compliance-expiring": "compliance-expiring",
+    "compliance-undated": "compliance-missing",
     "clause-missing": "compliance-missing",
     "sla-missing": "compliance-missing",
 }
@@ -39,28 +41,22 @@ def _other_documents_expiring(ctx: Context) -> Iterator[Alert]:
     policy = ctx.portfolio.settings.compliance
     for partner_id, entry, partner in ctx.partners(*policy.enforce_statuses, *policy.warn_statuses):
         assert entry.profile is not None
-        required = {d for r in requirements_for(partner, policy) for d in r.documents}
+        required = required_documents(partner, policy)
         for index, document in enumerate(partner.compliance):
             expires = document_expiry(document, policy)
             if document.type in required or expires is None or document.status == "expired":
                 continue
             days = (expires - ctx.today).days
             if 0 <= days <= ctx.window_days:
-                name = DOCUMENT_NAMES.get(document.type, document.type)
                 yield ctx.alert(entry.profile.doc, ("compliance", index, "expires" if document.expires else "issued"),
                                 "compliance-expiring", "info",
-                                f"{name} ({document.type}) expires on {expires}, {days_phrase(days)}; "
+                                f"{document_name(document.type, policy)} expires on {expires}, {days_phrase(days)}; "
                                 "ask the partner for the renewed document", partner=partner_id)
 
 
 def compliance_alerts(ctx: Context) -> Iterator[Alert]:
     """The policy's findings as alerts (with the alerts' warning window), plus other expiring documents."""
-    settings = ctx.portfolio.settings
-    if settings.compliance.expiring_warning_days != ctx.window_days:
-        policy = settings.compliance.model_copy(update={"expiring_warning_days": ctx.window_days})
-        settings = settings.model_copy(update={"compliance": policy})
-    portfolio = dataclasses.replace(ctx.portfolio, settings=settings)
-    for problem in sorted(check_policy(portfolio, ctx.today)):
+    for problem in sorted(check_policy(ctx.portfolio, ctx.today, ctx.window_days)):
         rule = _RULES.get(problem.rule)
         if rule is None or problem.kind is not Kind.POLICY:
             continue

@@ -16,19 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.alerts.model import Alert, Context, days_phrase, plus_days
+from generator.alerts.model import Alert, Context, days_phrase
 from generator.dates import add_months
 from generator.models import Contract
 from generator.portfolio import Loaded, PartnerEntry
-
-
-def _current(contract: Contract, ctx: Context) -> bool:
-    return contract.end is None or contract.end >= ctx.today
+from generator.rules.contracts import contract_state, in_force, notice_deadline
 
 
 def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterator[Alert]:
     record = contract.record
-    if record.end is None or record.end < ctx.today:
+    deadline = notice_deadline(record)
+    if record.end is None or deadline is None or record.end < ctx.today:
         return
     days_to_end = (record.end - ctx.today).days
     then = (f"contract auto-renews on {record.end} unless notice is given" if record.auto_renew
@@ -40,7 +38,6 @@ def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
                             f"contract '{record.title}' {what} on {record.end}, {days_phrase(days_to_end)} "
                             "(no notice period recorded)", partner=partner_id)
         return
-    deadline = plus_days(record.end, -record.notice_days)
     days = (deadline - ctx.today).days
     if days > ctx.window_days:
         return
@@ -58,15 +55,16 @@ def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
 
 def _ended(ctx: Context, entry: PartnerEntry, contract: Loaded[Contract]) -> Iterator[Alert]:
     record, partner = contract.record, entry.partner
-    if record.end is None or record.end >= ctx.today or partner is None:
+    state = contract_state(record, ctx.today)
+    if record.end is None or state == "in-force" or partner is None:
         return
     ago = days_phrase((record.end - ctx.today).days)
-    if record.auto_renew:
+    if state == "renewed":
         yield ctx.alert(contract.doc, ("end",), "contract-renewed", "info",
                         f"contract '{record.title}' auto-renewed on {record.end} ({ago}); "
                         "record the new term's end date", partner=entry.id)
         return
-    others = [c for cid, c in entry.contracts.items() if cid != contract.id and _current(c.record, ctx)]
+    others = [c for cid, c in entry.contracts.items() if cid != contract.id and in_force(c.record, ctx.today)]
     if partner.status == "active" and not others:
         yield ctx.alert(contract.doc, ("end",), "contract-ended", "error",
                         f"contract '{record.title}' ended on {record.end} ({ago}) but the partner is still active "
@@ -76,7 +74,7 @@ def _ended(ctx: Context, entry: PartnerEntry, contract: Loaded[Contract]) -> Ite
 
 def _review(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterator[Alert]:
     record = contract.record
-    if record.review is None or not _current(record, ctx):
+    if record.review is None or contract_state(record, ctx.today) != "in-force":
         return
     every = record.review.every_months
     since = record.review.last or record.start or record.signed

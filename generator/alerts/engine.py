@@ -20,6 +20,7 @@ from generator.alerts.relationship import relationship_alerts
 from generator.alerts.sla import sla_alerts
 from generator.compute import Computed
 from generator.models.settings import Silence
+from generator.rules.windows import warning_days
 
 RULE_GROUPS: tuple[Callable[[Context], Iterable[Alert]], ...] = (
     contract_alerts, compliance_alerts, sla_alerts, relationship_alerts, dependency_alerts, performance_alerts,
@@ -51,9 +52,7 @@ def compute_alerts(computed: Computed) -> list[Alert]:
     """Every alert of the portfolio as of ``computed.today``, in a stable order (severity, file, line, rule)."""
     settings = computed.portfolio.settings
     alerts_settings = settings.alerts
-    window = alerts_settings.warning_days
-    ctx = Context(computed, alerts_settings,
-                  settings.compliance.expiring_warning_days if window is None else window)
+    ctx = Context(computed, alerts_settings, warning_days(settings))
     found: set[Alert] = set()
     raw = [alert for group in RULE_GROUPS for alert in group(ctx)]
     for alert in [*raw, *_expired_silences(ctx)]:

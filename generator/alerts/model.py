@@ -11,6 +11,9 @@ from generator.loader import Document, Path_
 from generator.models import Partner
 from generator.models.settings import AlertSettings, Silence
 from generator.portfolio import PartnerEntry, Portfolio
+from generator.rules.formats import days_phrase, money, percent
+
+__all__ = ["RANK", "SEVERITIES", "Alert", "Context", "days_phrase", "money", "percent", "plus_days"]
 
 SEVERITIES = ("error", "warning", "info")
 RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -95,22 +98,6 @@ class Context:
                 key = False
         line, _ = doc.where(loc, key=key)
         return Alert(rule, severity, partner, campaign, doc.path, line, message)
-
-
-def days_phrase(days: int) -> str:
-    """'today', 'in 1 day', 'in 12 days', '3 days ago'."""
-    if days == 0:
-        return "today"
-    unit = "day" if abs(days) == 1 else "days"
-    return f"in {days} {unit}" if days > 0 else f"{-days} {unit} ago"
-
-
-def money(amount: float, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
-
-
-def percent(fraction: float) -> str:
-    return f"{fraction:.0%}" if abs(fraction * 100 - round(fraction * 100)) < 0.05 else f"{fraction:.1%}"
 
 
 def plus_days(day: date, days: int) -> date:

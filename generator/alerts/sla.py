@@ -19,26 +19,12 @@ from generator.kpis import monthly_fee
 from generator.models import Sla
 from generator.models.sla import Metric
 from generator.portfolio import Loaded
-
-
-def _value(sla: Sla, index: int, metric: Metric) -> float | None:
-    value = (sla.measurements[index].model_extra or {}).get(metric.id)
-    return None if value is None else float(value)
-
-
-def _met(metric: Metric, value: float) -> bool:
-    return value >= metric.target if metric.better == "higher" else value <= metric.target
+from generator.rules.sla import latest_breaches, measured_months, met, value_of
 
 
 def _fmt(value: float, metric: Metric) -> str:
     unit = metric.unit or ""
     return f"{value:g}{unit}" if unit == "%" else f"{value:g} {unit}".rstrip()
-
-
-def _measured(sla: Sla) -> list[int]:
-    """Indexes of the measurements with at least one metric value, latest month first."""
-    indexes = [i for i in range(len(sla.measurements)) if any(_value(sla, i, m) is not None for m in sla.metrics)]
-    return sorted(indexes, key=lambda i: sla.measurements[i].month, reverse=True)
 
 
 def _credit(ctx: Context, partner_id: str, sla: Sla, breaches: int) -> str:
@@ -49,13 +35,10 @@ def _credit(ctx: Context, partner_id: str, sla: Sla, breaches: int) -> str:
     return f"; service credit owed: {money(amount, ctx.currency)}"
 
 
-def _breaches(ctx: Context, partner_id: str, loaded: Loaded[Sla], index: int) -> Iterator[Alert]:
+def _breaches(ctx: Context, partner_id: str, loaded: Loaded[Sla]) -> Iterator[Alert]:
     sla = loaded.record
-    month = sla.measurements[index].month
-    for metric in sla.metrics:
-        value = _value(sla, index, metric)
-        if value is None or _met(metric, value):
-            continue
+    for index, metric, value in latest_breaches(sla):
+        month = sla.measurements[index].month
         bound = "at least" if metric.better == "higher" else "at most"
         yield ctx.alert(loaded.doc, ("measurements", index, metric.id), "sla-breach", "warning",
                         f"{metric.name}: {_fmt(value, metric)} in {month}, target {bound} "
@@ -64,17 +47,17 @@ def _breaches(ctx: Context, partner_id: str, loaded: Loaded[Sla], index: int) ->
 
 def _attainment(ctx: Context, partner_id: str, loaded: Loaded[Sla], window: list[int]) -> Iterator[Alert]:
     sla, threshold = loaded.record, ctx.settings.sla.attainment
-    results = [_met(m, v) for i in window for m in sla.metrics if (v := _value(sla, i, m)) is not None]
-    met, measured = sum(results), len(results)
-    if not measured or met / measured >= threshold:
+    results = [met(m, v) for i in window for m in sla.metrics if (v := value_of(sla, i, m)) is not None]
+    met_count, measured = sum(results), len(results)
+    if not measured or met_count / measured >= threshold:
         return
     months = sorted(sla.measurements[i].month for i in window)
     span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
-    breaches = measured - met
+    breaches = measured - met_count
     first = min(window, key=lambda i: sla.measurements[i].month)
     yield ctx.alert(loaded.doc, ("measurements", first, "month"), "sla-attainment", "warning",
-                    f"SLA attainment {percent(met / measured)} over the last {len(window)} measured months "
-                    f"({span}): {met} of {measured} metric-months met, under the {percent(threshold)} threshold; "
+                    f"SLA attainment {percent(met_count / measured)} over the last {len(window)} measured months "
+                    f"({span}): {met_count} of {measured} metric-months met, under the {percent(threshold)} threshold; "
                     f"{breaches} breach{'es' * (breaches != 1)}{_credit(ctx, partner_id, sla, breaches)}",
                     partner=partner_id)
 
@@ -84,8 +67,8 @@ def sla_alerts(ctx: Context) -> Iterator[Alert]:
     for partner_id, entry, _ in ctx.partners():
         if entry.sla is None:
             continue
-        measured = _measured(entry.sla.record)
+        measured = measured_months(entry.sla.record)
         if not measured:
             continue
-        yield from _breaches(ctx, partner_id, entry.sla, measured[0])
+        yield from _breaches(ctx, partner_id, entry.sla)
         yield from _attainment(ctx, partner_id, entry.sla, measured[: ctx.settings.sla.months])
