@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from generator.problems import Problem, Severity
+from generator.problems import Problem, Severity, printable
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
@@ -241,8 +241,8 @@ class _Builder:
         if key in frame.first_keys:
             first = frame.first_keys[key]
             self.fail(frame.key_pos, "yaml-duplicate-key",
-                      f"duplicate key '{key}' (first defined on line {first})",
-                      f"keep one '{key}:' and delete the other")
+                      f"duplicate key '{printable(key, 64)}' (first defined on line {first})",
+                      f"keep one '{printable(key, 64)}:' and delete the other")
             return
         frame.first_keys[key] = frame.key_pos[0]
         frame.container[key] = value

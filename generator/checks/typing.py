@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import types
 import typing
@@ -10,8 +11,9 @@ from typing import Any, TypeVar, Union
 
 from pydantic import BaseModel, ValidationError
 
-from generator.loader import Document
-from generator.problems import Problem
+from generator.loader import MAX_NUMBER_DIGITS, Document, YamlTooLarge
+from generator.models.common import MAX_DATE, MIN_DATE
+from generator.problems import Problem, printable
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,11 +34,29 @@ _TYPE_HINTS = {
 }
 _RANGE = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
 _RULES = {
-    "multi_line": "multi-line", "invalid_id": "invalid-id", "url_scheme": "unsafe-url",
+    "multi_line": "multi-line", "invalid_id": "invalid-id", "url_scheme": "unsafe-url", "url_chars": "unsafe-url",
+    "url_host": "unsafe-url", "url_credentials": "unsafe-url", "url_path": "unsafe-url", "date_range": "out-of-range",
     "email": "invalid-email", "impossible_date": "invalid-date", "impossible_month": "invalid-date",
     "date_format": "invalid-date", "month_format": "invalid-date",
     "percent_for_fraction": "percent-for-fraction", "fraction_range": "out-of-range",
 }
+
+_SPECIFIC_HINTS = {
+    "date_range": f"write a date from {MIN_DATE} to {MAX_DATE}",
+    "url_chars": "write the link as the browser shows it; quotes, spaces, brackets and angle brackets "
+                 "must be percent-encoded (%20 for a space)",
+    "url_host": "write a full link such as https://example.com/page",
+    "url_credentials": "remove the user name and password from the link (never put credentials in records; "
+                       "rotate a password that was committed)",
+    "url_path": "write a path relative to the repository root, e.g. docs/pci-aoc-2026.pdf, without quotes or brackets",
+}
+
+
+def _number(limit: Any) -> str:
+    """A bound as people write it: 36,500 and 1,000,000,000,000,000 rather than 1e+15."""
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)
+    return f"{limit:,}" if isinstance(limit, int) else str(limit)
 
 
 def did_you_mean(word: str, candidates: typing.Iterable[str]) -> str | None:
@@ -53,10 +73,11 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, YamlTooLarge):
+        return f"a number of {len(value.lstrip('+-'))} digits"
     if isinstance(value, (int, float)):
-        return f"the number {getattr(value, 'raw', value)}"
-    text = str(value)
-    return f"the text '{text[:40]}{'...' if len(text) > 40 else ''}'"
+        return f"the number {printable(str(getattr(value, 'raw', value)), 40)}"
+    return f"the text '{printable(str(value), 40)}'"
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -125,6 +146,10 @@ def problem_for(error: Any, doc: Document, model: type[BaseModel]) -> Problem:
     field = _name(loc)
     value = error.get("input")
     path = _data_loc(doc.data, loc)
+    field = printable(field, 64)
+    if isinstance(value, YamlTooLarge) or (kind == "finite_number" and isinstance(value, float) and math.isinf(value)):
+        return doc.problem(path, "out-of-range", f"{field} is {_describe(value)}, too large to be a value here",
+                           f"write a number of at most {MAX_NUMBER_DIGITS} digits; quote it if it is text")
     if kind == "missing":
         parent = path[:-1] if path and path[-1] == loc[-1] else path
         return doc.problem(parent, "missing-field", f"required field '{field}' is missing",
@@ -144,8 +169,10 @@ def problem_for(error: Any, doc: Document, model: type[BaseModel]) -> Problem:
     if kind in _RANGE:
         limit = next(iter(error.get("ctx", {}).values()), "?")
         rule = "negative-count" if kind == "greater_than_equal" and limit == 0 else "out-of-range"
-        return doc.problem(path, rule, f"{field} is {getattr(value, 'raw', value)}; it must be {_RANGE[kind]} {limit}",
-                           f"write a number {_RANGE[kind]} {limit}")
+        shown = printable(str(getattr(value, "raw", value)), 40)
+        bound = _number(limit)
+        return doc.problem(path, rule, f"{field} is {shown}; it must be {_RANGE[kind]} {bound}",
+                           f"write a number {_RANGE[kind]} {bound}")
     if kind in ("too_short", "too_long"):
         return doc.problem(path, "out-of-range", f"{field}: {error['msg'].lower()}",
                            "check how many entries this field needs")
@@ -164,7 +191,10 @@ def problem_for(error: Any, doc: Document, model: type[BaseModel]) -> Problem:
             "out-of-range": "write a fraction between 0 and 1 (0.05 = 5%)",
         }
         rule = _RULES[kind]
-        return doc.problem(path, rule, f"{field}: {error['msg']}", hints[rule])
+        hint = _SPECIFIC_HINTS.get(kind, hints[rule])
+        if kind == "date_range" and field == "end" and model.__name__ == "Contract" and path == ("end",):
+            hint = f"leave 'end' out for an open-ended contract; otherwise {hint}"
+        return doc.problem(path, rule, f"{field}: {error['msg']}", hint)
     if kind in _TYPE_NAMES:
         return doc.problem(path, "wrong-type", f"{field} must be {_TYPE_NAMES[kind]}, not {_describe(value)}",
                            _TYPE_HINTS.get(kind, "quote text that looks like a number or date; "

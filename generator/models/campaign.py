@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from generator.models.common import Count, Currency, Day, Fraction, Id, LongText, Money, Record, Score, Text
+from generator.models.common import MAX_NUMBER, Count, Currency, Day, Fraction, Id, LongText, Money, Record, Score, Text
 
 
 class Targets(Record):
     """What the post-campaign review checks (fractions unless noted)."""
 
-    conversion_lift: float | None = Field(default=None, ge=-1)
+    conversion_lift: float | None = Field(default=None, ge=-1, le=MAX_NUMBER)
     conversion_rate: Fraction | None = None
     cart_abandonment_rate: Fraction | None = None  # at most
     checkout_completion_rate: Fraction | None = None
     csat: Fraction | None = None
     nps: float | None = Field(default=None, ge=-100, le=100)
-    roi: float | None = Field(default=None, ge=-1)
+    roi: float | None = Field(default=None, ge=-1, le=MAX_NUMBER)
     aov: Money | None = None
     cpa: Money | None = None  # at most
     repeat_purchase_rate: Fraction | None = None

@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+
+from generator.problems import printable
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _MONTH = re.compile(r"(\d{4})-(\d{2})\Z")
-_EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+\Z")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 SAFE_SCHEMES = ("http", "https", "mailto")
+
+# The range of every date in the records. Outside it a date is a finding, not a value: far
+# dates such as 9999-12-31 ("never ends") overflow the date arithmetic of alerts and the
+# calendar. With day counts capped at MAX_DAYS, every computed date stays a valid date.
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+# Upper bounds of numbers: far beyond any real portfolio, far inside what the arithmetic handles.
+MAX_DAYS = 36_500  # 100 years: notice periods, review intervals, validity, warning windows
+MAX_MONTHS = 1_200  # 100 years
+MAX_COUNT = 10**12  # sessions, orders, responses, customers
+MAX_MONEY = 10**15  # amounts in the record's currency
+MAX_NUMBER = 10**12  # any other number (rates, targets, measurements, weights), in absolute value
+
+# What a link may hold, beyond letters and digits: RFC 3986's unreserved and reserved characters
+# minus the ones that end an HTML attribute or a Markdown link (quotes, brackets, backslash,
+# backtick, angle brackets, braces, spaces). Parentheses must balance. Non-ASCII letters (an IRI)
+# are allowed; controls, format characters and whitespace never are.
+_URL_ASCII = frozenset("-._~:/?#@!$&*+,;=%()")
+_URL_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.?\Z")
+# A repository path: no quotes, brackets, backslash or controls; spaces are fine.
+_PATH_FORBIDDEN = frozenset("\"'<>`[](){}|\\^")
 
 
 class Record(BaseModel):
@@ -46,17 +72,27 @@ def _id(value: str) -> str:
     return value
 
 
+def _in_range(day: date, text: str) -> date:
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise PydanticCustomError(
+            "date_range", "{value} is outside the dates partnerbook accepts ({low} to {high})",
+            {"value": text, "low": MIN_DATE.isoformat(), "high": MAX_DATE.isoformat()},
+        )
+    return day
+
+
 def _date(value: Any) -> Any:
     if isinstance(value, date):
-        return value
+        return _in_range(value, value.isoformat())
     if not isinstance(value, str) or not _DATE.match(value):
         raise PydanticCustomError("date_format", "expected a date written as YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
             "impossible_date", "'{value}' is not a real calendar date", {"value": value}
         ) from None
+    return _in_range(day, value)
 
 
 def _month(value: Any) -> Any:
@@ -65,6 +101,7 @@ def _month(value: Any) -> Any:
         raise PydanticCustomError("month_format", "expected a month written as YYYY-MM")
     if not 1 <= int(match.group(2)) <= 12:
         raise PydanticCustomError("impossible_month", "'{value}' is not a real month", {"value": text})
+    _in_range(date(int(match.group(1)), int(match.group(2)), 1), text)
     return text
 
 
@@ -80,26 +117,97 @@ def _fraction(value: float) -> float:
     return value
 
 
+def _unsafe(kind: str, message: str, value: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, message, {"value": printable(value, 80)})
+
+
+def _check_email(value: str) -> str:
+    """Raise unless ``value`` is one plain address (``name@example.com``) by email-validator's parser."""
+    try:
+        validate_email(value, check_deliverability=False, allow_display_name=False, allow_quoted_local=False,
+                       allow_domain_literal=False)
+    except EmailNotValidError as exc:
+        raise PydanticCustomError("email", "'{value}' is not an email address: {reason}",
+                                  {"value": printable(value, 80), "reason": str(exc)}) from None
+    return value
+
+
+def _url_characters(value: str) -> None:
+    for char in value:
+        if char.isascii():
+            if not (char.isalnum() or char in _URL_ASCII or char in "[]"):
+                raise _unsafe("url_chars", f"link has a character links may not hold: {printable(repr(char))}",
+                              value)
+        elif not char.isprintable() or char.isspace():
+            raise _unsafe("url_chars", f"link has an invisible or control character {printable(repr(char))}", value)
+    if _URL_PERCENT.search(value):
+        raise _unsafe("url_chars", "link has a '%' not followed by two hex digits", value)
+    depth = 0
+    for char in value:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        raise _unsafe("url_chars", "link has unbalanced parentheses", value)
+
+
 def _url(value: str) -> str:
+    """An http(s) or mailto link, checked by parsing it: scheme, host, no credentials, safe characters."""
     match = _SCHEME.match(value)
     if not match or match.group(1).lower() not in SAFE_SCHEMES:
-        raise PydanticCustomError("url_scheme", "links must start with http://, https:// or mailto:")
+        raise _unsafe("url_scheme", "links must start with http://, https:// or mailto:", value)
+    _url_characters(value)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise _unsafe("url_host", f"link cannot be parsed: {exc}", value) from None
+    if "[" in value.replace(parts.netloc, "", 1) or "]" in value.replace(parts.netloc, "", 1):
+        raise _unsafe("url_chars", "link has a square bracket outside an IPv6 host", value)
+    if parts.scheme.lower() == "mailto":
+        address = parts.path
+        try:
+            if parts.netloc or not address:
+                raise ValueError
+            _check_email(address)
+        except (ValueError, PydanticCustomError):
+            raise _unsafe("url_host", "a mailto: link holds one address, as mailto:name@example.com",
+                          value) from None
+        return value
+    if "@" in parts.netloc:
+        raise _unsafe("url_credentials", "link holds a user name or password before the host", value)
+    host = parts.hostname or ""
+    if "[" in parts.netloc:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise _unsafe("url_host", "link has an invalid IPv6 host", value) from None
+    elif not host or not _HOST.match(host):
+        raise _unsafe("url_host", "link has no valid host name after the '//'", value)
+    if port == 0:
+        raise _unsafe("url_host", "link has port 0", value)
     return value
 
 
 def _url_or_path(value: str) -> str:
     match = _SCHEME.match(value)
-    if match and len(match.group(1)) > 1 and match.group(1).lower() not in SAFE_SCHEMES:
-        raise PydanticCustomError(
-            "url_scheme", "evidence must be an http(s) or mailto link, or a path in the repository"
-        )
-    return _one_line(value)
+    if match and len(match.group(1)) > 1:
+        if match.group(1).lower() not in SAFE_SCHEMES:
+            raise _unsafe("url_scheme",
+                          "evidence must be an http(s) or mailto link, or a path in the repository", value)
+        return _url(value)
+    _one_line(value)
+    bad = next((c for c in value if c in _PATH_FORBIDDEN or not c.isprintable()), None)
+    if bad is not None:
+        raise _unsafe("url_path", f"path has a character paths may not hold here: {printable(repr(bad))}", value)
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith("/") or ".." in parts or (match and len(match.group(1)) == 1):
+        raise _unsafe("url_path", "a path must stay inside the repository (relative, no '..')", value)
+    return value
 
 
 def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise PydanticCustomError("email", "'{value}' is not an email address", {"value": value})
-    return value
+    return _check_email(value)
 
 
 Text = Annotated[str, BeforeValidator(_scalar_text), AfterValidator(_one_line), Field(min_length=1)]
@@ -109,8 +217,12 @@ Id = Annotated[
 ]
 Day = Annotated[date, BeforeValidator(_date), Field(json_schema_extra={"format": "date"})]
 Month = Annotated[str, BeforeValidator(_month), Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-Count = Annotated[int, Field(ge=0)]
-Money = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY)]
+Days = Annotated[int, Field(ge=0, le=MAX_DAYS)]  # a number of days, 0 allowed
+PositiveDays = Annotated[int, Field(gt=0, le=MAX_DAYS)]  # an interval in days
+PositiveMonths = Annotated[int, Field(gt=0, le=MAX_MONTHS)]  # an interval in months
+Number = Annotated[float, Field(ge=-MAX_NUMBER, le=MAX_NUMBER)]  # any other number
 Fraction = Annotated[float, AfterValidator(_fraction), Field(json_schema_extra={"minimum": 0, "maximum": 1})]
 Score = Annotated[int, Field(ge=1, le=5)]
 Url = Annotated[str, AfterValidator(_url), AfterValidator(_one_line)]

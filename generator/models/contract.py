@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from generator.models.common import Count, Currency, Day, LongText, Money, Record, Text
+from generator.models.common import MAX_NUMBER, Currency, Day, Days, LongText, Money, PositiveMonths, Record, Text
 
 STANDARD_CLAUSES = (
     "termination", "dispute_resolution", "breach_consequences", "data_protection", "ip_protection",
@@ -15,7 +15,7 @@ STANDARD_CLAUSES = (
 
 
 class ContractReview(Record):
-    every_months: Annotated[int, Field(gt=0)]
+    every_months: PositiveMonths
     last: Day | None = None
 
 
@@ -27,12 +27,12 @@ class Value(Record):
 
 class Pricing(Record):
     model: Literal["fixed", "revenue-share", "commission", "per-unit", "free"]
-    rate: float | None = Field(default=None, ge=0)
+    rate: float | None = Field(default=None, ge=0, le=MAX_NUMBER)
 
 
 class PaymentTerms(Record):
     method: Text | None = None
-    net_days: Count | None = None
+    net_days: Days | None = None
 
 
 class LegalReview(Record):
@@ -54,7 +54,7 @@ class Contract(Record):
     start: Day | None = None
     end: Day | None = None
     auto_renew: bool = False
-    notice_days: Count | None = None
+    notice_days: Days | None = None
     review: ContractReview | None = None
     value: Value | None = None
     pricing: Pricing | None = None

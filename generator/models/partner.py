@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from generator.models.common import Day, Email, Id, LongText, Record, Score, Text, UrlOrPath
+from generator.models.common import Day, Email, Id, LongText, PositiveDays, Record, Score, Text, UrlOrPath
 
 Category = Literal[
     "payment", "logistics", "marketing", "feedback", "platform", "supplier", "customer-service", "other"
@@ -112,7 +112,7 @@ class Training(Record):
 
 
 class Review(Record):
-    every_days: Annotated[int, Field(gt=0)]
+    every_days: PositiveDays
     last: Day | None = None
 
 

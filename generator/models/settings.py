@@ -6,7 +6,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from generator.models.common import Currency, Day, Id, Record, Text
+from generator.models.common import (
+    MAX_COUNT,
+    MAX_DAYS,
+    MAX_MONTHS,
+    MAX_NUMBER,
+    Currency,
+    Day,
+    Id,
+    PositiveDays,
+    Record,
+    Text,
+)
 from generator.models.partner import Category, Criticality, Status
 
 DEFAULT_CRITERIA = (
@@ -15,7 +26,7 @@ DEFAULT_CRITERIA = (
 )
 CriterionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 ClauseName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-Weight = Annotated[float, Field(gt=0)]
+Weight = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
 
 
 class SiteSettings(Record):
@@ -85,11 +96,11 @@ DEFAULT_REQUIREMENTS = (
 
 
 class CompliancePolicy(Record):
-    expiring_warning_days: int = Field(default=60, ge=0)
+    expiring_warning_days: int = Field(default=60, ge=0, le=MAX_DAYS)
     enforce_statuses: list[Status] = ["onboarding", "active", "paused"]
     warn_statuses: list[Status] = ["prospect", "evaluating"]
     requirements: list[Requirement] = list(DEFAULT_REQUIREMENTS)
-    validity_days: dict[Id, Annotated[int, Field(gt=0)]] = {"pci-dss-aoc": 365}
+    validity_days: dict[Id, PositiveDays] = {"pci-dss-aoc": 365}
 
 
 class EvaluationSettings(Record):
@@ -141,24 +152,24 @@ class SlaAlertSettings(Record):
     """``sla-attainment``: met metric-months over the last ``months`` measured months, at least ``attainment``."""
 
     attainment: float = Field(default=0.9, ge=0, le=1)
-    months: int = Field(default=6, gt=0)
+    months: int = Field(default=6, gt=0, le=MAX_MONTHS)
 
 
 class AbandonmentAlertSettings(Record):
     """``abandonment-anomaly``: a day far above the partner's pooled abandonment over the campaign's other days."""
 
-    min_carts: int = Field(default=20, gt=0)  # days with fewer carts never fire
-    min_days: int = Field(default=5, gt=0)  # other days needed for a baseline
-    z_score: float = Field(default=3.0, gt=0)  # binomial z-score of the day against the baseline
+    min_carts: int = Field(default=20, gt=0, le=MAX_COUNT)  # days with fewer carts never fire
+    min_days: int = Field(default=5, gt=0, le=MAX_DAYS)  # other days needed for a baseline
+    z_score: float = Field(default=3.0, gt=0, le=MAX_NUMBER)  # binomial z-score of the day against the baseline
     min_increase: float = Field(default=0.1, ge=0, le=1)  # and at least this many points above it (0.1 = 10 pp)
 
 
 class ConversionAlertSettings(Record):
     """``low-conversion``: a high-traffic partner converting far below the other partners of a campaign."""
 
-    min_sessions: int = Field(default=500, ge=0)  # and above the campaign's median partner sessions
+    min_sessions: int = Field(default=500, ge=0, le=MAX_COUNT)  # and above the campaign's median partner sessions
     max_ratio: float = Field(default=0.5, gt=0, le=1)  # conversion under this share of the others' pooled rate
-    min_partners: int = Field(default=3, ge=2)  # partners with sessions and orders needed to compare
+    min_partners: int = Field(default=3, ge=2, le=MAX_COUNT)  # partners with sessions and orders needed to compare
 
 
 class Silence(Record):
@@ -173,8 +184,8 @@ class Silence(Record):
 class AlertSettings(Record):
     """Alert thresholds, per-rule severity and silences (``alerts:`` in partnerbook.yml)."""
 
-    warning_days: int | None = Field(default=None, ge=0)  # default: compliance.expiring_warning_days (60)
-    check_in_stale_days: int = Field(default=90, gt=0)
+    warning_days: int | None = Field(default=None, ge=0, le=MAX_DAYS)  # default: compliance.expiring_warning_days (60)
+    check_in_stale_days: int = Field(default=90, gt=0, le=MAX_DAYS)
     revenue_concentration: float = Field(default=0.5, gt=0, le=1)
     no_backup_criticality: list[Criticality] = ["critical"]
     single_source_criticality: list[Criticality] = ["critical", "high"]

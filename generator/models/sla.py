@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from generator.models.common import Id, Month, Record, Text
+from generator.models.common import Id, Month, Number, Record, Text
 
 MetricId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
@@ -15,7 +15,7 @@ class Metric(Record):
     id: MetricId
     name: Text
     unit: Text | None = None
-    target: float
+    target: Number
     better: Literal["higher", "lower"]
 
 
@@ -23,7 +23,7 @@ class Measurement(Record):
     """One month of measurements: ``month`` plus one key per metric id."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, float | None] = Field(init=False)
+    __pydantic_extra__: dict[str, Number | None] = Field(init=False)
 
     month: Month
 
