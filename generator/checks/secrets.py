@@ -1,105 +1,494 @@
-"""Secrets and payment data that must never be committed, in any text field.
+"""Secrets and payment data that must never be committed, in any key or value of a record.
 
-API keys and tokens, private keys, card numbers (confirmed by the Luhn check)
-and IBANs (confirmed by their ISO 13616 mod-97 checksum). Checksums keep order
-numbers and phone numbers from being flagged.
+Every mapping key, text value and number written with digits is checked for:
+
+* ``secret``: API keys and tokens (the regex-based plugins of Yelp's detect-secrets, plus a few
+  formats it lacks), private keys, credentials in URLs (a password in ``scheme://user:pass@host``
+  or a query parameter named like a secret) and passwords as people write them
+  (``password: x``, ``Passwort: x``, ``la password è x``, ``login admin / x`` ...);
+* ``card-number``: payment card numbers, confirmed by the Luhn check (python-stdnum) and an
+  issuer prefix (2-6), so order and phone numbers are not flagged;
+* ``iban``: bank account numbers, confirmed by the ISO 13616 mod-97 checksum and the country's
+  format (python-stdnum).
+
+Text is normalised first: every character is NFKC-normalised (full-width letters and digits
+become ASCII), every Unicode decimal digit becomes its ASCII digit, and invisible format
+characters (zero-width spaces and joiners, word joiner, BOM, soft hyphen, direction marks) are
+removed. Any whitespace, dash, dot, slash or underscore separates the digit groups of a card
+number or an IBAN; IBANs are matched in any letter case. Positions are mapped back to the text
+as written. Messages never repeat the secret: they name its kind, or the last four characters.
+
+detect-secrets is imported only when a text could hold one of its formats, so ``validate``
+on ordinary records does not pay for its import.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from generator.loader import Document, Path_
+from stdnum import luhn
+from stdnum.iso7064 import mod_97_10
+
+from generator.loader import Document, Path_, YamlFloat, YamlInt
 from generator.problems import Problem, Severity
 
-_SECRET = re.compile(
-    r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----"
-    r"|\bAKIA[0-9A-Z]{16}\b"
-    r"|\bgh[pousr]_[A-Za-z0-9]{30,}"
-    r"|\bgithub_pat_[A-Za-z0-9_]{22,}"
-    r"|\b[sr]k_(?:live|test)_[0-9A-Za-z]{10,}"
-    r"|\bxox[abprs]-[0-9A-Za-z-]{10,}"
-    r"|\bAIza[0-9A-Za-z_-]{35}"
-    r"|\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"
-    r"|(?i:\b(?:api[_-]?key|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token"
-    r"|password|passwd)\b\s*[:=]\s*['\"]?[^\s'\"]{8,})"
+# ---------------------------------------------------------------- normalisation
+
+_DASHES = (  # every Unicode dash (category Pd) that NFKC keeps, and the minus sign
+    "\\-\u058a\u05be\u1400\u1806\u2010-\u2015\u2212\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d"
+    "\u301c\u3030\u30a0\ufe31\ufe32"
 )
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
-_MIN_LENGTH = 13
+_DOTS_SLASHES = "./\\\\_\u00b7\u2022\u2219\u2027\u30fb\u2044\u2215\u29f8"
+_SEP = f"[\\s{_DASHES}{_DOTS_SLASHES}]"
 
 
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if index % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+def normalise(text: str) -> tuple[str, list[int] | None]:
+    """``text`` normalised for matching, and for each of its characters the offset in ``text``.
+
+    ``None`` as the map means the text was already plain ASCII (offsets are the same).
+    """
+    if text.isascii():
+        return text, None
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char.isascii():
+            out.append(char)
+            origin.append(index)
+            continue
+        if unicodedata.category(char) == "Cf":  # zero-width space/joiners, word joiner, BOM, soft hyphen
+            continue
+        for part in unicodedata.normalize("NFKC", char):
+            digit = unicodedata.decimal(part, None)
+            if digit is not None:
+                part = chr(48 + digit)
+            elif unicodedata.category(part) == "Cf":
+                continue
+            out.append(part)
+            origin.append(index)
+    return "".join(out), origin
 
 
-def iban_valid(iban: str) -> bool:
-    if not 15 <= len(iban) <= 34:
+def _back(origin: list[int] | None, offset: int, length: int) -> int:
+    if origin is None:
+        return offset
+    return origin[offset] if offset < len(origin) else length
+
+
+# ---------------------------------------------------------------- card numbers
+
+_RUN = re.compile(f"[0-9](?:{_SEP}{{0,3}}[0-9])*")
+_GROUP = re.compile("[0-9]+")
+
+
+def _card_like(sizes: list[int]) -> bool:
+    """Groupings people use when they write a card number: one block, 4-4-4-4(-3), 4-6-5, 4-6-4."""
+    if len(sizes) == 1:
+        return True
+    if sizes in ([4, 6, 5], [4, 6, 4]):
+        return True
+    return all(size == 4 for size in sizes[:-1]) and 1 <= sizes[-1] <= 4
+
+
+def _date_like(sizes: list[int]) -> bool:
+    """A run of dates such as ``2026-11-25 2026-12-01`` (never a card)."""
+    if len(sizes) < 3 or len(sizes) % 3:
         return False
-    moved = iban[4:] + iban[:4]
-    number = "".join(str(int(ch, 36)) for ch in moved)
-    return int(number) % 97 == 1
+    pattern = sizes[:3]
+    return pattern in ([4, 2, 2], [2, 2, 4]) and sizes == pattern * (len(sizes) // 3)
 
 
-def _texts(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-    stack: list[tuple[Any, Path_]] = [(value, path)]
-    while stack:
-        node, where = stack.pop()
-        if isinstance(node, dict):
-            stack.extend((child, (*where, key)) for key, child in node.items())
-        elif isinstance(node, list):
-            stack.extend((child, (*where, index)) for index, child in enumerate(node))
-        elif isinstance(node, str):
-            if len(node) >= _MIN_LENGTH:
-                yield where, node
-        elif isinstance(node, int) and not isinstance(node, bool) and node >= 10**12:
-            yield where, getattr(node, "raw", str(node))
+def _is_card(digits: str) -> bool:
+    return 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn.is_valid(digits)
 
+
+def find_card(norm: str) -> tuple[int, str] | None:
+    """Offset (in ``norm``) and digits of the first payment card number."""
+    for run in _RUN.finditer(norm):
+        groups = list(_GROUP.finditer(run.group()))
+        total = sum(len(g.group()) for g in groups)
+        if total < 13:
+            continue
+        base = run.start()
+        sizes = [len(g.group()) for g in groups]
+        windows = [(0, len(groups))]
+        windows += [(0, end) for end in range(len(groups) - 1, 0, -1)]
+        windows += [(start, len(groups)) for start in range(1, len(groups))]
+        for first, last in windows:
+            part = groups[first:last]
+            digits = "".join(g.group() for g in part)
+            whole = (first, last) == (0, len(groups))
+            if not _is_card(digits) or (not whole and not _card_like(sizes[first:last])):
+                continue
+            start, end = base + part[0].start(), base + part[-1].end()
+            if (start and norm[start - 1].isalnum()) or (end < len(norm) and norm[end].isalnum()):
+                continue
+            if whole and _date_like(sizes):
+                continue
+            if len(digits) <= 15 and norm[:start].rstrip(" (").endswith("+"):
+                continue  # an international phone number: +39 ...
+            return start, digits
+    return None
+
+
+# ---------------------------------------------------------------- IBANs
+
+_IBAN_START = re.compile("(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}")
+_IBAN_GROUP = re.compile(f"{_SEP}{{0,2}}([0-9A-Za-z]+)")
+
+
+def _iban_valid(iban: str) -> bool:
+    if not 15 <= len(iban) <= 34 or not mod_97_10.is_valid(iban[4:] + iban[:4]):
+        return False
+    from stdnum import iban as stdnum_iban  # loads the IBAN registry: only after a checksum match
+
+    return stdnum_iban.is_valid(iban)
+
+
+def find_iban(norm: str) -> tuple[int, str] | None:
+    """Offset (in ``norm``) and compact upper-case form of the first IBAN, in any case and separators."""
+    for start in _IBAN_START.finditer(norm):
+        head = re.sub("[^0-9A-Za-z]", "", start.group()).upper()
+        body = ""
+        pos = start.end()
+        while len(head) + len(body) < 34:
+            group = _IBAN_GROUP.match(norm, pos)
+            if group is None:
+                break
+            body += group.group(1).upper()
+            pos = group.end()
+            if _iban_valid(head + body):
+                return start.start(), head + body
+    return None
+
+
+# ---------------------------------------------------------------- API keys and tokens
+
+# Formats detect-secrets 1.5 does not know (or knows only in part).
+_EXTRA_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("Private Key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    ("Google API Key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
+    ("GitHub Token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{22,}")),
+    ("Stripe Key", re.compile(r"\b[rsp]k_(?:live|test)_[0-9A-Za-z]{10,}")),
+    ("Slack Token", re.compile(r"\bxapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+")),
+    ("OpenAI Token", re.compile(r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}")),
+    ("Anthropic Key", re.compile(r"\bsk-ant-[a-z]+\d{2}-[A-Za-z0-9_\-]{20,}")),
+    ("Hugging Face Token", re.compile(r"\bhf_[A-Za-z0-9]{34}\b")),
+    ("Shopify Token", re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b")),
+    ("Square Token", re.compile(r"\bsq0atp-[0-9A-Za-z\-_]{22}")),
+    ("PayPal Braintree Token", re.compile(r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}")),
+    ("DigitalOcean Token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b")),
+    ("Mailgun Key", re.compile(r"\bkey-[0-9a-f]{32}\b")),
+)
+
+# A text can match a detect-secrets plugin only if it holds one of these: the import waits for it.
+_DS_HINT = re.compile(
+    r"[A-Za-z0-9_\-]{20,}|AKC|AP[0-9A-F]|AccountKey=|eyJ|_authToken|PRIVATE KEY|PuTTY|pypi-|SG\."
+    r"|sq0csp-|k_live_|(?i:xox|aws|hooks\.slack)"
+)
+
+_PLUGIN_NAMES = (
+    ("artifactory", "ArtifactoryDetector"), ("aws", "AWSKeyDetector"),
+    ("azure_storage_key", "AzureStorageKeyDetector"), ("cloudant", "CloudantDetector"),
+    ("discord", "DiscordBotTokenDetector"), ("github_token", "GitHubTokenDetector"),
+    ("gitlab_token", "GitLabTokenDetector"), ("ibm_cloud_iam", "IbmCloudIamDetector"),
+    ("ibm_cos_hmac", "IbmCosHmacDetector"), ("jwt", "JwtTokenDetector"), ("mailchimp", "MailchimpDetector"),
+    ("npm", "NpmDetector"), ("openai", "OpenAIDetector"), ("private_key", "PrivateKeyDetector"),
+    ("pypi_token", "PypiTokenDetector"), ("sendgrid", "SendGridDetector"), ("slack", "SlackDetector"),
+    ("softlayer", "SoftlayerDetector"), ("square_oauth", "SquareOAuthDetector"), ("stripe", "StripeDetector"),
+    ("telegram_token", "TelegramBotTokenDetector"), ("twilio", "TwilioKeyDetector"),
+)
+_plugins: list[Any] | None = None
+
+
+def _detect_secrets_plugins() -> list[Any]:
+    """The regex plugins of detect-secrets, created once.
+
+    Only ``analyze_string`` is called: it reads no settings, makes no network call and keeps no
+    state (``analyze_line`` would read detect-secrets' global settings and could verify a key
+    online). Left out: the entropy and keyword plugins (false alarms on URLs and prose; the
+    password phrases below replace the keyword one), basic auth (the URL check below also knows
+    placeholders) and public IP addresses (not secrets).
+    """
+    global _plugins
+    if _plugins is None:
+        import importlib
+
+        _plugins = [
+            getattr(importlib.import_module(f"detect_secrets.plugins.{module}"), name)()
+            for module, name in _PLUGIN_NAMES
+        ]
+    return _plugins
+
+
+def _looks_random(value: str) -> bool:
+    return any(c.isdigit() for c in value) and any(c.islower() for c in value) and any(c.isupper() for c in value)
+
+
+def find_key(norm: str) -> tuple[int, str] | None:
+    """Offset and kind of the first API key, token or private key."""
+    found: list[tuple[int, str]] = []
+    for kind, pattern in _EXTRA_KEYS:
+        match = pattern.search(norm)
+        if match:
+            found.append((match.start(), kind))
+    if _DS_HINT.search(norm):
+        for plugin in _detect_secrets_plugins():
+            for value in plugin.analyze_string(norm):
+                if not value or (plugin.secret_type.startswith("Artifactory") and not _looks_random(value)):
+                    continue
+                offset = norm.find(value)
+                if offset >= 0:
+                    found.append((offset, plugin.secret_type))
+                    break
+    return min(found) if found else None
+
+
+# ---------------------------------------------------------------- passwords as people write them
+
+_PLACEHOLDER = re.compile(
+    r"redact|placeholder|vault|1password|lastpass|bitwarden|keepass|dashlane|keychain|password\s*manager"
+    r"|secret\s*manager|passbolt|^<.*>$|^\[.*\]$|^\{.*\}$|^\$\{|^\$[A-Z_]+$|^%.*%$|^\(.*\)$|^env:|^n/?a$",
+    re.IGNORECASE,
+)
+_NOT_A_VALUE = frozenset(
+    """
+    a an the is was are be been being in on at of for to by via from with see ask not no none null nil empty
+    unknown tbd todo same shared stored kept managed sent provided available hidden removed changed expired
+    reset rotate rotated rotation policy required must should will expires expired protected encrypted
+    manager vault set unset given attached below above here there only also never always each every
+    e è ist lautet est es era war wird sarà la le il lo das der die el los les un una une ein eine
+    nel nella im dans en dem den
+""".split()  # noqa: SIM905 - a word list reads better as text
+)
+_SENTENCE_END = ".,;:)]}»”\"'"
+_SYMBOLS = set("!@#$%^&*+=?~|<>{}[]§€£/\\")
+
+_PW_STRONG = (
+    r"pass(?:[ _-]?word|wort|wd|code|phrase)|kennwort|mot[ _-]de[ _-]passe|contrase[ñn]a|wachtwoord|senha"
+    r"|parola[ _-]d'ordine|has[lł]o"
+)
+_PW_WEAK = r"pwd|pw|pass|mdp|clave|pin[ _-]?code"
+_TOKEN_LABEL = (
+    r"api[ _-]?(?:key|token|secret)|secret[ _-]?(?:access[ _-]?)?key|client[ _-]?secret"
+    r"|(?:access|auth|refresh|bearer|private|session)[ _-]?token|token|secret|bearer"
+)
+_VERB = r"is|was|=|:|è|e'|é|ist|lautet|war|est|es|era|->|=>|→"
+_QUOTED = r"[\"'“‘«]([^\"'”’»\n]{1,200})[\"'”’»]"
+_TOKEN = r"([^\s\"'“‘«][^\s]*)"
+_PASSWORD = re.compile(
+    rf"(?<![\w])(?:(?P<strong>{_PW_STRONG})|(?P<weak>{_PW_WEAK})|(?P<tokenlabel>{_TOKEN_LABEL}))s?\b"
+    rf"(?P<conn>\s*(?:[:=]|->|=>|→)\s*|\s+(?:{_VERB})\s*:?\s*|\s+)"
+    rf"(?:{_QUOTED}|{_TOKEN})",
+    re.IGNORECASE,
+)
+_LOGIN = re.compile(
+    r"(?<![\w])(?:login|log-in|user(?:name)?|utente|nome utente|benutzer(?:name)?|usuario|identifiant"
+    r"|credentials?|creds|zugangsdaten|credenziali|account)\s*[:=]?\s*"
+    r"[^\s/:,]{1,64}\s*(?:/|\s\|\s|:)\s*(?:" + _QUOTED + "|" + _TOKEN + ")",
+    re.IGNORECASE,
+)
+_MIN_PASSWORD = 6
+
+
+def _strip_value(value: str) -> str:
+    return value.rstrip(_SENTENCE_END) or value
+
+
+def _is_placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return (
+        len(set(lowered)) <= 2  # xxxx, ****, ----, x-x-x
+        or bool(_PLACEHOLDER.search(value))
+        or lowered in _NOT_A_VALUE
+        or lowered in ("password", "passwort", "secret", "changeit", "example", "your-password", "yourpassword")
+    )
+
+
+def _strong_value(value: str) -> bool:
+    """Looks like a password or key rather than a word: a digit, a symbol or an inner capital."""
+    return any(c.isdigit() for c in value) or any(c in _SYMBOLS for c in value) or any(c.isupper() for c in value[1:])
+
+
+def _password_value(value: str, quoted: bool, rest: str, explicit: bool, token: bool) -> bool:
+    value = value.strip() if quoted else _strip_value(value)
+    if len(value) < (8 if token else _MIN_PASSWORD) or _is_placeholder(value):
+        return False
+    if quoted:
+        return True
+    if _strong_value(value) and not (token and len(value) < 12 and not any(c.isdigit() for c in value)):
+        return True
+    # a plain word counts only as the last thing on its line after "password:" (``password: letmein``)
+    return explicit and not token and not rest.split("\n", 1)[0].strip(" " + _SENTENCE_END)
+
+
+def find_password(norm: str) -> tuple[int, str] | None:
+    """Offset and kind of the first password (or labelled token) written in prose."""
+    for match in _PASSWORD.finditer(norm):
+        quoted = match.group(5) is not None
+        value = match.group(5) if quoted else match.group(6)
+        conn = match.group("conn")
+        explicit = bool(conn.strip())
+        if match.group("weak") and not explicit:
+            continue
+        token = match.group("tokenlabel") is not None
+        if token and not re.search(r"[:=]|->|=>|→", conn) and match.group("tokenlabel").lower() != "bearer":
+            continue
+        if _password_value(value, quoted, norm[match.end():], explicit, token):
+            start = match.start(5) if quoted else match.start(6)
+            return start, "an access token" if token else "a password"
+    for match in _LOGIN.finditer(norm):
+        quoted = match.group(1) is not None
+        value = match.group(1) if quoted else match.group(2)
+        if _password_value(value, quoted, norm[match.end():], True, False):
+            return (match.start(1) if quoted else match.start(2)), "a login and password"
+    return None
+
+
+# ---------------------------------------------------------------- credentials in URLs
+
+_URL = re.compile(r"(?<![\w.+-])[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s<>\"'`]+")
+_SECRET_PARAMS = frozenset({
+    "token", "apikey", "key", "secret", "password", "passwd", "pwd", "pass", "accesstoken", "authtoken",
+    "signature", "sig", "auth", "clientsecret", "apisecret", "privatekey", "refreshtoken", "idtoken",
+    "sessionid", "session", "xamzsignature", "xamzcredential", "xamzsecuritytoken", "xgoogsignature",
+    "awsaccesskeyid", "secretkey", "accesskey", "code", "jwt", "bearer", "authorization",
+})
+_SECRET_PARAM_ENDS = ("token", "secret", "password", "passwd", "apikey", "signature", "privatekey", "accesskey")
+
+
+def _param_is_secret(name: str) -> bool:
+    compact = re.sub("[^a-z]", "", name.lower())
+    return compact in _SECRET_PARAMS or compact.endswith(_SECRET_PARAM_ENDS)
+
+
+def find_url_credentials(norm: str) -> tuple[int, str] | None:
+    """Offset and kind of the first password or secret parameter in a URL."""
+    for match in _URL.finditer(norm):
+        url = match.group().rstrip(".,;:)]}")
+        try:
+            parts = urlsplit(url)
+            password = parts.password
+        except ValueError:
+            continue
+        if password and not _is_placeholder(unquote(password)) and len(unquote(password)) >= 3:
+            at = url.find(":" + password + "@")
+            return match.start() + (at + 1 if at >= 0 else 0), "a password in a URL"
+        for text in (parts.query, parts.fragment):
+            for name, value in parse_qsl(text, keep_blank_values=True):
+                if not _param_is_secret(name) or len(value) < 8 or _is_placeholder(value):
+                    continue
+                if not (len(value) >= 16 or (_strong_value(value) and any(c.isdigit() for c in value))):
+                    continue
+                if name.lower() == "code" and len(value) < 16:
+                    continue
+                at = url.find(name + "=")
+                return match.start() + (at + len(name) + 1 if at >= 0 else 0), f"a secret URL parameter ({name})"
+    return None
+
+
+# ---------------------------------------------------------------- keys named like secrets
+
+_SECRET_KEY_NAME = re.compile(
+    rf"(?:{_PW_STRONG}|{_PW_WEAK}|{_TOKEN_LABEL}|credentials?|private[ _-]?key)s?", re.IGNORECASE
+)
+
+
+# ---------------------------------------------------------------- the scan
 
 def _mask(text: str) -> str:
     return f"...{text[-4:]}"
 
 
-def _at(doc: Document, where: Path_, offset: int, rule: str, message: str, hint: str) -> Problem:
-    line, column = doc.where_in_text(where, offset)
-    return Problem(doc.path, line, column, rule, Severity.ERROR, message, hint)
+def _texts(value: Any) -> Iterator[tuple[Path_, str, bool, str | None]]:
+    """Every mapping key and every value written as text or digits: (path, text, is_key, parent key)."""
+    stack: list[tuple[Any, Path_, str | None]] = [(value, (), None)]
+    while stack:
+        node, where, parent = stack.pop()
+        if isinstance(node, dict):
+            for key, child in node.items():
+                loc = (*where, key)
+                yield loc, str(key), True, None
+                stack.append((child, loc, str(key)))
+        elif isinstance(node, list):
+            stack.extend((child, (*where, index), None) for index, child in enumerate(node))
+        elif isinstance(node, str):
+            yield where, node, False, parent
+        elif isinstance(node, (YamlInt, YamlFloat)):
+            yield where, node.raw, False, parent
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            yield where, str(node), False, parent
+
+
+def _position(doc: Document, where: Path_, text: str, offset: int, is_key: bool) -> tuple[int, int]:
+    """Line and column of ``offset`` in the key or value at ``where`` (exact inside '|' blocks)."""
+    line, column = doc.where(where, key=is_key)
+    if is_key or where not in doc.literal:
+        return line, column
+    start = text.rfind("\n", 0, offset) + 1
+    return line + text.count("\n", 0, offset), column + offset - start
+
+
+_HINT_SECRET = "remove it, rotate the secret, and keep secrets in a password manager, never in git"
+
+
+def _scan_text(doc: Document, where: Path_, text: str, is_key: bool, parent: str | None) -> list[Problem]:
+    problems: list[Problem] = []
+    norm, origin = normalise(text)
+    place = "key" if is_key else "text"
+
+    def at(offset: int, rule: str, message: str, hint: str) -> None:
+        line, column = _position(doc, where, text, _back(origin, offset, len(text)), is_key)
+        problems.append(Problem(doc.path, line, column, rule, Severity.ERROR, message, hint))
+
+    secrets = [found for found in (find_key(norm), find_url_credentials(norm), find_password(norm)) if found]
+    if not secrets and parent and not is_key and _SECRET_KEY_NAME.fullmatch(normalise(parent)[0].strip()):
+        value = norm.strip()
+        if len(value) >= _MIN_PASSWORD and not _is_placeholder(value):
+            secrets.append((len(norm) - len(norm.lstrip()), f"a value under the key '{parent[:40]}'"))
+    if secrets:
+        offset, kind = min(secrets)
+        at(offset, "secret", f"this {place} looks like a secret ({kind})", _HINT_SECRET)
+    card = find_card(norm)
+    if card:
+        at(card[0], "card-number", f"this {place} holds a payment card number ({_mask(card[1])})",
+           "remove it: card data must never be stored in records (PCI DSS); "
+           "report the exposure to your payment partner")
+    iban = find_iban(norm)
+    if iban:
+        at(iban[0], "iban", f"this {place} holds a bank account number (IBAN {iban[1][:2]}{_mask(iban[1])})",
+           "remove it; keep bank details in the finance system, not in the records")
+    return problems
+
+
+def scan_text(text: str) -> list[tuple[str, int, str]]:
+    """(rule, offset in ``text``, kind) of every finding in one text: for tests and tools."""
+    norm, origin = normalise(text)
+    found: list[tuple[str, int, str]] = []
+    secrets = [s for s in (find_key(norm), find_url_credentials(norm), find_password(norm)) if s]
+    if secrets:
+        offset, kind = min(secrets)
+        found.append(("secret", _back(origin, offset, len(text)), kind))
+    card = find_card(norm)
+    if card:
+        found.append(("card-number", _back(origin, card[0], len(text)), card[1][-4:]))
+    iban = find_iban(norm)
+    if iban:
+        found.append(("iban", _back(origin, iban[0], len(text)), iban[1][:2] + iban[1][-4:]))
+    return found
+
+
+_MIN_LENGTH = 6
 
 
 def scan(doc: Document) -> list[Problem]:
-    """Every secret, card number and IBAN in the text of ``doc``."""
+    """Every secret, card number and IBAN in the keys and values of ``doc``."""
     problems: list[Problem] = []
-    for where, text in _texts(doc.data, ()):
-        found = _SECRET.search(text)
-        if found:
-            problems.append(_at(
-                doc, where, found.start(), "secret",
-                "this text looks like a secret (API key, token, password or private key)",
-                "remove it, rotate the secret, and keep secrets in a password manager, never in git"))
-        for match in _CARD.finditer(text):
-            digits = re.sub(r"[ -]", "", match.group())
-            if 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn_valid(digits):
-                problems.append(_at(
-                    doc, where, match.start(), "card-number",
-                    f"this text holds a payment card number ({_mask(digits)})",
-                    "remove it: card data must never be stored in records (PCI DSS); "
-                    "report the exposure to your payment partner"))
-                break
-        for match in _IBAN.finditer(text):
-            iban = match.group().replace(" ", "")
-            if iban_valid(iban):
-                problems.append(_at(
-                    doc, where, match.start(), "iban",
-                    f"this text holds a bank account number (IBAN {iban[:2]}{_mask(iban)})",
-                    "remove it; keep bank details in the finance system, not in the records"))
-                break
+    for where, text, is_key, parent in _texts(doc.data):
+        if len(text) >= _MIN_LENGTH:
+            problems += _scan_text(doc, where, text, is_key, parent)
     return problems
