@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from generator.checks.policy import document_state, requirements_for
 from generator.kpis import KpiReport
 from generator.models import Campaign, Partner
 from generator.portfolio import PartnerEntry, Portfolio
+from generator.rules.contracts import in_force
+from generator.rules.documents import document_state
+from generator.rules.obligations import obligations
+from generator.rules.windows import warning_days
 
 EU_EEA = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
@@ -80,33 +83,37 @@ def _onboarding(entry: PartnerEntry, partner: Partner) -> Checklist:
 
 
 def _compliance(entry: PartnerEntry, portfolio: Portfolio, today: date) -> Checklist:
+    """One item per ask of the compliance policy, ticked as the policy judges it (``generator.rules``)."""
     partner = entry.partner
     assert partner is not None
-    policy = portfolio.settings.compliance
+    settings = portfolio.settings
+    asks = obligations(entry, settings.compliance, today, warning_days(settings))
     items: list[Item] = []
-    for requirement in requirements_for(partner, policy):
-        for doc_type in requirement.documents:
-            state = document_state(partner, doc_type, policy, today)
-            items.append(Item(f"{doc_type} on file and valid", state.state in ("valid", "expiring"),
-                              f"compliance: {state.state}"))
-        for clause in requirement.clauses:
-            present = any(clause in c.record.clauses for c in entry.contracts.values())
-            items.append(Item(f"Contract clause {clause}", present, "contracts"))
-        if requirement.every_contract_clauses:
-            complete = bool(entry.contracts) and all(
-                all(clause in c.record.clauses for clause in requirement.every_contract_clauses)
-                for c in entry.contracts.values())
-            items.append(Item("Every contract has " + ", ".join(requirement.every_contract_clauses), complete,
-                              "contracts"))
-        if requirement.sla:
-            items.append(Item("SLA recorded", entry.sla is not None, "sla.yaml"))
-    items.append(Item("Contracts reviewed by counsel",
-                      bool(entry.contracts) and all(c.record.legal_review for c in entry.contracts.values()),
-                      "contracts: legal_review"))
+    for ask in asks:
+        done = None if not ask.known else ask.met
+        if ask.kind == "document":
+            items.append(Item(f"{ask.subject} on file and valid", done, f"compliance: {ask.state}"))
+        elif ask.kind == "clause":
+            items.append(Item(f"Contract clause {ask.subject}", done, "contracts in force"))
+        elif ask.kind == "every-clause":
+            items.append(Item(f"Contract {ask.contract} has clause {ask.subject}", done, f"contracts/{ask.contract}"))
+        else:
+            items.append(Item("SLA recorded", done, "sla.yaml"))
+    contracts = [c for c in entry.contracts.values() if in_force(c.record, today)]
+    required_ok = all(item.done for item in items)
+    items.insert(0, Item("Compliance reviewed: every requirement of the policy met", required_ok,
+                         "compliance policy"))
+    items.append(Item("Contracts in force reviewed by counsel",
+                      bool(contracts) and all(c.record.legal_review for c in contracts), "contracts: legal_review"))
     items.append(Item("No open red flags", not any(f.status == "open" for f in partner.red_flags), "red_flags"))
-    required_ok = all(item.done for item in items[:-2]) if len(items) > 2 else True
-    items.insert(0, Item("Compliance reviewed: every required document valid", required_ok, "compliance policy"))
     return Checklist("compliance", "Compliance", tuple(items))
+
+
+def _document_met(entry: PartnerEntry, portfolio: Portfolio, today: date, doc_type: str) -> tuple[bool, str]:
+    settings = portfolio.settings
+    assert entry.partner is not None
+    state = document_state(entry.partner, doc_type, settings.compliance, today, warning_days(settings))
+    return state.met, state.state
 
 
 def _international(entry: PartnerEntry, portfolio: Portfolio, today: date) -> Checklist | None:
@@ -116,20 +123,17 @@ def _international(entry: PartnerEntry, portfolio: Portfolio, today: date) -> Ch
     outside_eu = sorted(regions - EU_EEA)
     if not regions and partner.category != "payment":
         return None
-    policy = portfolio.settings.compliance
     handles_cards = partner.category == "payment" or partner.data_access.card_data
     items: list[Item] = []
     if handles_cards:
-        state = document_state(partner, "pci-dss-aoc", policy, today)
-        items.append(Item("PCI DSS attestation valid across all regions served", state.state in ("valid", "expiring"),
-                          f"pci-dss-aoc: {state.state}"))
-        items.append(Item("PCI DSS responsibilities split in a contract",
-                          any("pci_responsibility" in c.record.clauses for c in entry.contracts.values()),
-                          "clauses.pci_responsibility"))
+        met, state = _document_met(entry, portfolio, today, "pci-dss-aoc")
+        items.append(Item("PCI DSS attestation valid across all regions served", met, f"pci-dss-aoc: {state}"))
+        items.append(Item("PCI DSS responsibilities split in a contract in force",
+                          any("pci_responsibility" in c.record.clauses for c in entry.contracts.values()
+                              if in_force(c.record, today)), "clauses.pci_responsibility"))
     if partner.data_access.personal_data and outside_eu:
-        state = document_state(partner, "gdpr-sccs", policy, today)
-        items.append(Item(f"GDPR transfer safeguards for {', '.join(outside_eu)}",
-                          state.state in ("valid", "expiring"), f"gdpr-sccs: {state.state}"))
+        met, state = _document_met(entry, portfolio, today, "gdpr-sccs")
+        items.append(Item(f"GDPR transfer safeguards for {', '.join(outside_eu)}", met, f"gdpr-sccs: {state}"))
     items.append(Item("Regions served recorded", bool(regions), "regions"))
     items.append(Item("Local tax, customs and consumer rules checked per region", None, "manual"))
     return Checklist("international", "International (PCI DSS, regional)", tuple(items))

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from generator.checks.policy import DOCUMENT_NAMES, document_expiry
-from generator.dates import add_months
 from generator.inert import shown
 from generator.portfolio import PartnerEntry, Portfolio
+from generator.rules.contracts import key_dates
+from generator.rules.contracts import review_due as contract_review_due
+from generator.rules.documents import document_expiry, document_types
+from generator.rules.partners import followed
+from generator.rules.partners import review_due as partner_review_due
 
 PRODID = "-//partnerbook//partnerbook calendar//EN"
 
@@ -37,28 +40,26 @@ def _contract_events(partner_id: str, entry: PartnerEntry, name: str) -> Iterato
     for contract_id, loaded in sorted(entry.contracts.items()):
         record, where = loaded.record, loaded.file
         key = f"{partner_id}.{contract_id}"
-        if record.end is not None:
-            if record.notice_days:
-                notice = record.end - timedelta(days=record.notice_days)
+        for kind, day in key_dates(record):
+            if kind == "notice deadline":
                 then = "auto-renews" if record.auto_renew else "ends"
                 yield CalendarEvent(
-                    f"notice.{key}@partnerbook", notice, f"Notice deadline: {record.title} ({name})",
+                    f"notice.{key}@partnerbook", day, f"Notice deadline: {record.title} ({name})",
                     f"Last day to give notice ({record.notice_days} days) on '{record.title}' with {name}; "
                     f"the contract {then} on {record.end}.\nRecord: {where}", "notice deadline")
-            if record.auto_renew:
-                yield CalendarEvent(f"renewal.{key}@partnerbook", record.end, f"Auto-renewal: {record.title} ({name})",
+            elif kind == "auto-renewal":
+                yield CalendarEvent(f"renewal.{key}@partnerbook", day, f"Auto-renewal: {record.title} ({name})",
                                     f"'{record.title}' with {name} renews automatically unless notice was given.\n"
                                     f"Record: {where}", "auto-renewal")
             else:
-                yield CalendarEvent(f"end.{key}@partnerbook", record.end, f"Contract ends: {record.title} ({name})",
+                yield CalendarEvent(f"end.{key}@partnerbook", day, f"Contract ends: {record.title} ({name})",
                                     f"'{record.title}' with {name} ends.\nRecord: {where}", "contract end")
-        review = record.review
-        since = review and (review.last or record.start or record.signed)
-        if review and since:
-            yield CalendarEvent(f"contract-review.{key}@partnerbook", add_months(since, review.every_months),
+        due = contract_review_due(record)
+        if due is not None and record.review is not None:
+            yield CalendarEvent(f"contract-review.{key}@partnerbook", due,
                                 f"Contract review: {record.title} ({name})",
-                                f"Review of '{record.title}' with {name}, due every {review.every_months} months "
-                                f"(last: {review.last or 'none'}).\nRecord: {where}", "contract review")
+                                f"Review of '{record.title}' with {name}, due every {record.review.every_months} "
+                                f"months (last: {record.review.last or 'none'}).\nRecord: {where}", "contract review")
 
 
 def _partner_events(portfolio: Portfolio, partner_id: str, entry: PartnerEntry) -> Iterator[CalendarEvent]:
@@ -70,14 +71,14 @@ def _partner_events(portfolio: Portfolio, partner_id: str, entry: PartnerEntry) 
         expires = document_expiry(document, policy)
         if expires is None:
             continue
-        doc_name = DOCUMENT_NAMES.get(document.type, document.type)
+        doc_name = document_types(policy).get(document.type, document.type)
         issued = document.issued.isoformat() if document.issued else str(index)
         yield CalendarEvent(f"expiry.{partner_id}.{document.type}.{issued}@partnerbook", expires,
                             f"Expires: {doc_name} ({partner.name})",
                             f"The {doc_name} ({document.type}) of {partner.name} stops counting on {expires}; "
                             f"ask for the renewed document.\nRecord: {where}", "document expiry")
-    if partner.review is not None and partner.review.last is not None:
-        due = partner.review.last + timedelta(days=partner.review.every_days)
+    due = partner_review_due(partner)
+    if due is not None and partner.review is not None:
         yield CalendarEvent(f"review.{partner_id}@partnerbook", due, f"Partnership review: {partner.name}",
                             f"Periodic review of the partnership with {partner.name}, every "
                             f"{partner.review.every_days} days (last: {partner.review.last}).\nRecord: {where}",
@@ -87,7 +88,7 @@ def _partner_events(portfolio: Portfolio, partner_id: str, entry: PartnerEntry) 
 def calendar_events(portfolio: Portfolio) -> list[CalendarEvent]:
     """Every dated event of every partner that is not offboarded, by date and UID."""
     events = [event for partner_id, entry in sorted(portfolio.partners.items())
-              if entry.partner is not None and entry.partner.status != "offboarded"
+              if entry.partner is not None and followed(entry.partner)
               for event in _partner_events(portfolio, partner_id, entry)]
     return sorted(events, key=lambda e: (e.day, e.uid))
 

@@ -7,10 +7,11 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import charts, views
-from generator.checks.policy import DOCUMENT_NAMES
 from generator.compute import Computed
 from generator.ical import calendar_events, render_calendar
 from generator.kpis import CAMPAIGN_KPIS
+from generator.rules.documents import document_types
+from generator.rules.windows import warning_days
 
 CHART_DIR = "assets/charts"
 CALENDAR = "partnerbook.ics"  # the deadlines calendar, linked from the home, contracts and alerts pages
@@ -58,7 +59,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         "attention": attention[:HOME_ALERTS], "attention_count": len(attention), "hhi": report.hhi,
         "silenced_count": len(alerts) - len(attention),
         "charts": _chart_refs(portfolio_specs, 0), "names": names,
-        "upcoming": [d for d in deadlines if 0 <= d.days_left <= portfolio.settings.compliance.expiring_warning_days],
+        "upcoming": [d for d in deadlines if 0 <= d.days_left <= warning_days(portfolio.settings)],
     })
     pages["partners/index.md"] = ("partners.md.j2", {
         **base, "rows": [{"id": pid, "partner": portfolio.partners[pid].partner,
@@ -74,10 +75,9 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         pages[f"partners/{pid}/index.md"] = ("partner.md.j2", {
             **base, "id": pid, "partner": entry.partner, "entry": entry, "health": computed.health.get(pid),
             "kpis": report.partners.get(pid), "campaign_rows": campaign_rows, "campaign_kpis": CAMPAIGN_KPIS,
-            "charts": _chart_refs(specs, 2), "required": policy_rows, "doc_names": DOCUMENT_NAMES,
-            "documents": [(d, views.document_state(entry.partner, d.type, portfolio.settings.compliance,
-                                                   computed.today).state) for d in entry.partner.compliance]
-            if entry.partner else [],
+            "charts": _chart_refs(specs, 2), "required": policy_rows,
+            "doc_names": document_types(portfolio.settings.compliance),
+            "documents": views.document_states(computed, entry),
             "missing_clauses": views.missing_clauses(computed, entry),
             "deadlines": deadlines_of.get(pid, []),
             "checklists": checklists_of[pid],
@@ -98,7 +98,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "attention": [a for a in alerts if a.campaign_id == cid],
         })
     pages["compliance.md"] = ("compliance.md.j2", {
-        **base, "doc_types": doc_types, "doc_names": DOCUMENT_NAMES,
+        **base, "doc_types": doc_types, "doc_names": document_types(portfolio.settings.compliance),
         "rows": [(pid, names[pid], views.compliance_row(computed, portfolio.partners[pid], doc_types))
                  for pid in partner_ids],
         "clauses": [(pid, names[pid], row) for pid in partner_ids

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from generator.alerts import Alert
 from generator.checklists import campaign_checklist, partner_checklists
-from generator.checks.policy import document_state, requirements_for
 from generator.compute import Computed
 from generator.models import Contract
 from generator.portfolio import Loaded, PartnerEntry
+from generator.rules.contracts import key_dates
+from generator.rules.documents import state_of
+from generator.rules.obligations import Obligation, obligations
+from generator.rules.partners import followed
+from generator.rules.windows import warning_days
 
 TARGET_AT_MOST = frozenset({"cart_abandonment_rate", "cpa"})
 
@@ -51,23 +55,15 @@ def partner_name(computed: Computed, partner_id: str) -> str:
 
 
 def contract_deadlines(computed: Computed, partner_id: str, contract: Loaded[Contract]) -> list[Deadline]:
+    """The contract's key dates (``generator.rules.contracts.key_dates``) as rows for the pages."""
     record, today = contract.record, computed.today
-    if record.end is None:
-        return []
     name = partner_name(computed, partner_id)
-    out = []
-    if record.notice_days is not None:
-        notice = record.end - timedelta(days=record.notice_days)
-        out.append(Deadline(partner_id, name, contract.id, record.title, "notice deadline", notice,
-                            (notice - today).days, record.auto_renew))
-    out.append(Deadline(partner_id, name, contract.id, record.title,
-                        "auto-renews" if record.auto_renew else "contract ends", record.end,
-                        (record.end - today).days, record.auto_renew))
-    return out
+    return [Deadline(partner_id, name, contract.id, record.title, kind, day, (day - today).days, record.auto_renew)
+            for kind, day in key_dates(record)]
 
 
 def all_deadlines(computed: Computed) -> list[Deadline]:
-    out = [d for pid, entry in computed.portfolio.partners.items()
+    out = [d for pid, entry in computed.portfolio.partners.items() if entry.partner and followed(entry.partner)
            for contract in entry.contracts.values() for d in contract_deadlines(computed, pid, contract)]
     return sorted(out, key=lambda d: (d.day, d.partner_id, d.contract_id, d.kind))
 
@@ -80,35 +76,36 @@ def required_documents(computed: Computed) -> list[str]:
 
 
 def compliance_row(computed: Computed, entry: PartnerEntry, doc_types: list[str]) -> dict[str, str]:
-    partner = entry.partner
-    assert partner is not None
-    policy = computed.portfolio.settings.compliance
-    required = {d for r in requirements_for(partner, policy) for d in r.documents}
-    return {t: document_state(partner, t, policy, computed.today).state if t in required else "not required"
-            for t in doc_types}
+    """Each document type's state for the partner, as the policy judges it ("not required" otherwise)."""
+    asks = _obligations(computed, entry)
+    states = {a.subject: a.state for a in asks if a.kind == "document"}
+    return {t: states.get(t, "not required") for t in doc_types}
+
+
+def _obligations(computed: Computed, entry: PartnerEntry) -> list[Obligation]:
+    settings = computed.portfolio.settings
+    return obligations(entry, settings.compliance, computed.today, warning_days(settings))
 
 
 def missing_clauses(computed: Computed, entry: PartnerEntry) -> list[tuple[str, list[str]]]:
-    """(contract id, missing clauses) for every contract short of the policy."""
+    """(contract id, missing clauses) for every contract in force short of the policy, as the policy judges it."""
+    rows: dict[str, list[str]] = {}
+    for ask in _obligations(computed, entry):
+        if ask.kind == "every-clause" and ask.state == "missing" and ask.contract:
+            rows.setdefault(ask.contract, []).append(ask.subject)
+        elif ask.kind == "clause" and ask.state == "missing":
+            rows.setdefault("(no contract in force)", []).append(ask.subject)
+    return [(contract, sorted(set(names))) for contract, names in sorted(rows.items())]
+
+
+def document_states(computed: Computed, entry: PartnerEntry) -> list[tuple[Any, str]]:
+    """Every document on file with its own state on the day (``generator.rules.documents.state_of``)."""
     partner = entry.partner
     if partner is None:
         return []
-    policy = computed.portfolio.settings.compliance
-    needed_any: set[str] = set()
-    needed_every: set[str] = set()
-    for requirement in requirements_for(partner, policy):
-        needed_any.update(requirement.clauses)
-        needed_every.update(requirement.every_contract_clauses)
-    have_any = {c for contract in entry.contracts.values() for c in contract.record.clauses}
-    rows = []
-    for contract_id, contract in sorted(entry.contracts.items()):
-        missing = sorted(c for c in needed_every if c not in contract.record.clauses)
-        missing += sorted(c for c in needed_any - have_any if c not in missing)
-        if missing:
-            rows.append((contract_id, missing))
-    if not entry.contracts and needed_any:
-        rows.append(("(no contract)", sorted(needed_any)))
-    return rows
+    settings = computed.portfolio.settings
+    window = warning_days(settings)
+    return [(d, state_of(d, settings.compliance, computed.today, window)[0]) for d in partner.compliance]
 
 
 def attention(computed: Computed, alerts: list[Alert]) -> list[Attention]:

@@ -193,7 +193,7 @@ def test_a_missing_required_clause_is_missing_compliance(base_portfolio: Path) -
 
     [alert] = of(base_portfolio, "compliance-missing", "stripe-payments")
 
-    assert (alert.file, alert.message) == (STRIPE_CONTRACT, "no contract of 'stripe-payments' has a "
+    assert (alert.file, alert.message) == (STRIPE_CONTRACT, "no contract in force of 'stripe-payments' has a "
                                                             "'pci_responsibility' clause")
 
 

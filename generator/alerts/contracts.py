@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.alerts.model import Alert, Context, days_phrase
-from generator.dates import add_months
 from generator.models import Contract
 from generator.portfolio import Loaded, PartnerEntry
-from generator.rules.contracts import contract_state, in_force, notice_deadline
+from generator.rules.contracts import contract_state, in_force, notice_deadline, review_due
 
 
 def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterator[Alert]:
@@ -78,10 +77,8 @@ def _review(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
         return
     every = record.review.every_months
     since = record.review.last or record.start or record.signed
-    if since is None:
-        return
-    due = add_months(since, every)
-    if due >= ctx.today:
+    due = review_due(record)
+    if due is None or since is None or due >= ctx.today:
         return
     last = f"last reviewed {record.review.last}" if record.review.last else f"never reviewed since {since}"
     yield ctx.alert(contract.doc, ("review", "last") if record.review.last else ("review",), "review-overdue",

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.alerts.model import Alert, Context, days_phrase, plus_days
+from generator.alerts.model import Alert, Context, days_phrase
 from generator.models import Partner
 from generator.portfolio import PartnerEntry
+from generator.rules.partners import review_due
 
 REVIEWED_STATUSES = ("onboarding", "active", "paused")
 
@@ -34,8 +35,8 @@ def _review(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Ale
                         f"partnership review every {review.every_days} days, but none is recorded; "
                         "hold one and set review.last", partner=entry.id)
         return
-    due = plus_days(review.last, review.every_days)
-    if due < ctx.today:
+    due = review_due(partner)
+    if due is not None and due < ctx.today:
         yield ctx.alert(doc, ("review", "last"), "review-overdue", "warning",
                         f"partnership review overdue: last on {review.last}, due every {review.every_days} days, "
                         f"so on {due} ({days_phrase((due - ctx.today).days)})", partner=entry.id)
