@@ -17,6 +17,7 @@ from functools import cache
 from importlib.metadata import version
 from typing import Any
 
+from generator.inert import shown as _visible
 from generator.kpis import KpiReport
 from generator.portfolio import Portfolio
 
@@ -50,7 +51,8 @@ def _matplotlib_version() -> str:
 # ---------------------------------------------------------------------------- specs from the KPIs
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    text = " ".join(text.split())
+    # Control characters would make the SVG ill-formed XML (a broken image): shown as escapes instead.
+    text = _visible(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -155,7 +157,7 @@ def _sla_chart(partner_id: str, name: str, portfolio: Portfolio, report: KpiRepo
         if not measured:
             continue
         unit = metric.unit or ""
-        metrics.append((_short(metric.name, 48), unit, _num(metric.target), metric.better, series))
+        metrics.append((_short(metric.name, 48), _visible(unit), _num(metric.target), metric.better, series))
         breached = [f"{month} ({value:g}{unit})" for month, (value, met) in measured if not met]
         sentences.append(f"{metric.name}: target {metric.target:g}{unit} ({metric.better} is better), met in "
                          f"{len(measured) - len(breached)} of {len(measured)} months"
