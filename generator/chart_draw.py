@@ -6,19 +6,27 @@ drawn in a fixed style (hash salt, text kept as text, no math text, no dates), s
 same spec gives the same bytes in every process; missing charts are drawn in a pool
 of processes. Names in charts come from records: matplotlib escapes them in the SVG
 XML, and math text is off so a ``$`` stays a dollar sign.
+
+The cache folder is as untrusted as the rest of the repository's folder: a chart file is used
+only when ``index.json`` (sealed with this machine's key, generator/workdir.py) holds the SHA-256
+of its bytes. A file shipped under a chart's name, damaged, or replaced by a symlink or a folder is
+drawn again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import math
 import os
-import tempfile
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import workdir
 from generator.charts import ChartSpec, money
 
 if TYPE_CHECKING:
@@ -26,6 +34,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 BLUE, ORANGE, VERMILLION, GREY, BLACK = "#0072B2", "#E69F00", "#D55E00", "#999999", "#000000"  # Okabe-Ito
+INDEX = "index.json"  # key -> SHA-256 of the chart's bytes, sealed
+_PURPOSE = b"charts"
 PARALLEL_MIN = 8  # below this many charts to draw, a process pool costs more than it saves
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _RC = {
@@ -215,14 +225,7 @@ def draw(spec: ChartSpec) -> bytes:
 def draw_to(job: tuple[ChartSpec, Path]) -> None:
     """Draw ``spec`` into ``path`` atomically (readers see the whole file or none)."""
     spec, path = job
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(draw(spec))
-        os.replace(temp, path)  # a racing writer wrote the same bytes
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    workdir.write_atomic(path, draw(spec))  # exclusive temporary file, renamed over whatever was there
 
 
 def warm_up() -> None:
@@ -238,18 +241,58 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _digest(path: Path) -> str | None:
+    data = workdir.read_regular(path)
+    return hashlib.sha256(data).hexdigest() if data is not None else None
+
+
+def load_index(cache_dir: Path) -> dict[str, str]:
+    """The sealed index of the chart cache (key -> SHA-256), empty when missing, damaged or foreign."""
+    body = workdir.unpack(_PURPOSE, workdir.read_regular(cache_dir / INDEX))
+    try:
+        index = json.loads(body) if body is not None else {}
+    except ValueError:
+        return {}
+    if not isinstance(index, dict):
+        return {}
+    return {key: digest for key, digest in index.items() if type(digest) is str and len(digest) == 64}
+
+
+def record_charts(cache_dir: Path, paths: dict[str, Path], drawn: Iterable[Path]) -> None:
+    """Seal the index of the charts in ``paths`` after the ``drawn`` ones were (re)drawn."""
+    old = load_index(cache_dir)
+    index = {key: old[key] for key in paths if key in old}
+    for path in drawn:
+        digest = _digest(path)
+        if digest is not None:
+            index[path.stem] = digest
+        else:
+            index.pop(path.stem, None)
+    if index != old:
+        body = json.dumps(index, sort_keys=True).encode("utf-8")
+        workdir.write_atomic(cache_dir / INDEX, workdir.pack(_PURPOSE, body))
+
+
 def plan_charts(specs: Iterable[ChartSpec], cache_dir: Path) -> tuple[dict[str, Path], list[tuple[ChartSpec, Path]]]:
-    """Every chart's path ``cache_dir/<key>.svg``, and the (spec, path) jobs of those not drawn yet."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    """Every chart's path ``cache_dir/<key>.svg``, and the (spec, path) jobs of those to draw.
+
+    A chart is drawn unless the sealed index holds the digest of the bytes its file has now.
+    """
+    os.makedirs(cache_dir, exist_ok=True)
+    index = load_index(cache_dir)
     paths: dict[str, Path] = {}
     missing: list[tuple[ChartSpec, Path]] = []
     for spec in specs:
         key = spec.key()
         if key not in paths:
             paths[key] = cache_dir / f"{key}.svg"
-            if not paths[key].is_file():
+            if key not in index or _digest(paths[key]) != index[key]:
                 missing.append((spec, paths[key]))
     return paths, missing
+
+
+def _quiet_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: no traceback from workers
 
 
 def render_charts(specs: Iterable[ChartSpec], cache_dir: Path, jobs: int | None = None) -> dict[str, Path]:
@@ -257,9 +300,10 @@ def render_charts(specs: Iterable[ChartSpec], cache_dir: Path, jobs: int | None 
     paths, missing = plan_charts(specs, cache_dir)
     workers = min(jobs or _cpus(), len(missing))
     if len(missing) > PARALLEL_MIN and workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=_quiet_worker) as pool:
             list(pool.map(draw_to, missing, chunksize=max(1, len(missing) // (workers * 4))))
     else:
         for job in missing:
             draw_to(job)
+    record_charts(cache_dir, paths, [path for _, path in missing])
     return paths

@@ -7,21 +7,30 @@ by a digest of exactly those; everything that spans files (references, the
 compliance policy, KPIs, alerts) is computed afresh on every run. ``validate``
 never uses the cache: a CI check always reads every file.
 
-The cache is a pickle written and read only by partnerbook in the project's own
-work folder. Any problem reading it (missing, corrupt, another version) just
-means a cold read.
+The cache is data, never code: JSON lines holding each file's loaded document (values,
+positions) and its problems; the typed record is validated again from the document on
+every read (pydantic), so nothing but plain data comes from disk. The file is sealed with
+this machine's key (generator/workdir.py): a cache shipped in a repository, edited, cut
+short or written by another version does not verify and is ignored (a cold read). Each
+entry is also schema-checked when used; one that does not fit is read from its file again.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
+import json
 import os
-import pickle
 from pathlib import Path
 from typing import Any
 
+from generator import workdir
+
 _PACKAGE = Path(__file__).resolve().parent
+FORMAT = "partnerbook-readcache"
+VERSION = 2
+_PURPOSE = b"readcache"
+_KINDS = ("Campaign", "Contract", "Partner", "Settings", "Sla")
+MAX_CACHE_BYTES = 2_000_000_000
 
 
 def _code_fingerprint() -> str:
@@ -33,50 +42,195 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+class BadEntry(ValueError):
+    """A cache entry that does not fit the schema."""
+
+
+# ---------------------------------------------------------------------------- documents and problems as JSON
+
+def _encode_value(value: Any) -> Any:
+    if value is None or type(value) is str or type(value) is bool:
+        return value
+    if type(value) is dict:
+        return {key: _encode_value(item) for key, item in value.items()}
+    if type(value) is list:
+        return ["l", [_encode_value(item) for item in value]]
+    raw = getattr(value, "raw", None)
+    if isinstance(raw, str):  # a plain scalar the loader typed (int, float, too large): typed again on read
+        return ["p", raw]
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _decode_value(data: Any) -> Any:
+    from generator.loader import resolve_plain
+
+    if data is None or type(data) is str or type(data) is bool:
+        return data
+    if type(data) is dict:
+        return {key: _decode_value(item) for key, item in data.items()}
+    if type(data) is list and len(data) == 2:
+        tag, body = data
+        if tag == "l" and type(body) is list:
+            return [_decode_value(item) for item in body]
+        if tag == "p" and type(body) is str and body:
+            return resolve_plain(body)
+    raise BadEntry("value")
+
+
+def _loc(data: Any) -> tuple[str | int, ...]:
+    if type(data) is not list or not all(type(step) in (str, int) for step in data):
+        raise BadEntry("location")
+    return tuple(data)
+
+
+def _positions(rows: Any) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    if type(rows) is not list:
+        raise BadEntry("positions")
+    table = {}
+    for row in rows:
+        if type(row) is not list or len(row) != 3 or type(row[1]) is not int or type(row[2]) is not int:
+            raise BadEntry("position")
+        table[_loc(row[0])] = (row[1], row[2])
+    return table
+
+
+def encode_document(doc: Any) -> dict[str, Any]:
+    return {"path": doc.path, "data": _encode_value(doc.data),
+            "values": [[list(loc), *pos] for loc, pos in doc.values.items()],
+            "keys": [[list(loc), *pos] for loc, pos in doc.keys.items()],
+            "literal": sorted((list(loc) for loc in doc.literal), key=json.dumps)}
+
+
+def decode_document(data: Any) -> Any:
+    from generator.loader import Document
+
+    if type(data) is not dict or set(data) != {"path", "data", "values", "keys", "literal"}:
+        raise BadEntry("document")
+    if type(data["path"]) is not str or type(data["data"]) is not dict or type(data["literal"]) is not list:
+        raise BadEntry("document")
+    return Document(data["path"], _decode_value(data["data"]), _positions(data["values"]),
+                    _positions(data["keys"]), frozenset(_loc(loc) for loc in data["literal"]))
+
+
+def encode_problem(problem: Any) -> list[Any]:
+    return [problem.file, problem.line, problem.column, problem.rule, str(problem.severity), problem.message,
+            problem.hint, str(problem.kind)]
+
+
+def decode_problem(data: Any) -> Any:
+    from generator.problems import Kind, Problem, Severity
+
+    if type(data) is not list or len(data) != 8:
+        raise BadEntry("problem")
+    file, line, column, rule, severity, message, hint, kind = data
+    if not (type(file) is str and type(rule) is str and type(message) is str and type(hint) is str
+            and (line is None or type(line) is int) and (column is None or type(column) is int)):
+        raise BadEntry("problem")
+    try:
+        return Problem(file, line, column, rule, Severity(severity), message, hint, Kind(kind))
+    except ValueError:
+        raise BadEntry("problem") from None
+
+
+def _model(kind: str) -> Any:
+    from generator import models
+
+    if kind not in _KINDS:
+        raise BadEntry("kind")
+    return getattr(models, kind)
+
+
 class ReadCache:
     """Per-file results by display path, valid while the file's bytes and the code are the same.
 
-    Each result is kept as its own pickled blob, so saving after a small change
-    writes the unchanged blobs as they are instead of pickling every record again.
+    Each result is kept as its own JSON line, so saving after a small change writes the
+    unchanged lines as they are instead of encoding every record again.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.fingerprint = _code_fingerprint()
-        self.entries: dict[str, tuple[str, bytes]] = {}
-        self.used: dict[str, tuple[str, bytes]] = {}
+        self.entries: dict[str, tuple[str, str]] = {}  # display -> (key, payload as JSON text)
+        self.used: dict[str, tuple[str, str]] = {}
         self.hits = 0
-        try:
-            with path.open("rb") as handle:
-                stored = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        self.rejected = 0  # entries dropped by the schema check
+        body = workdir.unpack(_PURPOSE, workdir.read_regular(path, MAX_CACHE_BYTES))
+        if body is None:
             return
-        if isinstance(stored, dict) and stored.get("fingerprint") == self.fingerprint:
-            self.entries = stored.get("entries", {})
+        try:
+            lines = body.decode("utf-8").split("\n")
+            header = json.loads(lines[0])
+        except (UnicodeDecodeError, ValueError):
+            return
+        if header != {"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint}:
+            return
+        for line in lines[1:]:  # JSON text never holds a raw tab: display <TAB> key <TAB> payload
+            parts = line.split("\t")
+            if len(parts) != 3:
+                continue
+            try:
+                display = json.loads(parts[0])
+            except ValueError:
+                continue
+            if type(display) is str:
+                self.entries[display] = (parts[1], parts[2])
 
     @staticmethod
     def key(data: bytes, kind: str, record_id: str) -> str:
         return hashlib.sha256(b"%s\0%s\0" % (kind.encode(), record_id.encode()) + data).hexdigest()
 
     def get(self, display: str, key: str) -> Any | None:
+        """The cached ``(Loaded | None, problems)`` of ``display`` read with ``key``, or None."""
         entry = self.entries.get(display)
         if entry is None or entry[0] != key:
             return None
-        collecting = gc.isenabled()
-        gc.disable()  # unpickling many small objects: the collector would rescan them again and again
         try:
-            value = pickle.loads(entry[1])
-        except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            value = self._decode(entry[1])
+        except (BadEntry, ValueError, TypeError, KeyError, RecursionError):
+            self.rejected += 1
             return None
-        finally:
-            if collecting:
-                gc.enable()
         self.hits += 1
         self.used[display] = entry
         return value
 
+    @staticmethod
+    def _decode(text: str) -> Any:
+        from generator.checks.typing import to_record
+        from generator.portfolio import Loaded
+
+        payload = json.loads(text)
+        if type(payload) is not dict or set(payload) != {"kind", "id", "doc", "record", "problems"}:
+            raise BadEntry("entry")
+        if type(payload["record"]) is not bool:
+            raise BadEntry("entry")
+        if type(payload["id"]) is not str or type(payload["problems"]) is not list:
+            raise BadEntry("entry")
+        problems = [decode_problem(item) for item in payload["problems"]]
+        loaded = None
+        if payload["doc"] is not None:
+            doc = decode_document(payload["doc"])
+            if payload["record"]:
+                record, _ = to_record(doc, _model(payload["kind"]))
+                if record is None:
+                    raise BadEntry("record")
+                loaded = Loaded(payload["id"], record, doc)
+        return loaded, problems
+
     def put(self, display: str, key: str, value: Any) -> None:
-        self.used[display] = (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        """Keep ``(Loaded | None, problems)`` for ``display``; a value that cannot be encoded is not kept."""
+        loaded, problems = value
+        try:
+            if loaded is not None:
+                kind = type(loaded.record).__name__
+                payload = {"kind": kind, "id": loaded.id, "doc": encode_document(loaded.doc), "record": True,
+                           "problems": [encode_problem(p) for p in problems]}
+            else:
+                payload = {"kind": "", "id": "", "doc": None, "record": False,
+                           "problems": [encode_problem(p) for p in problems]}
+            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError, RecursionError):
+            return
+        self.used[display] = (key, text)
 
     @property
     def changed(self) -> bool:
@@ -84,12 +238,12 @@ class ReadCache:
         return self.used.keys() != self.entries.keys() or self.hits != len(self.used)
 
     def save(self) -> None:
-        """Keep the entries of this run only (removed files drop out); written atomically."""
+        """Keep the entries of this run only (removed files drop out); written atomically and sealed."""
         if not self.changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(self.path.name + ".tmp")
-        with temp.open("wb") as handle:
-            pickle.dump({"fingerprint": self.fingerprint, "entries": self.used}, handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, self.path)
+        header = json.dumps({"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint})
+        lines = (f"{json.dumps(display, ensure_ascii=False)}\t{key}\t{text}"
+                 for display, (key, text) in self.used.items())
+        body = "\n".join([header, *lines]).encode("utf-8")
+        os.makedirs(self.path.parent, exist_ok=True)
+        workdir.write_atomic(self.path, workdir.pack(_PURPOSE, body))

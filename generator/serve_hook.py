@@ -20,11 +20,13 @@ log = logging.getLogger("mkdocs.plugins.partnerbook")
 
 def on_pre_build(config: Any, **_: Any) -> None:
     from generator.site import prepare_docs
+    from generator.workdir import build_lock
 
     root = Path(os.environ["PARTNERBOOK_ROOT"])
     today = date.fromisoformat(os.environ["PARTNERBOOK_TODAY"])
     try:
-        prepare_docs(root, today)
+        with build_lock(root):  # a build of the same repository may be writing .partnerbook meanwhile
+            prepare_docs(root, today)
     except PartnerbookError as exc:
         # Keep serving the last good pages; the message says what to fix.
         log.error("partnerbook: %s", exc)

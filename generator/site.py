@@ -2,20 +2,23 @@
 
 The site is built into a temporary folder next to ``site/`` and moved into
 place only when the whole build succeeded, so a failed build leaves the
-previous site untouched. Markdown files are rewritten only when their content
-changed, charts come from a content-addressed cache, and MkDocs renders only the
-pages whose Markdown (or anything global to the build) changed: the others come
-from the page cache of generator/site_build.py, which also draws the missing
-charts in the same process pool. A rebuild gives the same bytes as a full build.
+previous site untouched. Every folder and file written, moved or deleted is
+checked first (generator/workdir.py): no symlink is followed, the site folder
+is replaced only when partnerbook built it, and one build runs at a time.
+Markdown files are rewritten only when their content changed, charts come
+from a content-addressed cache, and MkDocs renders only the pages whose
+Markdown (or anything global to the build) changed: the others come from the
+page cache of generator/site_build.py, which also draws the missing charts in
+the same process pool. A rebuild gives the same bytes as a full build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import shutil
+import stat
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,12 +27,13 @@ from typing import Any
 
 import yaml
 
-from generator import site_build
+from generator import site_build, workdir
 from generator.errors import PartnerbookError
 from generator.mkdocs_config import mkdocs_config
 from generator.render import TEMPLATES
 
-WORK_DIR = ".partnerbook"
+WORK_DIR = workdir.WORK_DIR
+READ_CACHE = "records.json"
 ASSETS = TEMPLATES / "assets"
 
 
@@ -55,16 +59,14 @@ def _commit(root: Path) -> str:
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
-    """Write only when the bytes differ, so unchanged files keep their mtime."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    """Write only when the bytes differ, so unchanged files keep their mtime.
+
+    ``path`` lies in a folder partnerbook checked: a symlink there is replaced, never followed.
+    """
+    if workdir.read_regular(path) == data:
+        return False
+    workdir.make_dirs(path.parent)
+    workdir.write_atomic(path, data)
     return True
 
 
@@ -73,32 +75,67 @@ def _sync_tree(files: dict[str, bytes], folder: Path, links: dict[str, Path] | N
 
     ``links`` maps relative paths to content-addressed files (charts): they are hard-linked (or
     copied) when missing, and kept when present; one not drawn yet is kept out of the way for now.
+    Symlinks and special files in ``folder`` are removed first (never followed), so nothing written
+    below it can land outside, and nothing outside is ever deleted.
     """
     links = links or {}
+    workdir.clear_links(folder)
     for rel, data in files.items():
         _write_if_changed(folder / rel, data)
     for rel, source in links.items():
         _link(source, folder / rel)
-    wanted = {folder / rel for rel in files} | {folder / rel for rel in links}
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    wanted = {os.path.join(folder, rel) for rel in files} | {os.path.join(folder, rel) for rel in links}
+    for top, dirs, names in os.walk(folder, topdown=False, followlinks=False):
+        for name in names:
+            path = os.path.join(top, name)
+            if path not in wanted:
+                os.unlink(path)
+        for name in dirs:
+            path = os.path.join(top, name)
+            if not os.path.islink(path) and not os.listdir(path):
+                os.rmdir(path)
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
 
 
 def _link(source: Path, target: Path) -> None:
-    """Put a content-addressed file at ``target``: same name, same bytes, so an existing one is kept."""
-    if target.is_file() or not source.is_file():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
+    """Put a content-addressed file at ``target``: a hard link to (or a copy of) ``source``.
+
+    A file already at ``target`` is kept only when it is ``source`` itself or holds its very bytes: a
+    file shipped in the work folder under a chart's name never reaches the site.
+    """
     try:
-        os.link(source, tmp)
+        source_stat = os.stat(source)
     except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+        return
+    if not stat.S_ISREG(source_stat.st_mode):
+        return
+    try:
+        target_stat = os.lstat(target)
+    except FileNotFoundError:
+        target_stat = None
+    if target_stat is not None and stat.S_ISREG(target_stat.st_mode):
+        if _same_file(source_stat, target_stat):
+            return
+        if target_stat.st_size == source_stat.st_size and workdir.read_regular(target) == source.read_bytes():
+            return
+    workdir.make_dirs(target.parent)
+    if target_stat is not None and stat.S_ISDIR(target_stat.st_mode):
+        workdir.remove(target)
+    temp = target.with_name(f".{target.name}.{os.urandom(8).hex()}.tmp")
+    try:
+        os.link(source, temp)
+    except OSError:
+        workdir.write_atomic(target, source.read_bytes())
+        return
+    try:
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
@@ -134,14 +171,7 @@ def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path 
 
 def _swap(new: Path, target: Path) -> None:
     """Move the finished site into place; the old one is removed only after the move."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(new, target)
-    if old.exists():
-        shutil.rmtree(old)
+    workdir.swap(new, target)
 
 
 @dataclass
@@ -178,10 +208,11 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
 
     timings = timings if timings is not None else {}
     step = time.perf_counter()
-    computed = compute_portfolio(root, today, root / WORK_DIR / "cache" / "records.pickle")
+    cache_root = workdir.work_dir(root, "cache")
+    workdir.remove(cache_root / "records.pickle")  # the old pickled cache: never read again
+    computed = compute_portfolio(root, today, cache_root / READ_CACHE)
     timings["load, validate, compute"] = time.perf_counter() - step
 
-    work = root / WORK_DIR
     stamp = {"today": today.isoformat(), "commit": _commit(root)}
     step = time.perf_counter()
     plan, specs = pages.plan(computed, stamp)
@@ -192,7 +223,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     timings["render pages"] = time.perf_counter() - step
 
     step = time.perf_counter()
-    cache = work / "cache" / "charts"
+    cache = workdir.work_dir(root, "cache", "charts")
     paths, missing = chart_draw.plan_charts(specs, cache)
     drawn = 0
     if draw:
@@ -202,16 +233,16 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     timings["charts"] = time.perf_counter() - step
 
     step = time.perf_counter()
-    docs = work / "docs"
+    docs = workdir.work_dir(root, "docs")
     _sync_tree(files, docs, chart_files)
     settings = computed.portfolio.settings.site
-    config = mkdocs_config(root, docs.resolve(), (root / "site").resolve(), settings.title, settings.language)
+    config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, settings.language)
     timings["write pages"] = time.perf_counter() - step
     return Prepared(computed, docs, config, len(plan), len(paths), drawn, chart_files, missing)
 
 
 def write_config(root: Path, config: dict[str, Any], name: str = "mkdocs.yml") -> Path:
-    path = root / WORK_DIR / name
+    path = workdir.work_dir(root) / name
     text = yaml.safe_dump(config, sort_keys=True, allow_unicode=True)
     _write_if_changed(path, text.encode("utf-8"))
     return path
@@ -221,14 +252,21 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
     """Validate, compute, draw, render and build the site into ``site_dir`` (default ``root/site``).
 
     MkDocs builds into a temporary folder beside the target, which replaces
-    the target only when everything succeeded.
+    the target only when everything succeeded. The target must be missing, empty or a site
+    partnerbook built (generator/workdir.py); one build per repository runs at a time.
     """
+    target = workdir.site_target(root, site_dir)
+    with workdir.build_lock(root):
+        return _build_locked(root, today, target, jobs)
+
+
+def _build_locked(root: Path, today: date, target: Path, jobs: int | None) -> BuildReport:
     timings: dict[str, float] = {}
+    workdir.clean_leftovers(target)
     prepared = prepare_docs(root, today, jobs, timings, draw=False)
     step = time.perf_counter()
-    target = (site_dir or root / "site").resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp_site = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    target = workdir.site_target(root, target)  # checked again: the build may have waited for the lock
+    tmp_site = workdir.new_build_dir(target)
     config = {**prepared.config, "site_dir": str(tmp_site)}
     config_path = write_config(root, config, "mkdocs.build.yml")
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -236,16 +274,23 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
     os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, datetime.min.time(),
                                                                tzinfo=UTC).timestamp()))
     try:
-        stats = _run_mkdocs(config, config_path, root / WORK_DIR / "cache" / "pages", prepared, jobs, target)
+        previous = target if workdir.is_site(target) else None
+        stats = _run_mkdocs(config, config_path, workdir.work_dir(root, "cache", "pages"), prepared, jobs,
+                            previous)
         _swap(tmp_site, target)
+        if prepared.pending:
+            from generator.chart_draw import record_charts
+
+            record_charts(workdir.work_dir(root, "cache", "charts"),
+                          {path.stem: path for path in prepared.chart_files.values()},
+                          [path for _, path in prepared.pending])
     finally:
         if epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = epoch
-        if tmp_site.exists():
-            shutil.rmtree(tmp_site, ignore_errors=True)
-        config_path.unlink(missing_ok=True)
+        workdir.remove_tree(tmp_site)
+        workdir.remove(config_path)
     timings["mkdocs and charts"] = time.perf_counter() - step
     return BuildReport(target, prepared.pages, prepared.charts, len(prepared.pending),
                        len(prepared.computed.result.problems), timings, stats.rendered, stats.cached)
@@ -255,7 +300,8 @@ def serve_site(root: Path, today: date, dev_addr: str) -> None:
     """Live preview: MkDocs serve with a hook that regenerates pages from the records on every change."""
     from mkdocs.commands.serve import serve
 
-    prepared = prepare_docs(root, today)
+    with workdir.build_lock(root):
+        prepared = prepare_docs(root, today)
     watched = [str(root / name) for name in ("partners", "campaigns", "partnerbook.yml") if (root / name).exists()]
     hook = Path(__file__).with_name("serve_hook.py")
     preview = root / WORK_DIR / "preview"

@@ -7,7 +7,9 @@ search plugin, one page after another. This module runs the same steps through M
 * **Cache.** A page's HTML and its search-index entries depend only on the page's Markdown and on what
   is global to the build (configuration, versions of MkDocs, the theme and Markdown, the build date, the
   set of files the site holds). Both are hashed into the page's key; a page whose key was built before
-  is taken from ``.partnerbook/cache/pages/<key>.json`` instead of being rendered again. The navigation
+  is taken from ``.partnerbook/cache/pages/<key>.json`` instead of being rendered again. An entry is
+  sealed with this machine's key (generator/workdir.py) over its key and content, and schema-checked
+  when read: an entry shipped in a repository, damaged or of another version is rendered again. The navigation
   lists only fixed index pages with titles from the configuration, so no page's HTML depends on another
   page's content. The search index is written by the search plugin from every page's entries (cached
   or new) in page order, so it always holds every page: unlike ``--dirty``, a rebuild is the full site.
@@ -29,19 +31,22 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import workdir
 from generator.site_reuse import PreviousSite, write_manifest
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+_PURPOSE = b"page"
 SAFE_PLUGINS = frozenset({"search", "material/search"})
 CHART_REF = re.compile(r"assets/charts/([0-9a-f]{16})\.svg")
 PARALLEL_MIN = 24  # fewer tasks than this: a pool costs more than it saves
@@ -62,16 +67,47 @@ class PageOutput:
     warnings: list[tuple[str, int, str]] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps({"html": None if self.html is None else self.html.decode("utf-8"),
+        return json.dumps({"version": CACHE_VERSION,
+                           "html": None if self.html is None else self.html.decode("utf-8"),
                            "search": self.search, "title": self.title, "anchors": self.anchors,
                            "links": self.links}, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> PageOutput:
+        """The output stored by ``to_json``; ValueError when the data does not fit the schema."""
         data = json.loads(text)
-        html = data["html"]
-        return cls(None if html is None else html.encode("utf-8"), data["search"], data["title"],
-                   data["anchors"], data["links"])
+        if type(data) is not dict or set(data) != {"version", "html", "search", "title", "anchors", "links"}:
+            raise ValueError("not a page cache entry")
+        html, search, title, anchors, links = (data[k] for k in ("html", "search", "title", "anchors", "links"))
+        if (data["version"] != CACHE_VERSION or not _optional(html, str) or not _optional(title, str)
+                or type(search) is not list or not all(_search_entry(entry) for entry in search)
+                or not (anchors is None or (type(anchors) is list and all(type(a) is str for a in anchors)))
+                or not (links is None or (type(links) is dict and all(
+                    type(v) is dict and all(type(a) is str and type(b) is str for a, b in v.items())
+                    for v in links.values())))):
+            raise ValueError("not a page cache entry")
+        return cls(None if html is None else html.encode("utf-8"), search, title, anchors, links)
+
+    def seal(self, key: str) -> bytes:
+        """The cache file of this output under ``key``: sealed with this machine's key."""
+        return workdir.pack(_PURPOSE + key.encode(), self.to_json().encode("utf-8"))
+
+    @classmethod
+    def unseal(cls, key: str, data: bytes | None) -> PageOutput:
+        """The output in a cache file written by ``seal`` for ``key`` on this machine; else ValueError."""
+        body = workdir.unpack(_PURPOSE + key.encode(), data)
+        if body is None:
+            raise ValueError("not sealed by this machine for this key")
+        return cls.from_json(body.decode("utf-8"))
+
+
+def _optional(value: Any, kind: type) -> bool:
+    return value is None or type(value) is kind
+
+
+def _search_entry(entry: Any) -> bool:
+    return type(entry) is dict and all(type(k) is str and type(v) in (str, int, float, bool, list, type(None))
+                                        for k, v in entry.items())
 
 
 @dataclass
@@ -206,6 +242,12 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _worker_init() -> None:
+    """A pool worker leaves Ctrl-C to the parent (which stops the pool): no traceback from workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()
+
+
 def _order(tasks: list[Task], sizes: dict[str, int]) -> list[Task]:
     """Longest first, so no worker is left with a big page at the end."""
     def cost(task: Task) -> int:
@@ -291,9 +333,9 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             try:
                 if cache_dir is None:
                     raise FileNotFoundError
-                outputs[file.src_uri] = PageOutput.from_json((cache_dir / f"{key}.json").read_text(encoding="utf-8"))
+                outputs[file.src_uri] = PageOutput.unseal(key, workdir.read_regular(cache_dir / f"{key}.json"))
                 stats.cached += 1
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError):
                 tasks.append(("page", file.src_uri))
 
         search_plugin = config.plugins.get("material/search") or config.plugins.get("search")
@@ -308,7 +350,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
                     warm_up()  # import matplotlib once, before forking
                 context = multiprocessing.get_context("fork")
-                with context.Pool(workers, initializer=gc.enable) as pool:
+                with context.Pool(workers, initializer=_worker_init) as pool:
                     for kind, arg, output in pool.imap_unordered(_run_task, _order(tasks, sizes)):
                         if kind == "page":
                             outputs[arg] = output
@@ -344,7 +386,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             outputs_of = [template, f"{template}.gz"] if template == "sitemap.xml" else [template]
             targets = [os.path.join(config.site_dir, rel) for rel in outputs_of]
             if not (all(previous.holds(rel, base) for rel in outputs_of)
-                    and all(previous.page(rel, base, dest) for rel, dest in zip(outputs_of, targets, strict=True))):
+                    and all(previous.template(rel, base, dest) for rel, dest in zip(outputs_of, targets, strict=True))):
                 for dest in targets:  # drop a partial link: the build must never write into a linked file
                     if os.path.lexists(dest):
                         os.unlink(dest)
@@ -357,11 +399,8 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         for file in doc_files:
             output = outputs[file.src_uri]
             _restore(file.page, output, files)
-            if output.html is not None:
-                key = keys[file.src_uri]
-                if not previous.page(file.dest_uri, key, file.abs_dest_path):
-                    _write(file.abs_dest_path, output.html)
-                written[file.dest_uri] = key
+            if output.html is not None and not previous.page(file.dest_uri, output.html, file.abs_dest_path):
+                _write(file.abs_dest_path, output.html)
             entries += output.search
         if search is not None:
             search.entries = entries
@@ -381,22 +420,19 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
     stats.pages = len(doc_files)
     stats.linked = previous.linked
     if cache_dir is not None:
-        _store(cache_dir, keys, outputs)
+        _store(cache_dir, keys, outputs, {uri for kind, uri in tasks if kind == "page"})
         if previous_site is not None:
             write_manifest(cache_dir, previous_site, written, Path(config.site_dir))
     return stats
 
 
-def _store(cache_dir: Path, keys: dict[str, str], outputs: dict[str, PageOutput]) -> None:
+def _store(cache_dir: Path, keys: dict[str, str], outputs: dict[str, PageOutput], fresh: set[str]) -> None:
     """Write the entries of newly rendered pages and drop the ones this build did not use."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
     wanted = {f"{key}.json" for key in keys.values()}
     for src_uri, key in keys.items():
         path = cache_dir / f"{key}.json"
-        if not path.exists():
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(outputs[src_uri].to_json(), encoding="utf-8")
-            os.replace(tmp, path)
-    for path in cache_dir.iterdir():
-        if path.name not in wanted:
-            path.unlink(missing_ok=True)
+        if src_uri in fresh:  # rendered in this build: its entry was missing or did not verify
+            workdir.write_atomic(path, outputs[src_uri].seal(key))
+    for entry in os.scandir(cache_dir):
+        if entry.name not in wanted:
+            workdir.remove(Path(entry.path))

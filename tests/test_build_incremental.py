@@ -28,6 +28,7 @@ from conftest import TODAY, copy_base
 from generator import site, site_build
 from generator.charts import ChartSpec
 from generator.errors import PartnerbookError
+from generator.workdir import MARKER
 
 DAY = date.fromisoformat(TODAY)
 
@@ -45,8 +46,9 @@ def _jobs(mode: str) -> int:
 
 
 def _tree(folder: Path) -> dict[str, str]:
+    """Every file's digest; partnerbook's marker file (not part of what MkDocs builds) is left out."""
     return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+            for path in sorted(folder.rglob("*")) if path.is_file() and path.name != MARKER}
 
 
 def _diff(a: dict[str, str], b: dict[str, str]) -> list[str]:
@@ -119,6 +121,7 @@ def test_the_site_equals_a_plain_mkdocs_build_of_the_same_pages(tmp_path: Path, 
                           check=False)
     assert proc.returncode == 0, proc.stderr
     assert _diff(_tree(plain), _tree(root / "site")) == []
+    assert (root / "site" / MARKER).is_file(), "partnerbook marks the sites it builds"
 
 
 @pytest.mark.parametrize("failure", ["broken link in a page", "nav entry without a page"])

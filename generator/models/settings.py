@@ -32,6 +32,9 @@ Weight = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
 class SiteSettings(Record):
     title: Text = "Partnerships"
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] = "en"
+    # Trusted mode: merge the repository's whole mkdocs.yml (hooks, plugins, Markdown extensions run as
+    # code). Off by default: only an allow-list of mkdocs.yml is used (see generator/mkdocs_config.py).
+    trust_mkdocs_yml: bool = False
 
 
 class Condition(Record):
