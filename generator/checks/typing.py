@@ -147,7 +147,7 @@ def problem_for(error: Any, doc: Document, model: type[BaseModel]) -> Problem:
     value = error.get("input")
     path = _data_loc(doc.data, loc)
     field = printable(field, 64)
-    if isinstance(value, YamlTooLarge) or (kind == "finite_number" and isinstance(value, float) and math.isinf(value)):
+    if isinstance(value, YamlTooLarge) or (isinstance(value, float) and math.isinf(value)):
         return doc.problem(path, "out-of-range", f"{field} is {_describe(value)}, too large to be a value here",
                            f"write a number of at most {MAX_NUMBER_DIGITS} digits; quote it if it is text")
     if kind == "missing":
