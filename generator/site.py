@@ -29,7 +29,7 @@ import yaml
 
 from generator import site_build, workdir
 from generator.errors import PartnerbookError
-from generator.mkdocs_config import mkdocs_config
+from generator.mkdocs_config import mkdocs_config, read_repository_config
 from generator.render import TEMPLATES
 
 WORK_DIR = workdir.WORK_DIR
@@ -234,9 +234,12 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
 
     step = time.perf_counter()
     docs = workdir.work_dir(root, "docs")
-    _sync_tree(files, docs, chart_files)
     settings = computed.portfolio.settings.site
-    config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, settings.language)
+    # The checked mkdocs.yml (generator/mkdocs_config.py); its logo, favicon and CSS go into docs.
+    repository = read_repository_config(root, trusted=settings.trust_mkdocs_yml)
+    _sync_tree({**repository.files, **files}, docs, chart_files)
+    config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, settings.language,
+                           repository=repository)
     timings["write pages"] = time.perf_counter() - step
     return Prepared(computed, docs, config, len(plan), len(paths), drawn, chart_files, missing)
 
@@ -305,7 +308,9 @@ def serve_site(root: Path, today: date, dev_addr: str) -> None:
     watched = [str(root / name) for name in ("partners", "campaigns", "partnerbook.yml") if (root / name).exists()]
     hook = Path(__file__).with_name("serve_hook.py")
     preview = root / WORK_DIR / "preview"
-    config = {**prepared.config, "site_dir": str(preview.resolve()), "hooks": [str(hook)], "watch": watched,
+    config = {**prepared.config, "site_dir": str(preview.resolve()), "watch": watched,
+              # The repository's own hooks are in the configuration only in trusted mode.
+              "hooks": [*prepared.config.get("hooks", []), str(hook)],
               "dev_addr": dev_addr, "strict": False}
     config_path = write_config(root, config, "mkdocs.serve.yml")
     os.environ["PARTNERBOOK_ROOT"] = str(root)
