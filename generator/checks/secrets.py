@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -108,6 +108,8 @@ def _is_card(digits: str) -> bool:
 
 def find_card(norm: str) -> tuple[int, str] | None:
     """Offset (in ``norm``) and digits of the first payment card number."""
+    if sum(map(norm.count, "0123456789")) < 13:
+        return None
     for run in _RUN.finditer(norm):
         groups = list(_GROUP.finditer(run.group()))
         total = sum(len(g.group()) for g in groups)
@@ -229,13 +231,15 @@ def _looks_random(value: str) -> bool:
     return any(c.isdigit() for c in value) and any(c.islower() for c in value) and any(c.isupper() for c in value)
 
 
+_EXTRA_KEY = re.compile("|".join(f"(?P<k{index}>{pattern.pattern})" for index, (_, pattern) in enumerate(_EXTRA_KEYS)))
+
+
 def find_key(norm: str) -> tuple[int, str] | None:
     """Offset and kind of the first API key, token or private key."""
     found: list[tuple[int, str]] = []
-    for kind, pattern in _EXTRA_KEYS:
-        match = pattern.search(norm)
-        if match:
-            found.append((match.start(), kind))
+    match = _EXTRA_KEY.search(norm)
+    if match and match.lastgroup:
+        found.append((match.start(), _EXTRA_KEYS[int(match.lastgroup[1:])][0]))
     if _DS_HINT.search(norm):
         for plugin in _detect_secrets_plugins():
             for value in plugin.analyze_string(norm):
@@ -293,6 +297,12 @@ _LOGIN = re.compile(
     re.IGNORECASE,
 )
 _MIN_PASSWORD = 6
+# Every label above contains one of these: texts without any skip the two regexes.
+_PASSWORD_HINT = re.compile(
+    "pass|pw|kennwort|mot|contrase|wachtwoord|senha|parola|has|mdp|clave|pin|api|secret|token|bearer|log|user"
+    "|utente|benutzer|usuario|identifiant|cred|zugangsdaten|account|key",
+    re.IGNORECASE,
+)
 
 
 def _strip_value(value: str) -> str:
@@ -328,6 +338,8 @@ def _password_value(value: str, quoted: bool, rest: str, explicit: bool, token: 
 
 def find_password(norm: str) -> tuple[int, str] | None:
     """Offset and kind of the first password (or labelled token) written in prose."""
+    if not _PASSWORD_HINT.search(norm):
+        return None
     for match in _PASSWORD.finditer(norm):
         quoted = match.group(5) is not None
         value = match.group(5) if quoted else match.group(6)
@@ -368,6 +380,8 @@ def _param_is_secret(name: str) -> bool:
 
 def find_url_credentials(norm: str) -> tuple[int, str] | None:
     """Offset and kind of the first password or secret parameter in a URL."""
+    if "://" not in norm:
+        return None
     for match in _URL.finditer(norm):
         url = match.group().rstrip(".,;:)]}")
         try:
@@ -400,28 +414,15 @@ _SECRET_KEY_NAME = re.compile(
 
 # ---------------------------------------------------------------- the scan
 
-def _mask(text: str) -> str:
-    return f"...{text[-4:]}"
-
-
-def _texts(value: Any) -> Iterator[tuple[Path_, str, bool, str | None]]:
-    """Every mapping key and every value written as text or digits: (path, text, is_key, parent key)."""
-    stack: list[tuple[Any, Path_, str | None]] = [(value, (), None)]
-    while stack:
-        node, where, parent = stack.pop()
-        if isinstance(node, dict):
-            for key, child in node.items():
-                loc = (*where, key)
-                yield loc, str(key), True, None
-                stack.append((child, loc, str(key)))
-        elif isinstance(node, list):
-            stack.extend((child, (*where, index), None) for index, child in enumerate(node))
-        elif isinstance(node, str):
-            yield where, node, False, parent
-        elif isinstance(node, (YamlInt, YamlFloat)):
-            yield where, node.raw, False, parent
-        elif isinstance(node, int | float) and not isinstance(node, bool):
-            yield where, str(node), False, parent
+def _as_text(node: Any) -> str | None:
+    """A value as written, if it is text or a number written with digits."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, YamlInt | YamlFloat):
+        return node.raw
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return str(node)
+    return None
 
 
 def _position(doc: Document, where: Path_, text: str, offset: int, is_key: bool) -> tuple[int, int]:
@@ -436,37 +437,12 @@ def _position(doc: Document, where: Path_, text: str, offset: int, is_key: bool)
 _HINT_SECRET = "remove it, rotate the secret, and keep secrets in a password manager, never in git"
 
 
-def _scan_text(doc: Document, where: Path_, text: str, is_key: bool, parent: str | None) -> list[Problem]:
-    problems: list[Problem] = []
-    norm, origin = normalise(text)
-    place = "key" if is_key else "text"
+@lru_cache(maxsize=1 << 16)
+def scan_text(text: str) -> tuple[tuple[str, int, str], ...]:
+    """(rule, offset in ``text``, kind or last characters) of each finding in one text, at most one per rule.
 
-    def at(offset: int, rule: str, message: str, hint: str) -> None:
-        line, column = _position(doc, where, text, _back(origin, offset, len(text)), is_key)
-        problems.append(Problem(doc.path, line, column, rule, Severity.ERROR, message, hint))
-
-    secrets = [found for found in (find_key(norm), find_url_credentials(norm), find_password(norm)) if found]
-    if not secrets and parent and not is_key and _SECRET_KEY_NAME.fullmatch(normalise(parent)[0].strip()):
-        value = norm.strip()
-        if len(value) >= _MIN_PASSWORD and not _is_placeholder(value):
-            secrets.append((len(norm) - len(norm.lstrip()), f"a value under the key '{parent[:40]}'"))
-    if secrets:
-        offset, kind = min(secrets)
-        at(offset, "secret", f"this {place} looks like a secret ({kind})", _HINT_SECRET)
-    card = find_card(norm)
-    if card:
-        at(card[0], "card-number", f"this {place} holds a payment card number ({_mask(card[1])})",
-           "remove it: card data must never be stored in records (PCI DSS); "
-           "report the exposure to your payment partner")
-    iban = find_iban(norm)
-    if iban:
-        at(iban[0], "iban", f"this {place} holds a bank account number (IBAN {iban[1][:2]}{_mask(iban[1])})",
-           "remove it; keep bank details in the finance system, not in the records")
-    return problems
-
-
-def scan_text(text: str) -> list[tuple[str, int, str]]:
-    """(rule, offset in ``text``, kind) of every finding in one text: for tests and tools."""
+    Keys and many values repeat across records (field names, statuses, owners): results are cached.
+    """
     norm, origin = normalise(text)
     found: list[tuple[str, int, str]] = []
     secrets = [s for s in (find_key(norm), find_url_credentials(norm), find_password(norm)) if s]
@@ -479,16 +455,66 @@ def scan_text(text: str) -> list[tuple[str, int, str]]:
     iban = find_iban(norm)
     if iban:
         found.append(("iban", _back(origin, iban[0], len(text)), iban[1][:2] + iban[1][-4:]))
-    return found
+    return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def _secret_key_name(key: str) -> bool:
+    return bool(_SECRET_KEY_NAME.fullmatch(normalise(key)[0].strip()))
 
 
 _MIN_LENGTH = 6
 
 
-def scan(doc: Document) -> list[Problem]:
-    """Every secret, card number and IBAN in the keys and values of ``doc``."""
+def _report(doc: Document, where: Path_, text: str, is_key: bool, parent: str | None) -> list[Problem]:
     problems: list[Problem] = []
-    for where, text, is_key, parent in _texts(doc.data):
-        if len(text) >= _MIN_LENGTH:
-            problems += _scan_text(doc, where, text, is_key, parent)
+    place = "key" if is_key else "text"
+
+    def at(offset: int, rule: str, message: str, hint: str) -> None:
+        line, column = _position(doc, where, text, offset, is_key)
+        problems.append(Problem(doc.path, line, column, rule, Severity.ERROR, message, hint))
+
+    found = {rule: (offset, detail) for rule, offset, detail in scan_text(text)}
+    if "secret" not in found and parent is not None:
+        value = text.strip()
+        if len(value) >= _MIN_PASSWORD and not _is_placeholder(value):
+            found["secret"] = (len(text) - len(text.lstrip()), f"a value under the key '{parent[:40]}'")
+    if "secret" in found:
+        offset, kind = found["secret"]
+        at(offset, "secret", f"this {place} looks like a secret ({kind})", _HINT_SECRET)
+    if "card-number" in found:
+        offset, last = found["card-number"]
+        at(offset, "card-number", f"this {place} holds a payment card number (...{last})",
+           "remove it: card data must never be stored in records (PCI DSS); "
+           "report the exposure to your payment partner")
+    if "iban" in found:
+        offset, detail = found["iban"]
+        at(offset, "iban", f"this {place} holds a bank account number (IBAN {detail[:2]}...{detail[2:]})",
+           "remove it; keep bank details in the finance system, not in the records")
+    return problems
+
+
+def scan(doc: Document) -> list[Problem]:
+    """Every secret, card number and IBAN in the mapping keys and the values of ``doc``."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, Path_]] = [(doc.data, ())]
+    while stack:
+        node, where = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in items:
+            loc = (*where, key)
+            if key.__class__ is str and len(key) >= _MIN_LENGTH and scan_text(key):
+                problems += _report(doc, loc, key, True, None)
+            if child.__class__ is str:
+                text: str | None = child
+            elif isinstance(child, dict | list):
+                stack.append((child, loc))
+                continue
+            else:
+                text = _as_text(child)
+                if text is None:
+                    continue
+            named = key.__class__ is str and _secret_key_name(key)
+            if (len(text) >= _MIN_LENGTH and scan_text(text)) or named:
+                problems += _report(doc, loc, text, False, key if named else None)
     return problems
