@@ -277,9 +277,8 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None) -> Bu
     os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, datetime.min.time(),
                                                                tzinfo=UTC).timestamp()))
     try:
-        previous = target if workdir.is_site(target) else None
-        stats = _run_mkdocs(config, config_path, workdir.work_dir(root, "cache", "pages"), prepared, jobs,
-                            previous)
+        # The previous site is linked from only when it is partnerbook's (generator/site_reuse.py).
+        stats = _run_mkdocs(config, config_path, workdir.work_dir(root, "cache", "pages"), prepared, jobs, target)
         _swap(tmp_site, target)
         if prepared.pending:
             from generator.chart_draw import record_charts
