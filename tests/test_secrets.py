@@ -98,6 +98,7 @@ POSITIVE = [
     ("npm-token", "//registry.npmjs.org/:_authToken=npm_" + "a1B2" * 9, "secret", "npm_"),
     ("openai", f"llm {OPENAI}", "secret", OPENAI),
     ("gitlab", f"ci {GITLAB}", "secret", GITLAB),
+    ("gitlab-feed-token", "feed glft-" + "abcdEFGH1234ijklMNOP", "secret", "glft-"),
     ("pypi", f"upload {PYPI}", "secret", PYPI),
     ("square-oauth", f"pos {SQUARE}", "secret", SQUARE),
     ("telegram-bot", f"bot {TELEGRAM}", "secret", TELEGRAM),

@@ -187,10 +187,13 @@ _EXTRA_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Mailgun Key", re.compile(r"\bkey-[0-9a-f]{32}\b")),
 )
 
-# A text can match a detect-secrets plugin only if it holds one of these: the import waits for it.
+# A text can match one of the detect-secrets plugins below only if it holds one of these (each
+# plugin's fixed prefix, or a run as long as its shortest unprefixed key): the import waits for it.
 _DS_HINT = re.compile(
-    r"[A-Za-z0-9_\-]{20,}|AKC|AP[0-9A-F]|AccountKey=|eyJ|_authToken|PRIVATE KEY|PuTTY|pypi-|SG\."
-    r"|sq0csp-|k_live_|(?i:xox|aws|hooks\.slack)"
+    r"AKIA|ASIA|ABIA|ACCA|A3T|AKC|AP[0-9A-F]|AccountKey=|gh[pousr]_|gl[a-z]{2,7}-|GR1348941|eyJ|_authToken"
+    r"|T3BlbkFJ|PRIVATE KEY|PuTTY|pypi-|SG\.|sq0csp-|k_live_|[0-9]{8}:|[MNO][A-Za-z0-9_\-]{23}|-us[0-9]"
+    r"|(?:AC|SK)[a-z0-9]{32}|[A-Za-z0-9_\-]{40}"
+    r"|(?i:aws|xox|hooks\.slack|cloudant|cl(?:ou)?[_-]?(?:api)?(?:key|pwd|pw|pass|token))"
 )
 
 _PLUGIN_NAMES = (
