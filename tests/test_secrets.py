@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, RunLine
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.checks import secrets
 from generator.loader import load_bytes
@@ -298,3 +300,23 @@ def test_card_numbers_stop_the_build_and_never_reach_the_site(
     published = "".join(p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file())
     assert text not in published
     assert (site / "search" / "search_index.json").is_file()
+
+
+@given(st.text(max_size=300))
+def test_any_text_scans_without_error_and_points_inside_it(text: str) -> None:
+    for rule, offset, _ in secrets.scan_text(text):
+        assert rule in ("secret", "card-number", "iban")
+        assert 0 <= offset < len(text)
+
+
+_INVISIBLE = st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202f", "\u00a0", ".", "-"])
+_DIGIT_SCRIPTS = st.sampled_from([0x30, 0xFF10, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0x1D7CE])
+
+
+@given(st.sampled_from(["4111111111111111", "5500000000000004", "378282246310005", "6011111111111117"]),
+       st.lists(_INVISIBLE, min_size=15, max_size=18), _DIGIT_SCRIPTS)
+def test_a_card_is_found_whatever_its_digits_and_separators(card: str, gaps: list[str], zero: int) -> None:
+    written = "".join(chr(zero + int(d)) + (gaps[i] if i < len(card) - 1 else "") for i, d in enumerate(card))
+    text = f"paid with {written} yesterday"
+
+    assert [(rule, offset) for rule, offset, _ in secrets.scan_text(text)] == [("card-number", len("paid with "))]
