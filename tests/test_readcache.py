@@ -65,3 +65,40 @@ def test_a_corrupt_or_foreign_cache_is_ignored(base_portfolio: Path, tmp_path: P
 
     assert cache.hits == 0
     assert result.files_checked > 0
+
+
+def test_the_cache_is_sealed_json_and_an_entry_that_fails_the_schema_is_read_again(
+        base_portfolio: Path, tmp_path: Path) -> None:
+    import dataclasses
+    import json
+
+    from generator import workdir
+    from generator.loader import Document
+    from generator.problems import Problem
+
+    cache_file = tmp_path / "records.json"
+    compute_portfolio(base_portfolio, DAY, cache_file)
+    body = workdir.unpack(b"readcache", cache_file.read_bytes())
+    assert body is not None, "sealed with this machine's key"
+    header, *lines = body.decode("utf-8").split("\n")
+    assert json.loads(header)["format"] == "partnerbook-readcache"
+    # Every field of a document and a problem is stored (a new field must be added to the cache too).
+    assert [f.name for f in dataclasses.fields(Document)] == ["path", "data", "values", "keys", "literal"]
+    assert [f.name for f in dataclasses.fields(Problem)] == ["file", "line", "column", "rule", "severity",
+                                                             "message", "hint", "kind"]
+    # A validly sealed entry of the wrong shape (as a bug or another version could write) is not used.
+    display, key, payload = lines[0].split("\t")
+    bad = json.loads(payload)
+    bad["doc"]["data"] = ["l", "not a list"]
+    lines[0] = "\t".join([display, key, json.dumps(bad)])
+    cache_file.write_bytes(workdir.pack(b"readcache", "\n".join([header, *lines]).encode("utf-8")))
+
+    cache = ReadCache(cache_file)
+    portfolio, result = validate_portfolio(base_portfolio, DAY, cache)
+
+    assert cache.rejected == 1
+    assert cache.hits == result.files_checked - 1
+    assert cache.changed, "the entry read again is saved anew"
+    fresh, fresh_result = validate_portfolio(base_portfolio, DAY)
+    assert sorted(result.problems) == sorted(fresh_result.problems)
+    assert portfolio.partners.keys() == fresh.partners.keys()
