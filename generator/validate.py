@@ -28,7 +28,7 @@ def _read_file(data: bytes, display: str, model: type[M],
         return None, problems
     problems = [*problems, *secrets.scan(doc)]
     record, found = to_record(doc, model)
-    problems += found
+    problems = secrets.hide(doc, [*problems, *found])  # other rules must not quote a flagged secret
     return (Loaded(record_id, record, doc) if record is not None else None), problems
 
 

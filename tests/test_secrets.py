@@ -320,3 +320,18 @@ def test_a_card_is_found_whatever_its_digits_and_separators(card: str, gaps: lis
     text = f"paid with {written} yesterday"
 
     assert [(rule, offset) for rule, offset, _ in secrets.scan_text(text)] == [("card-number", len("paid with "))]
+
+
+def test_other_rules_do_not_quote_a_flagged_secret(base_portfolio: Path, run_line: RunLine) -> None:
+    partner = base_portfolio / "partners/kiln-packaging/partner.yaml"
+    text = partner.read_text(encoding="utf-8").replace("status: active", 'status: "4111 1111 1111 1111"')
+    partner.write_text(text + "password is hunter22!: x\nlogin: admin / Fornace2026\n", encoding="utf-8")
+
+    result = run_line(f"partnerbook validate --root {shlex.quote(str(base_portfolio))} --today {TODAY}")
+
+    assert result.exit_code == 1
+    for rule in ("[card-number]", "[invalid-value]", "[unknown-field]", "[secret]"):
+        assert rule in result.output, result.output
+    assert "4111 1111" not in result.output
+    assert "hunter22" not in result.output
+    assert "Fornace2026" not in result.output

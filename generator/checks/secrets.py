@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -521,3 +522,43 @@ def scan(doc: Document) -> list[Problem]:
             if (len(text) >= _MIN_LENGTH and scan_text(text)) or named:
                 problems += _report(doc, loc, text, False, key if named else None)
     return problems
+
+
+_OWN_RULES = frozenset({"secret", "card-number", "iban"})
+
+
+def hide(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """``problems`` with every flagged key or value masked where another rule's message repeats it.
+
+    Other checks quote what they reject (``unknown field '...'``, ``the text '...' is not a valid
+    status``); validate output ends up in CI logs, so a secret must not reach it that way either.
+    """
+    flagged: list[str] = []
+    stack: list[Any] = [doc.data]
+    while stack:
+        node = stack.pop()
+        for key, child in node.items() if isinstance(node, dict) else enumerate(node):
+            if isinstance(key, str) and len(key) >= _MIN_LENGTH and scan_text(key):
+                flagged.append(key)
+            if isinstance(child, dict | list):
+                stack.append(child)
+                continue
+            text = _as_text(child)
+            if text is not None and (
+                (len(text) >= _MIN_LENGTH and scan_text(text)) or (isinstance(key, str) and _secret_key_name(key))
+            ):
+                flagged.append(text)
+    if not flagged:
+        return problems
+    forms = sorted({form for text in flagged for form in (text, text.strip(), repr(text)[1:-1]) if form},
+                   key=len, reverse=True)
+
+    def masked(message: str) -> str:
+        for form in forms:
+            message = message.replace(form, "[hidden]")
+        return message
+
+    return [
+        p if p.rule in _OWN_RULES else replace(p, message=masked(p.message), hint=masked(p.hint))
+        for p in problems
+    ]
