@@ -72,6 +72,7 @@ LINE_PAYLOADS = [
 ONE_LINE = " ".join(PAYLOADS)
 MULTI_LINE = "\n".join([*LINE_PAYLOADS, *PAYLOADS])
 _URLS = [
+    "https://example.com/?q=<script>alert(1)</script>&x=\"><svg/onload=alert(1)>[x](/onmouseover=alert(1)//)",
     "https://example.com/?q=<script>alert(1)</script>&x=\"><svg/onload=alert(1)>[x](javascript:alert(1))",
     f"https://example.com/?q={SCRIPT}&x=\"><svg onload=alert('{MARKER}')>[x](javascript:alert('{MARKER}'))",
     f"https://example.com/[x](javascript:alert('{MARKER}'))",
@@ -80,6 +81,7 @@ _URLS = [
     "https://example.com/?q=%3Cscript%3E",
 ]
 _EMAILS = [
+    "x[y](/onmouseover=alert(1)//)@example.com",
     "x[y](javascript:alert(1))@example.com",
     "a)onmouseover=alert(1)//@example.com",
     f"x[y](javascript:alert('{MARKER}'))@example.com",

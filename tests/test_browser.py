@@ -277,3 +277,108 @@ def test_no_page_loads_anything_from_the_internet(site: Path) -> None:
         for marker in ("url(http", "url('http", 'url("http', "url(//", '@import"', "@import'"):
             assert marker not in text, f"{css.relative_to(site)} loads an off-site resource ({marker}...)"
     assert offsite == {}, f"pages that load off-site resources: {offsite}"
+
+
+# --- hostile record text: nothing runs, whatever the reader does ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site of tests/hostile.py's portfolio (hostile text in every string field), served on localhost."""
+    from hostile import write_portfolio
+
+    root = tmp_path_factory.mktemp("hostile")
+    write_portfolio(root, hostile=True)
+    result = CliRunner().invoke(cli, ["build", "--root", str(root), "--today", TODAY], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# Every element record text can reach: the article, and the header that shows the page title.
+_TAGS = ("a", "button", "input", "summary", "details", "label", "td", "th", "span", "img", "svg", "code", "li",
+         "p", "div", "small", "h1", "h2", "h3")
+INTERACTIVE = ", ".join([*(f"article {tag}" for tag in _TAGS), ".md-header__topic", ".md-header__topic *"])
+MAX_ELEMENTS = 600  # per page
+# Links to other pages do not navigate (so one page load covers every element); a javascript: link
+# is left alone and would run, which is what the test watches for.
+_STAY = """() => document.addEventListener('click', e => {
+  const a = e.target.closest && e.target.closest('a[href]');
+  if (a && /^(https?|mailto|file):/i.test(a.href)) e.preventDefault();
+}, true)"""
+# Every event a handler could hang on, dispatched on every element the selector finds.
+_EVENTS = """(selector) => {
+  const kinds = ['mouseover', 'mouseenter', 'mousemove', 'mousedown', 'mouseup', 'pointerover', 'pointerenter',
+                 'focus', 'focusin', 'blur', 'dblclick', 'contextmenu', 'animationstart', 'transitionend', 'toggle'];
+  let n = 0;
+  for (const el of document.querySelectorAll(selector)) {
+    for (const kind of kinds) el.dispatchEvent(new Event(kind, {bubbles: true}));
+    if (el.focus) el.focus();
+    if (el.click) el.click();
+    n += 1;
+  }
+  return n;
+}"""
+
+
+@pytest.mark.parametrize("path", ["partners/hostile-partner/", "campaigns/hostile-campaign/"],
+                         ids=["scorecard", "campaign"])
+def test_hostile_pages_run_nothing_when_hovered_focused_and_clicked(browser: Any, hostile_url: str,
+                                                                    path: str) -> None:
+    from hostile import MARKER, SCRIPT
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", lambda route: route.continue_() if _is_local(route.request.url)
+                  else route.abort("blockedbyclient"))
+    page = context.new_page()
+    ran: list[str] = []
+
+    def dialog(d: Any) -> None:
+        ran.append(f"dialog {d.type}: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    page.on("console", lambda msg: MARKER in msg.text and ran.append(f"console: {msg.text}"))
+    page.on("pageerror", lambda exc: ran.append(f"error: {exc}"))
+    url = hostile_url + path
+    try:
+        page.goto(url, wait_until="networkidle")
+        article = page.locator("article").inner_text()
+        assert SCRIPT in article, "the hostile text is not shown as text"
+        assert "\\x1b[31mred" in article, "escape codes are not shown as escapes"
+        page.evaluate(_STAY)
+        # One tall viewport holds the whole page: every element can be reached without scrolling.
+        height = min(page.evaluate("document.documentElement.scrollHeight"), 30_000)
+        page.set_viewport_size({"width": 1280, "height": height})
+        boxes = page.evaluate("""([selector, max]) => [...document.querySelectorAll(selector)].slice(0, max)
+            .map(el => el.getBoundingClientRect())
+            .map(r => [r.x + r.width / 2, r.y + r.height / 2, r.width > 0 && r.height > 0])""",
+                              [INTERACTIVE, MAX_ELEMENTS])
+        count = len(boxes)
+        assert count > 50, f"only {count} elements on {path}"
+        # A real mouse over and a real click on every element that is shown.
+        hovered = 0
+        for x, y, shown in boxes:
+            if not shown or y >= height:
+                continue
+            page.mouse.move(x, y)
+            page.mouse.click(x, y)
+            hovered += 1
+        assert page.url.split("#")[0] == url, f"a click left the page: {page.url}"
+        assert hovered > 30, f"only {hovered} elements could be hovered on {path}"
+        for _ in range(min(count, 300)):  # keyboard focus through the focusable elements
+            page.keyboard.press("Tab")
+        assert page.evaluate(_EVENTS, INTERACTIVE) >= count
+        page.wait_for_timeout(300)
+        assert ran == [], f"record text ran as script on {path}: {ran}"
+    finally:
+        context.close()
