@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 from generator import markdown
@@ -10,6 +11,7 @@ from generator.inert import guard_line, json_output, shown
 from generator.problems import Problem, Result
 
 FORMATS = ("text", "json", "github")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 def summary(result: Result) -> str:
@@ -79,7 +81,8 @@ def render_markdown_summary(result: Result) -> str:
     rows = ["| file | line | severity | rule | message |", "|---|---|---|---|---|"]
     for p in result.sorted():
         # Every field through the site's Markdown escaping: no '|', HTML, link or line break survives.
-        cells = [f"<code>{markdown.text(shown(p.file))}</code>", str(p.line or ""), p.severity.value,
+        file = f"`{p.file}`" if _PLAIN_PATH.fullmatch(p.file) else f"<code>{markdown.text(shown(p.file))}</code>"
+        cells = [file, str(p.line or ""), p.severity.value,
                  markdown.text(shown(p.rule)), markdown.text(shown(p.message))]
         rows.append("| " + " | ".join(cells) + " |")
     return f"### partnerbook validate\n\n{summary(result)}\n\n" + ("\n".join(rows) if result.problems else "") + "\n"

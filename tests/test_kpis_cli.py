@@ -152,11 +152,22 @@ def test_csv_partner_rows(seed_root: Path, run_line: RunLine) -> None:
     assert rows["partner-c"]["revenue_share"] == ""
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"x\")"])
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"x\")"])
 def test_safe_cell_defuses_formulas(text: str) -> None:
     cell = _safe_cell(text)
 
     assert cell == "'" + text
+    out = io.StringIO()
+    csv.writer(out).writerow([cell])
+    assert next(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [cell]
+
+
+@pytest.mark.parametrize(("text", "shown"), [("\t=1", "\\t=1"), ("\r=1", "\\r=1"), ("a\x1b[2Jb", "a\\x1b[2Jb")])
+def test_safe_cell_shows_control_characters(text: str, shown: str) -> None:
+    """A tab, carriage return or escape code is written out as text: no formula, nothing for a terminal to obey."""
+    cell = _safe_cell(text)
+
+    assert cell == shown
     out = io.StringIO()
     csv.writer(out).writerow([cell])
     assert next(csv.reader(io.StringIO(out.getvalue(), newline=""))) == [cell]
