@@ -258,3 +258,13 @@ def test_values_at_the_limits_build(base_portfolio: Path, capsys: pytest.Capture
 
     assert code == 0, output
     assert (base_portfolio / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("today", ["1900-01-01", "1969-12-31", "2106-02-08", "9999-12-31"])
+def test_a_today_the_site_cannot_stamp_is_refused(today: str, base_portfolio: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # gzip headers and the sitemap carry today as a 32-bit Unix time: 1900 crashed the build.
+    code, output = _run_main(["build", "--root", str(base_portfolio), "--today", today], capsys)
+
+    assert code == 1, output
+    assert f"--today {today} is outside 1970-01-02 to 2105-12-31" in output
