@@ -23,7 +23,9 @@ FIELDS = st.sampled_from([
 ])
 SCALARS = st.one_of(
     st.sampled_from(["payment", "active", "NO", "2026-02-30", "2026-13", "-1", "6", "60", "~", "[", "*a", "&a x",
-                     "!!python/object:os.system", "'", "\"x\\ny\"", "4111 1111 1111 1111", "javascript:x", "|"]),
+                     "!!python/object:os.system", "'", "\"x\\ny\"", "4111 1111 1111 1111", "javascript:x", "|",
+                     "9" * 5000, "-" + "1" * 30, "1e400", "-.inf", ".nan", "9999-12-31", "0001-01-01",
+                     "https://x.com/\"onmouseover=\"alert(1)", "a@b.co](javascript:alert(1))"]),
     st.text(alphabet="abc-_:01 ", max_size=12),
 )
 
@@ -104,7 +106,8 @@ def test_validate_never_raises_on_a_plausible_profile(text: str) -> None:
 
 
 ODD_VALUES = st.sampled_from([
-    None, -1, 0, "", [], {}, "2026-02-30", "2026-13", 10**30, 1e308, True, "x\ny", "NO", 6, 60, 0.5,
+    None, -1, 0, "", [], {}, "2026-02-30", "2026-13", 10**30, 10**4000, 1e308, True, "x\ny", "NO", 6, 60, 0.5,
+    "9999-12-31", "0001-01-01",
     [None], [{}], {"a": 1}, "a" * 70, "2020-01-01", "payment", "platform", "active", ["payment"],
     {"personal_data": True, "card_data": True}, [{"type": "pci-dss-aoc", "status": "valid"}],
     [{"month": "2026-01", "unknown": 1}],
