@@ -17,6 +17,7 @@ entry is also schema-checked when used; one that does not fit is read from its f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,7 +28,8 @@ from generator import workdir
 
 _PACKAGE = Path(__file__).resolve().parent
 FORMAT = "partnerbook-readcache"
-VERSION = 2
+VERSION = 4
+_TYPED = "\x00"  # {"\0": raw}: a plain scalar the loader typed (YAML text never holds NUL)
 _PURPOSE = b"readcache"
 _KINDS = ("Campaign", "Contract", "Partner", "Settings", "Sla")
 MAX_CACHE_BYTES = 2_000_000_000
@@ -52,64 +54,82 @@ def _encode_value(value: Any) -> Any:
     if value is None or type(value) is str or type(value) is bool:
         return value
     if type(value) is dict:
+        if _TYPED in value:
+            raise TypeError("a key the cache uses as a tag")
         return {key: _encode_value(item) for key, item in value.items()}
     if type(value) is list:
-        return ["l", [_encode_value(item) for item in value]]
+        return [_encode_value(item) for item in value]
     raw = getattr(value, "raw", None)
     if isinstance(raw, str):  # a plain scalar the loader typed (int, float, too large): typed again on read
-        return ["p", raw]
+        return {_TYPED: raw}
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def _decode_value(data: Any) -> Any:
-    from generator.loader import resolve_plain
+def _typed(data: dict[str, Any]) -> Any:
+    """``json.loads`` object hook: a tagged plain scalar is resolved again as the loader does."""
+    if len(data) == 1 and _TYPED in data:
+        from generator.loader import resolve_plain
 
-    if data is None or type(data) is str or type(data) is bool:
-        return data
-    if type(data) is dict:
-        return {key: _decode_value(item) for key, item in data.items()}
-    if type(data) is list and len(data) == 2:
-        tag, body = data
-        if tag == "l" and type(body) is list:
-            return [_decode_value(item) for item in body]
-        if tag == "p" and type(body) is str and body:
-            return resolve_plain(body)
-    raise BadEntry("value")
-
-
-def _loc(data: Any) -> tuple[str | int, ...]:
-    if type(data) is not list or not all(type(step) in (str, int) for step in data):
-        raise BadEntry("location")
-    return tuple(data)
+        raw = data[_TYPED]
+        if type(raw) is not str or not raw:
+            raise BadEntry("value")
+        return resolve_plain(raw)
+    return data
 
 
 def _positions(rows: Any) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """Positions as stored: [[location...], line, column] rows (a damaged row raises)."""
     if type(rows) is not list:
         raise BadEntry("positions")
-    table = {}
-    for row in rows:
-        if type(row) is not list or len(row) != 3 or type(row[1]) is not int or type(row[2]) is not int:
-            raise BadEntry("position")
-        table[_loc(row[0])] = (row[1], row[2])
-    return table
+    return {tuple(loc): (line, column) for loc, line, column in rows}
 
 
 def encode_document(doc: Any) -> dict[str, Any]:
+    positions = [[[list(loc), *pos] for loc, pos in doc.values.items()],
+                 [[list(loc), *pos] for loc, pos in doc.keys.items()]]
     return {"path": doc.path, "data": _encode_value(doc.data),
-            "values": [[list(loc), *pos] for loc, pos in doc.values.items()],
-            "keys": [[list(loc), *pos] for loc, pos in doc.keys.items()],
+            "positions": json.dumps(positions, ensure_ascii=False, separators=(",", ":")),
             "literal": sorted((list(loc) for loc in doc.literal), key=json.dumps)}
 
 
-def decode_document(data: Any) -> Any:
+@functools.cache
+def _document_class() -> type:
     from generator.loader import Document
 
-    if type(data) is not dict or set(data) != {"path", "data", "values", "keys", "literal"}:
+    class CachedDocument(Document):
+        """A document from the cache: its positions (needed only for findings) are decoded on first use."""
+
+        def __getattr__(self, name: str) -> Any:
+            if name not in ("values", "keys") or "_positions_text" not in self.__dict__:
+                raise AttributeError(name)
+            try:
+                values, keys = json.loads(self.__dict__.pop("_positions_text"))
+                self.__dict__["values"], self.__dict__["keys"] = _positions(values), _positions(keys)
+            except (ValueError, TypeError, BadEntry):  # sealed by this machine, so only a bug gets here
+                self.__dict__["values"], self.__dict__["keys"] = {}, {}
+            return self.__dict__[name]
+
+        def __eq__(self, other: object) -> bool:
+            if not isinstance(other, Document):
+                return NotImplemented
+            fields = ("path", "data", "values", "keys", "literal")
+            return all(getattr(self, f) == getattr(other, f) for f in fields)
+
+        __hash__ = None  # type: ignore[assignment]
+
+    return CachedDocument
+
+
+def decode_document(data: Any) -> Any:
+    if type(data) is not dict or set(data) != {"path", "data", "positions", "literal"}:
         raise BadEntry("document")
-    if type(data["path"]) is not str or type(data["data"]) is not dict or type(data["literal"]) is not list:
+    if (type(data["path"]) is not str or type(data["data"]) is not dict or type(data["literal"]) is not list
+            or type(data["positions"]) is not str):
         raise BadEntry("document")
-    return Document(data["path"], _decode_value(data["data"]), _positions(data["values"]),
-                    _positions(data["keys"]), frozenset(_loc(loc) for loc in data["literal"]))
+    doc = object.__new__(_document_class())
+    doc.__dict__.update(path=data["path"], data=data["data"], _positions_text=data["positions"],
+                        literal=frozenset(tuple(loc) for loc in data["literal"]))
+    return doc
 
 
 def encode_problem(problem: Any) -> list[Any]:
@@ -198,7 +218,7 @@ class ReadCache:
         from generator.checks.typing import to_record
         from generator.portfolio import Loaded
 
-        payload = json.loads(text)
+        payload = json.loads(text, object_hook=_typed)
         if type(payload) is not dict or set(payload) != {"kind", "id", "doc", "record", "problems"}:
             raise BadEntry("entry")
         if type(payload["record"]) is not bool:
