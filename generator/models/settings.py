@@ -104,6 +104,8 @@ class CompliancePolicy(Record):
     warn_statuses: list[Status] = ["prospect", "evaluating"]
     requirements: list[Requirement] = list(DEFAULT_REQUIREMENTS)
     validity_days: dict[Id, PositiveDays] = {"pci-dss-aoc": 365}
+    # Document types beyond the built-in ones (pci-dss-aoc, dpa, ...): type id -> name shown on the site.
+    document_types: dict[Id, Text] = {}
 
 
 class EvaluationSettings(Record):
@@ -113,14 +115,17 @@ class EvaluationSettings(Record):
 
 
 class HealthWeights(Record):
-    evaluation: float = Field(default=0.25, ge=0)
-    compliance: float = Field(default=0.35, ge=0)
-    sla: float = Field(default=0.2, ge=0)
-    performance: float = Field(default=0.2, ge=0)
+    """Weight of each health component; components without evidence are left out and the rest rescaled."""
+
+    evaluation: float = Field(default=0.2, ge=0, le=100)
+    compliance: float = Field(default=0.35, ge=0, le=100)
+    sla: float = Field(default=0.15, ge=0, le=100)
+    performance: float = Field(default=0.2, ge=0, le=100)
+    satisfaction: float = Field(default=0.1, ge=0, le=100)
 
 
 class GradeThresholds(Record):
-    """Lowest health score of each grade; below ``D`` is F."""
+    """Lowest health score of each grade; below ``D`` is F. A and B are green, C amber, D and F red."""
 
     A: float = Field(default=85, ge=0, le=100)
     B: float = Field(default=70, ge=0, le=100)
@@ -128,17 +133,31 @@ class GradeThresholds(Record):
     D: float = Field(default=40, ge=0, le=100)
 
 
-class StatusThresholds(Record):
-    """Lowest health score of a green and of an amber status; below ``amber`` is red."""
+Grade = Literal["A", "B", "C", "D", "F"]
 
-    green: float = Field(default=70, ge=0, le=100)
-    amber: float = Field(default=50, ge=0, le=100)
+
+class HealthCaps(Record):
+    """The best grade a partner can get while it has an unsilenced alert of this severity."""
+
+    error: Grade = "D"
+    warning: Grade = "C"
+
+
+class AlertPoints(Record):
+    """Points each open alert costs, unless a component already scores its cause (compliance, SLA)."""
+
+    error: float = Field(default=20, ge=0, le=100)
+    warning: float = Field(default=8, ge=0, le=100)
 
 
 class HealthSettings(Record):
     weights: HealthWeights = HealthWeights()
     grades: GradeThresholds = GradeThresholds()
-    status: StatusThresholds = StatusThresholds()
+    caps: HealthCaps = HealthCaps()
+    alert_points: AlertPoints = AlertPoints()
+    sla_floor: float = Field(default=0.5, ge=0, le=1)  # SLA attainment at or under this scores 0
+    min_components: int = Field(default=2, ge=1, le=5)  # components with evidence needed for a grade
+    sla_months: int = Field(default=6, gt=0, le=120)  # SLA attainment over the last N measured months
 
 
 AlertRule = Literal[
