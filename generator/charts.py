@@ -20,6 +20,7 @@ from typing import Any
 from generator.inert import shown as _visible
 from generator.kpis import KpiReport
 from generator.portfolio import Portfolio
+from generator.rules import formats
 
 STYLE_VERSION = "1"
 MAX_ROWS = 30  # bars per chart; a revenue share folds the rest into one "other partners" bar
@@ -74,7 +75,8 @@ def _pct(value: float | None) -> str:
 
 
 def money(amount: float | None, currency: str) -> str:
-    return "n/a" if amount is None else f"{currency} {amount:,.0f}"
+    """Money as everywhere else (``generator.rules.formats.money``): ``9,000.00 EUR``."""
+    return formats.money(amount, currency)
 
 
 def _listed(items: Sequence[str], limit: int = 5) -> str:

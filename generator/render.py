@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from generator import markdown
 from generator.kpi_tables import format_kpi
+from generator.rules import formats
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 
@@ -49,6 +50,11 @@ _STATE_LABELS = {"not required": "&ndash;"}
 _STATE_CLASSES = {"error": "bad", "warning": "warn", "info": "info", "none": "bad",
                   "valid": "good", "met": "good", "green": "good", "expiring": "warn", "pending": "warn",
                   "amber": "warn", "expired": "bad", "missing": "bad", "missed": "bad", "red": "bad"}
+
+
+def _money(amount: float | None, currency: str) -> Markup:
+    """Money as everywhere else: ``9,000.00 EUR`` (``generator.rules.formats.money``)."""
+    return markdown.text(formats.money(amount, currency))
 
 
 def _state(state: str | None) -> Markup:
@@ -84,6 +90,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(markdown.FILTERS)
     env.filters["kpi"] = _kpi
+    env.filters["money"] = _money
     env.filters["tick"] = _tick
     env.filters["front_title"] = markdown.yaml_title
     env.filters["state"] = _state

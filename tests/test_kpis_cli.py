@@ -23,6 +23,7 @@ TODAY = "2026-11-25"
 EXAMPLE = Path(__file__).resolve().parent / "kpi_cases" / "easter-2026"
 PARTNER_KEYS = {"revenue_share", "activation_days", "evaluation_score", "sla_attainment", "sla_metrics",
                 "service_credits", "health_score", "grade"}
+HEALTH_KEYS = {"health_status", "health_not_rated", "health_reasons"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -74,7 +75,10 @@ def test_json_shape(seed_root: Path, run_line: RunLine) -> None:
     for values in data["partners"].values():
         # The spec's keys, plus this partner's KPIs over all campaigns as campaign_<kpi>.
         assert set(values) >= PARTNER_KEYS
-        assert all(k.startswith("campaign_") and k[9:] in CAMPAIGN_KPIS for k in set(values) - PARTNER_KEYS)
+        # ... and the health score's status, why it is not rated and the reasons behind it.
+        assert set(values) >= HEALTH_KEYS
+        extra = set(values) - PARTNER_KEYS - HEALTH_KEYS
+        assert all(k.startswith("campaign_") and k[9:] in CAMPAIGN_KPIS for k in extra)
     assert list(data["portfolio"]) == ["hhi"]
 
 
