@@ -19,6 +19,7 @@ class Loaded(Generic[R]):
     id: str
     record: R
     doc: Document
+    partial: bool = False  # read with the fields that failed their type left out (validation only)
 
     @property
     def file(self) -> str:
@@ -35,6 +36,7 @@ class PartnerEntry:
     sla: Loaded[Sla] | None = None
     sla_file_present: bool = False
     contract_files: int = 0  # contract files found, read or not (a file that failed to read is not in contracts)
+    partial_contracts: list[Loaded[Contract]] = field(default_factory=list)  # failed their types, checked apart
 
     @property
     def partner(self) -> Partner | None:

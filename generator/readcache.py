@@ -215,13 +215,13 @@ class ReadCache:
 
     @staticmethod
     def _decode(text: str) -> Any:
-        from generator.checks.typing import to_record
+        from generator.checks.typing import partial_record, to_record
         from generator.portfolio import Loaded
 
         payload = json.loads(text, object_hook=_typed)
         if type(payload) is not dict or set(payload) != {"kind", "id", "doc", "record", "problems"}:
             raise BadEntry("entry")
-        if type(payload["record"]) is not bool:
+        if type(payload["record"]) is not bool and payload["record"] != "partial":
             raise BadEntry("entry")
         if type(payload["id"]) is not str or type(payload["problems"]) is not list:
             raise BadEntry("entry")
@@ -229,7 +229,12 @@ class ReadCache:
         loaded = None
         if payload["doc"] is not None:
             doc = decode_document(payload["doc"])
-            if payload["record"]:
+            if payload["record"] == "partial":  # failed its types: the record without the failing fields
+                record = partial_record(doc, _model(payload["kind"]))
+                if record is None:
+                    raise BadEntry("record")
+                loaded = Loaded(payload["id"], record, doc, partial=True)
+            elif payload["record"]:
                 record, _ = to_record(doc, _model(payload["kind"]))
                 if record is None:
                     raise BadEntry("record")
@@ -242,7 +247,8 @@ class ReadCache:
         try:
             if loaded is not None:
                 kind = type(loaded.record).__name__
-                payload = {"kind": kind, "id": loaded.id, "doc": encode_document(loaded.doc), "record": True,
+                payload = {"kind": kind, "id": loaded.id, "doc": encode_document(loaded.doc),
+                           "record": "partial" if loaded.partial else True,
                            "problems": [encode_problem(p) for p in problems]}
             else:
                 payload = {"kind": "", "id": "", "doc": None, "record": False,

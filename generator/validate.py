@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from generator.checks import policy, records, references, secrets
-from generator.checks.typing import to_record
+from generator.checks.typing import partial_record, to_record
 from generator.discover import Layout, discover
 from generator.loader import load_bytes, read_record
 from generator.models import Campaign, Contract, Partner, Settings, Sla
@@ -29,7 +29,10 @@ def _read_file(data: bytes, display: str, model: type[M],
     problems = [*problems, *secrets.scan(doc)]
     record, found = to_record(doc, model)
     problems = secrets.hide(doc, [*problems, *found])  # other rules must not quote a flagged secret
-    return (Loaded(record_id, record, doc) if record is not None else None), problems
+    if record is not None:
+        return Loaded(record_id, record, doc), problems
+    partial = partial_record(doc, model)
+    return (Loaded(record_id, partial, doc, partial=True) if partial is not None else None), problems
 
 
 def _read(path: Path, layout: Layout, model: type[M], record_id: str,
@@ -63,7 +66,7 @@ def load_portfolio(root: Path, cache: ReadCache | None = None) -> tuple[Portfoli
     portfolio = Portfolio(root)
     if layout.settings is not None:
         settings = _read(layout.settings, layout, Settings, "settings", problems, cache)
-        if settings is not None:
+        if settings is not None and not settings.partial:  # settings that fail keep every default
             portfolio.settings, portfolio.settings_doc = settings.record, settings.doc
     for partner_id, folder in layout.partners.items():
         entry = PartnerEntry(partner_id, sla_file_present=folder.sla is not None,
@@ -72,7 +75,9 @@ def load_portfolio(root: Path, cache: ReadCache | None = None) -> tuple[Portfoli
             entry.profile = _read(folder.profile, layout, Partner, partner_id, problems, cache)
         for contract_id, path in folder.contracts.items():
             contract = _read(path, layout, Contract, contract_id, problems, cache)
-            if contract is not None:
+            if contract is not None and contract.partial:
+                entry.partial_contracts.append(contract)  # checked, but never judged by the policy
+            elif contract is not None:
                 entry.contracts[contract_id] = contract
         if folder.sla is not None:
             entry.sla = _read(folder.sla, layout, Sla, "sla", problems, cache)
@@ -91,7 +96,7 @@ def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None) 
     for entry in portfolio.partners.values():
         if entry.profile:
             problems += records.check_partner(entry.profile.record, entry.profile.doc)
-        for contract in entry.contracts.values():
+        for contract in [*entry.contracts.values(), *entry.partial_contracts]:
             problems += records.check_contract(contract.record, contract.doc)
     for campaign in portfolio.campaigns.values():
         problems += records.check_campaign(campaign.record, campaign.doc)

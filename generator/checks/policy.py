@@ -122,7 +122,7 @@ def partner_problems(entry: PartnerEntry, portfolio: Portfolio, today: date,
     partner = entry.profile.record
     problems = _unknown_types(entry, policy)
     level = strictness(partner, policy)
-    if level is None:
+    if level is None or entry.profile.partial:  # a profile with type errors would give false findings
         return problems
     severity = Severity(level)
     window = warning_days(portfolio.settings) if window_days is None else window_days

@@ -208,3 +208,54 @@ def to_record(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         return None, [problem_for(error, doc, model) for error in exc.errors(include_url=False)]
+
+
+_DROP = object()
+
+
+def _without(node: Any) -> Any:
+    """A copy of plain YAML data with every entry marked ``_DROP`` left out."""
+    if isinstance(node, dict):
+        return {k: _without(v) for k, v in node.items() if v is not _DROP}
+    if isinstance(node, list):
+        return [_without(v) for v in node if v is not _DROP]
+    return node
+
+
+def _mark(data: Any, loc: tuple[Any, ...]) -> bool:
+    """Mark for removal the deepest entry of ``loc`` that exists in ``data``: a field or a list item."""
+    node, parent, step = data, None, None
+    for part in loc:
+        in_dict = isinstance(node, dict) and part in node
+        if in_dict or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+            parent, step, node = node, part, node[part]
+        else:
+            break
+    if parent is None or node is _DROP:
+        return False
+    parent[step] = _DROP
+    return True
+
+
+def partial_record(doc: Document, model: type[M], rounds: int = 6) -> M | None:
+    """The record ``doc`` gives once every field or list entry that fails its type is left out.
+
+    Checks that span fields (date order, funnels, references) can then run on what is left,
+    so fixing the type errors does not reveal a second round of findings. None when even
+    that fails (a required field of the record itself is wrong or missing).
+    """
+    data = _without(doc.data)
+    for _ in range(rounds):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            marked = False
+            for error in exc.errors(include_url=False):
+                loc = tuple(error["loc"])
+                if error["type"] == "missing":
+                    loc = loc[:-1]  # a required field is missing: leave out the entry that needs it
+                marked = _mark(data, loc) or marked
+            if not marked:
+                return None
+            data = _without(data)
+    return None
