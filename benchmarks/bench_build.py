@@ -53,7 +53,7 @@ STEPS = ("validate", "kpis", "full build", "bare mkdocs", "rebuild, 1 partner", 
 def bare_config(portfolio: Path, docs: Path, site: Path) -> dict:
     """partnerbook's MkDocs configuration for ``docs``, as ``partnerbook build`` writes it."""
     sys.path.insert(0, str(REPO))
-    from generator.mkdocs_config import mkdocs_config
+    from generator.site.mkdocs_config import mkdocs_config
 
     settings = yaml.safe_load((portfolio / "partnerbook.yml").read_text(encoding="utf-8")) or {}
     site_settings = settings.get("site") or {}

@@ -61,9 +61,9 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool) -> None:
     Example:
       partnerbook validate --today 2026-11-24 --format json
     """
-    from generator import report
+    from generator.checks import report
+    from generator.checks.validate import validate_portfolio
     from generator.today import resolve_today
-    from generator.validate import validate_portfolio
 
     _require_root(root)
     _batch_mode()
@@ -94,7 +94,7 @@ def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None
     Example:
       partnerbook build --today 2026-11-24
     """
-    from generator.site import build_site
+    from generator.site.build import build_site
 
     _require_root(root)
     _batch_mode()
@@ -121,7 +121,7 @@ def serve(root: Path, today: str | None, dev_addr: str) -> None:
     Example:
       partnerbook serve -a 127.0.0.1:8001
     """
-    from generator.site import serve_site
+    from generator.site.build import serve_site
 
     _require_root(root)
     serve_site(root.resolve(), _today(today), dev_addr)
@@ -144,8 +144,8 @@ def kpis(root: Path, today: str | None, fmt: str, table: str) -> None:
     Example:
       partnerbook kpis --format csv --table partners > partners.csv
     """
-    from generator.compute import compute_portfolio
-    from generator.kpi_tables import render
+    from generator.compute.portfolio import compute_portfolio
+    from generator.measure.tables import render
 
     _require_root(root)
     _batch_mode()
@@ -183,7 +183,7 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
     """
     from generator.alerts import ALERT_RULES, fails, select
     from generator.alerts.report import render
-    from generator.compute import compute_portfolio
+    from generator.compute.portfolio import compute_portfolio
 
     _require_root(root)
     _batch_mode()
@@ -215,7 +215,7 @@ def calendar(root: Path, today: str | None, output: Path) -> None:
     Example:
       partnerbook calendar --today 2026-11-25 -o site/partnerbook.ics
     """
-    from generator.ical import write_calendar
+    from generator.site.ical import write_calendar
 
     _require_root(root)
     _batch_mode()
@@ -237,7 +237,7 @@ def schema(root: Path, output: Path | None) -> None:
     Example:
       partnerbook schema -o schemas
     """
-    from generator.schema_export import write_schemas
+    from generator.records.schema_export import write_schemas
 
     for path in write_schemas(output or root / "schemas"):
         click.echo(f"wrote {path}")
@@ -258,7 +258,7 @@ def new(root: Path, kind: str, record_id: str, partner_id: str | None, force: bo
       partnerbook new contract supply-2027 --partner kiln-packaging
       partnerbook new campaign easter-2027
     """
-    from generator.scaffold import create
+    from generator.records.scaffold import create
 
     path = create(root, kind, record_id, partner_id=partner_id, force=force)
     click.echo(f"wrote {path}; fill in the fields and run 'partnerbook validate'")

@@ -15,7 +15,7 @@ can commit a symlink or a file under those names. So:
 * one build at a time per repository: ``.partnerbook/lock``, held with ``flock``.
 
 Cache integrity uses a secret key of this machine (``machine_key``), kept outside any repository, so an
-entry shipped in a repository never verifies (see generator/readcache.py, generator/site_build.py).
+entry shipped in a repository never verifies (see generator/checks/readcache.py, generator/site/mkdocs_build.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A portfolio with hostile text in every string field of every record type, generated from the models.
 
-``write_portfolio(root, hostile=True)`` walks the pydantic models (``generator.models``) field by
+``write_portfolio(root, hostile=True)`` walks the pydantic models (``generator.records``) field by
 field, nested models and lists included, and fills every field. A string field gets the most
 hostile value that still passes the field's own validation (tried in order from
 ``_string_candidates``): multi-line payloads where line breaks are allowed, one line elsewhere, and
@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator.models import Campaign, Contract, Partner, Settings, Sla
+from generator.records import Campaign, Contract, Partner, Settings, Sla
 
 MARKER = "pbxss"
 # What the browser test looks for on the page, shown as text.

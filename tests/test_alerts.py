@@ -14,7 +14,7 @@ import pytest
 from conftest import TODAY, RunLine
 
 from generator.alerts import ALERT_RULES, Alert, compute_alerts, fails, select
-from generator.compute import compute_portfolio
+from generator.compute.portfolio import compute_portfolio
 
 DAY = date.fromisoformat(TODAY)
 KILN = "partners/kiln-packaging/partner.yaml"

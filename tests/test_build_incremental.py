@@ -2,7 +2,7 @@
 
 ``partnerbook build`` keeps every page's HTML and search entries in .partnerbook/cache/pages, keyed by
 a hash of the page's Markdown and everything global to the build, and renders only pages whose key is
-new (generator/site_build.py). These tests pin that this never changes the result: byte for byte, a
+new (generator/site/mkdocs_build.py). These tests pin that this never changes the result: byte for byte, a
 rebuild after a record changed equals a clean build of the same records, and both equal a plain
 ``mkdocs build`` of the same generated pages. The process pool is forced on (``PARALLEL_MIN``) so the
 forked workers are tested too, not only the in-process path small portfolios take.
@@ -25,9 +25,10 @@ import pytest
 import yaml
 from conftest import TODAY, copy_base
 
-from generator import site, site_build
-from generator.charts import ChartSpec
+from generator.draw.charts import ChartSpec
 from generator.errors import PartnerbookError
+from generator.site import build as site
+from generator.site import mkdocs_build as site_build
 from generator.workdir import MARKER
 
 DAY = date.fromisoformat(TODAY)
@@ -158,12 +159,12 @@ def test_a_failed_build_keeps_the_previous_site_and_caches_nothing_of_it(
 
 
 def test_charts_are_byte_identical_in_another_process(tmp_path: Path) -> None:
-    from generator.chart_draw import draw
+    from generator.draw.chart_draw import draw
 
     spec = ChartSpec("revenue-share", "Share of partner revenue", "alt",
                      (("currency", "EUR"), ("rows", (("Kiln <Packaging>", 0.6, 1200.0), ("Shop & Co", 0.4, 800.0)))))
     here = draw(spec)
-    code = ("import sys, pickle; from generator.chart_draw import draw; "
+    code = ("import sys, pickle; from generator.draw.chart_draw import draw; "
             "sys.stdout.buffer.write(draw(pickle.loads(sys.stdin.buffer.read())))")
     proc = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(spec), capture_output=True, check=True)
     assert proc.stdout == here

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, copy_base
 
-from generator import site, site_build, workdir
-from generator.readcache import ReadCache
-from generator.validate import validate_portfolio
+from generator import workdir
+from generator.checks.readcache import ReadCache
+from generator.checks.validate import validate_portfolio
+from generator.site import build as site
+from generator.site import mkdocs_build as site_build
 
 DAY = date.fromisoformat(TODAY)
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import TODAY, RunLine
 
 from generator.cli import main
-from generator.ical import CalendarEvent, escape_text, fold, render_calendar
+from generator.site.ical import CalendarEvent, escape_text, fold, render_calendar
 
 STRIPE = "partners/stripe-payments/partner.yaml"
 

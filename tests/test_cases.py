@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import CASES, TODAY, RunLine, apply_overlay, copy_base
 
-from generator.validate import load_portfolio
+from generator.checks.validate import load_portfolio
 
 INVALID = sorted(p for p in (CASES / "invalid").iterdir() if p.is_dir())
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, RunLine
 
+from generator.checks.validate import validate_portfolio
 from generator.cli import cli, main
-from generator.validate import validate_portfolio
 
 KEYS = ["file", "line", "column", "rule", "severity", "message", "hint"]
 STRIPE = "partners/stripe-payments/partner.yaml"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import views
-from generator.checklists import partner_checklists
-from generator.compute import Computed, compute_portfolio
-from generator.ical import calendar_events
+from generator.compute.portfolio import Computed, compute_portfolio
+from generator.site import views
+from generator.site.checklists import partner_checklists
+from generator.site.ical import calendar_events
 
 TODAY = date(2026, 11, 24)
 HEAD = "name: {name}\ncategory: {category}\nstatus: {status}\nowner: partnerships\n"

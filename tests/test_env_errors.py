@@ -32,7 +32,7 @@ def _main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str
 def test_environment_errors_exit_1_with_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str], code: int, words: str) -> None:
     root = copy_base(tmp_path / "portfolio")
-    from generator import site
+    from generator.site import build as site
 
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code), str(root / "site" / "index.html"))
@@ -49,7 +49,7 @@ def test_environment_errors_exit_1_with_the_path(tmp_path: Path, monkeypatch: py
 def test_unknown_os_error_is_a_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     root = copy_base(tmp_path / "portfolio")
-    from generator import site
+    from generator.site import build as site
 
     def fail(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EBADF, "Bad file descriptor")
@@ -63,7 +63,7 @@ def test_unknown_os_error_is_a_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_keyboard_interrupt_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     root = copy_base(tmp_path / "portfolio")
-    from generator import validate
+    from generator.checks import validate
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -93,7 +93,7 @@ def test_serve_on_a_port_in_use_exits_1(tmp_path: Path) -> None:
 def test_ctrl_c_during_validate_exits_130_without_traceback(tmp_path: Path) -> None:
     """A real SIGINT to the process, as a terminal sends on Ctrl-C."""
     root = copy_base(tmp_path / "portfolio")
-    script = ("import time, generator.validate as v\n"
+    script = ("import time, generator.checks.validate as v\n"
               "def slow(*a, **k):\n    print('ready', flush=True); time.sleep(60)\n"
               "v.validate_portfolio = slow\n"
               "from generator.cli import run\nrun()\n")

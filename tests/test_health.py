@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_kpis import SEED, TODAY, campaign, compute, partner, write
 
-from generator.health import STATUS_OF_GRADE
+from generator.compute.health import STATUS_OF_GRADE
 
 EVALUATION = """
 evaluation:
@@ -120,7 +120,7 @@ def test_prospects_are_not_graded(tmp_path: Path, status: str) -> None:
 
 def test_no_a_and_amber_on_the_example(tmp_path: Path) -> None:
     """Every grade carries its own status on the shipped example portfolio."""
-    from generator.compute import compute_portfolio
+    from generator.compute.portfolio import compute_portfolio
 
     computed = compute_portfolio(Path(__file__).resolve().parents[1], TODAY)
     grades = {pid: (h.grade, h.status) for pid, h in computed.health.items()}

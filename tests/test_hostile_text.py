@@ -25,7 +25,7 @@ from conftest import TODAY
 from hostile import IDS, MARKER, MULTI_LINE, ONE_LINE, PAYLOADS, write_portfolio
 
 from generator.cli import cli
-from generator.models import Campaign, Contract, Partner, Settings, Sla
+from generator.records import Campaign, Contract, Partner, Settings, Sla
 
 URL_ATTRS = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "background")
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")

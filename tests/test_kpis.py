@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.compute import Computed, compute_portfolio
-from generator.kpi_tables import format_kpi
-from generator.kpis import CAMPAIGN_KPIS, hhi, monthly_fee
+from generator.compute.portfolio import Computed, compute_portfolio
+from generator.measure.kpis import CAMPAIGN_KPIS, hhi, monthly_fee
+from generator.measure.tables import format_kpi
 
 TODAY = date(2026, 11, 25)
 

@@ -16,8 +16,8 @@ import pytest
 from conftest import RunLine
 from test_kpis import SEED, campaign, partner
 
-from generator.kpi_tables import _safe_cell
-from generator.kpis import CAMPAIGN_KPIS
+from generator.measure.kpis import CAMPAIGN_KPIS
+from generator.measure.tables import _safe_cell
 
 TODAY = "2026-11-25"
 EXAMPLE = Path(__file__).resolve().parent / "kpi_cases" / "easter-2026"

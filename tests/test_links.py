@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from generator.checks.typing import to_record
-from generator.loader import load_bytes
-from generator.models import Partner
+from generator.load.loader import load_bytes
 from generator.problems import Problem
+from generator.records import Partner
 
 HEAD = "name: Kiln\ncategory: supplier\nstatus: active\nowner: ops\n"
 

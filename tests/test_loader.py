@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import Document, load_bytes, load_file
+from generator.load.loader import Document, load_bytes, load_file
 from generator.problems import Problem, Severity
 
 PROFILE = b"""\

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, RunLine
 
-from generator.loader import MAX_BYTES, MAX_DEPTH, load_bytes, load_file
+from generator.load.loader import MAX_BYTES, MAX_DEPTH, load_bytes, load_file
 
 PARTNER = "partners/kiln-packaging/partner.yaml"
 

@@ -352,7 +352,7 @@ def test_serve_uses_the_same_checks_and_only_partnerbooks_hook(
     import yaml
 
     from generator.errors import PartnerbookError
-    from generator.site import serve_site
+    from generator.site.build import serve_site
 
     served: list[dict] = []
     monkeypatch.setattr(mkdocs.commands.serve, "serve",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from conftest import TODAY
 
-from generator.compute import compute_portfolio
-from generator.readcache import ReadCache
-from generator.validate import validate_portfolio
+from generator.checks.readcache import ReadCache
+from generator.checks.validate import validate_portfolio
+from generator.compute.portfolio import compute_portfolio
 
 DAY = date.fromisoformat(TODAY)
 
@@ -73,7 +73,7 @@ def test_the_cache_is_sealed_json_and_an_entry_that_fails_the_schema_is_read_aga
     import json
 
     from generator import workdir
-    from generator.loader import Document
+    from generator.load.loader import Document
     from generator.problems import Problem
 
     cache_file = tmp_path / "records.json"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.schema_export import SCHEMAS, schema_for
+from generator.records.schema_export import SCHEMAS, schema_for
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 STALE = "schemas/{name}.schema.json is out of date with generator/models; run 'partnerbook schema' and commit schemas/"

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.checks import secrets
-from generator.loader import load_bytes
+from generator.load.loader import load_bytes
 
 # Fake keys, built from parts so that they are obviously not real.
 GHP = "ghp_" + "A1b2C3d4E5" * 3 + "F6g7H8"

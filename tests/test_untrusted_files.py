@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, RunLine
 
-from generator import loader
-from generator.discover import discover
-from generator.loader import MAX_BYTES, FileTooLarge, UnsafeFile, read_in_root
+from generator.load import loader
+from generator.load.discover import discover
+from generator.load.loader import MAX_BYTES, FileTooLarge, UnsafeFile, read_in_root
 
 SECRET = "TOP-SECRET-CONTENT-42"
 PROFILE = "partners/kiln-packaging/partner.yaml"

@@ -16,11 +16,11 @@ import yaml
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from generator.checks.validate import validate_portfolio
 from generator.cli import main
-from generator.models.common import MAX_COUNT, MAX_DATE, MAX_DAYS, MAX_MONEY, MAX_MONTHS, MAX_NUMBER, MIN_DATE
-from generator.models.partner import CATEGORIES, STATUSES
+from generator.records.common import MAX_COUNT, MAX_DATE, MAX_DAYS, MAX_MONEY, MAX_MONTHS, MAX_NUMBER, MIN_DATE
+from generator.records.partner import CATEGORIES, STATUSES
 from generator.today import FIRST_TODAY, LAST_TODAY
-from generator.validate import validate_portfolio
 
 TODAYS = st.sampled_from([date(2026, 11, 24), FIRST_TODAY, LAST_TODAY])
 DATES = st.one_of(
@@ -193,7 +193,7 @@ def _valid_root(folder: str, files: dict[str, Any], today: date, *, in_test: boo
 def test_a_portfolio_that_validates_computes_renders_and_exports(
     files: dict[str, Any], today: date, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator.site import prepare_docs
+    from generator.site.build import prepare_docs
 
     with tempfile.TemporaryDirectory(dir=".") as folder:
         root = _valid_root(folder, files, today)

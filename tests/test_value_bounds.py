@@ -14,7 +14,7 @@ import pytest
 from conftest import TODAY, RunLine
 
 from generator.cli import main
-from generator.models.common import MAX_COUNT, MAX_DATE, MAX_DAYS, MAX_MONEY, MAX_MONTHS, MIN_DATE
+from generator.records.common import MAX_COUNT, MAX_DATE, MAX_DAYS, MAX_MONEY, MAX_MONTHS, MIN_DATE
 
 CONTRACT = "partners/kiln-packaging/contracts/supply-2026.yaml"
 PROFILE = "partners/kiln-packaging/partner.yaml"

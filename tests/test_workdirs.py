@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, copy_base
 
-from generator import site, workdir
+from generator import workdir
+from generator.site import build as site
 from generator.workdir import MARKER, WorkDirError
 
 DAY = date.fromisoformat(TODAY)

@@ -12,6 +12,6 @@ from __future__ import annotations
 
 from generator.alerts.engine import compute_alerts, fails, select
 from generator.alerts.model import SEVERITIES, Alert
-from generator.models.settings import ALERT_RULES
+from generator.records.settings import ALERT_RULES
 
 __all__ = ["ALERT_RULES", "SEVERITIES", "Alert", "compute_alerts", "fails", "select"]

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.alerts.model import Alert, Context, days_phrase
-from generator.models import Contract
-from generator.portfolio import Loaded, PartnerEntry
+from generator.records import Contract
+from generator.records.portfolio import Loaded, PartnerEntry
 from generator.rules.contracts import contract_state, in_force, notice_deadline, review_due
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from generator.alerts.compliance import compliance_alerts
 from generator.alerts.contracts import contract_alerts
@@ -18,9 +19,11 @@ from generator.alerts.model import RANK, Alert, Context
 from generator.alerts.performance import performance_alerts
 from generator.alerts.relationship import relationship_alerts
 from generator.alerts.sla import sla_alerts
-from generator.compute import Computed
-from generator.models.settings import Silence
+from generator.records.settings import Silence
 from generator.rules.windows import warning_days
+
+if TYPE_CHECKING:
+    from generator.compute.portfolio import Computed
 
 RULE_GROUPS: tuple[Callable[[Context], Iterable[Alert]], ...] = (
     contract_alerts, compliance_alerts, sla_alerts, relationship_alerts, dependency_alerts, performance_alerts,

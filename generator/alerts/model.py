@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from generator.compute import Computed
-from generator.loader import Document, Path_
-from generator.models import Partner
-from generator.models.settings import AlertSettings, Silence
-from generator.portfolio import PartnerEntry, Portfolio
+from generator.load.loader import Document, Path_
+from generator.records import Partner
+from generator.records.portfolio import PartnerEntry, Portfolio
+from generator.records.settings import AlertSettings, Silence
 from generator.rules.formats import days_phrase, money, percent
+
+if TYPE_CHECKING:
+    from generator.compute.portfolio import Computed
 
 __all__ = ["RANK", "SEVERITIES", "Alert", "Context", "days_phrase", "money", "percent", "plus_days"]
 

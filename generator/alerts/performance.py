@@ -28,9 +28,9 @@ import statistics
 from collections.abc import Iterator
 
 from generator.alerts.model import Alert, Context, percent
-from generator.models import Campaign
-from generator.models.campaign import DailyResult, PartnerResult
-from generator.portfolio import Loaded
+from generator.records import Campaign
+from generator.records.campaign import DailyResult, PartnerResult
+from generator.records.portfolio import Loaded
 
 
 def _severity(campaign: Campaign) -> str:

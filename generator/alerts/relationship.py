@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.alerts.model import Alert, Context, days_phrase
-from generator.models import Partner
-from generator.portfolio import PartnerEntry
+from generator.records import Partner
+from generator.records.portfolio import PartnerEntry
 from generator.rules.partners import review_due
 
 REVIEWED_STATUSES = ("onboarding", "active", "paused")

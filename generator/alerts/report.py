@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 
 from generator.alerts.model import SEVERITIES, Alert
+from generator.checks.report import escape_data, escape_property
 
 # The workflow-command escaping of the validation reporter: one implementation for both.
 from generator.inert import guard_line, json_output, shown
-from generator.report import escape_data, escape_property
 
 FORMATS = ("text", "json", "github")
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.alerts.model import Alert, Context, money, percent
-from generator.kpis import monthly_fee
-from generator.models import Sla
-from generator.models.sla import Metric
-from generator.portfolio import Loaded
+from generator.measure.kpis import monthly_fee
+from generator.records import Sla
+from generator.records.portfolio import Loaded
+from generator.records.sla import Metric
 from generator.rules.sla import latest_breaches, measured_months, met, value_of
 
 

@@ -13,10 +13,10 @@ from collections import defaultdict
 from datetime import date
 
 from generator.checks.typing import did_you_mean
-from generator.loader import Path_
-from generator.models.settings import CompliancePolicy
-from generator.portfolio import PartnerEntry, Portfolio
+from generator.load.loader import Path_
 from generator.problems import Kind, Problem, Severity
+from generator.records.portfolio import PartnerEntry, Portfolio
+from generator.records.settings import CompliancePolicy
 from generator.rules.documents import document_expiry, document_name, document_types, expiry_field
 from generator.rules.obligations import Obligation, obligations, required_documents, strictness
 from generator.rules.windows import warning_days

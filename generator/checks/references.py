@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from generator.checks.typing import did_you_mean
-from generator.portfolio import PartnerEntry, Portfolio
 from generator.problems import Problem, Severity
+from generator.records.portfolio import PartnerEntry, Portfolio
 
 
 def _unknown(what: str, name: str, known: list[str]) -> tuple[str, str]:

@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from stdnum import luhn
 from stdnum.iso7064 import mod_97_10
 
-from generator.loader import Document, Path_, YamlFloat, YamlInt
+from generator.load.loader import Document, Path_, YamlFloat, YamlInt
 from generator.problems import Problem, Severity
 
 # ---------------------------------------------------------------- normalisation

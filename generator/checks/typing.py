@@ -11,9 +11,9 @@ from typing import Any, TypeVar, Union
 
 from pydantic import BaseModel, ValidationError
 
-from generator.loader import MAX_NUMBER_DIGITS, Document, YamlTooLarge
-from generator.models.common import MAX_DATE, MIN_DATE
+from generator.load.loader import MAX_NUMBER_DIGITS, Document, YamlTooLarge
 from generator.problems import Problem, printable
+from generator.records.common import MAX_DATE, MIN_DATE
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from generator.models import Contract
+from generator.records import Contract
 from generator.rules.windows import plus_days
 
 ContractState = Literal["in-force", "ended", "renewed"]
@@ -42,7 +42,7 @@ def notice_deadline(contract: Contract) -> date | None:
 
 def review_due(contract: Contract) -> date | None:
     """When the contract's periodic review is due: ``review.last`` (else ``start``, else ``signed``) + every_months."""
-    from generator.dates import add_months
+    from generator.rules.dates import add_months
 
     review = contract.review
     since = review and (review.last or contract.start or contract.signed)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from generator.models.partner import ComplianceDocument, Partner
-from generator.models.settings import CompliancePolicy
+from generator.records.partner import ComplianceDocument, Partner
+from generator.records.settings import CompliancePolicy
 from generator.rules.windows import plus_days
 
 DocumentStateName = Literal["valid", "expiring", "undated", "pending", "expired", "missing"]

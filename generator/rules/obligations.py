@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from generator.models.partner import Partner
-from generator.models.settings import CompliancePolicy, Condition, Requirement
-from generator.portfolio import PartnerEntry
+from generator.records.partner import Partner
+from generator.records.portfolio import PartnerEntry
+from generator.records.settings import CompliancePolicy, Condition, Requirement
 from generator.rules.contracts import in_force
 from generator.rules.documents import DocumentState, document_state
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.models.partner import Partner
+from generator.records.partner import Partner
 from generator.rules.windows import plus_days
 
 FOLLOWED_STATUSES = ("prospect", "evaluating", "onboarding", "active", "paused")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.models.sla import Metric, Sla
+from generator.records.sla import Metric, Sla
 
 
 def value_of(sla: Sla, index: int, metric: Metric) -> float | None:

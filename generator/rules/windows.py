@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from generator.models.settings import Settings
+from generator.records.settings import Settings
 
 
 def warning_days(settings: Settings) -> int:

@@ -1,0 +1,115 @@
+"""Checks inside one record that types alone cannot express: date order, consistent counts."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+from generator.load.loader import Document, Path_
+from generator.problems import Problem, Severity
+from generator.records import Campaign, Contract, Partner
+
+
+def _order(doc: Document, first: tuple[Path_, date | None], second: tuple[Path_, date | None],
+           what: str) -> list[Problem]:
+    (first_loc, first_day), (second_loc, second_day) = first, second
+    if first_day is None or second_day is None or first_day <= second_day:
+        return []
+    return [doc.problem(
+        second_loc, "date-order",
+        f"{second_loc[-1]} {second_day} is before {first_loc[-1]} {first_day}",
+        f"{what}; check both dates",
+    )]
+
+
+def check_partner(partner: Partner, doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    if partner.onboarding:
+        problems += _order(doc, (("onboarding", "signed"), partner.onboarding.signed),
+                           (("onboarding", "live"), partner.onboarding.live),
+                           "a partner goes live after the contract is signed")
+    for index, document in enumerate(partner.compliance):
+        problems += _order(doc, (("compliance", index, "issued"), document.issued),
+                           (("compliance", index, "expires"), document.expires),
+                           "a document expires after it is issued")
+    seen: dict[str, int] = {}
+    for index, contact in enumerate(partner.contacts):
+        if contact.email and contact.email in seen:
+            problems.append(doc.problem(("contacts", index, "email"), "duplicate-entry",
+                                        f"contact email {contact.email} is listed twice",
+                                        f"merge it with contact #{seen[contact.email] + 1}",
+                                        severity=Severity.WARNING))
+        elif contact.email:
+            seen[contact.email] = index
+    return problems
+
+
+def check_contract(contract: Contract, doc: Document) -> list[Problem]:
+    problems = _order(doc, (("signed",), contract.signed), (("end",), contract.end),
+                      "a contract ends after it is signed")
+    problems += _order(doc, (("start",), contract.start), (("end",), contract.end),
+                       "a contract ends after it starts")
+    if contract.notice_days is not None and contract.end is None and not contract.auto_renew:
+        problems.append(doc.problem(("notice_days",), "notice-without-end",
+                                    "notice_days is set but the contract has no end date",
+                                    "add 'end:' or 'auto_renew: true', or remove notice_days",
+                                    key=True, severity=Severity.WARNING))
+    return problems
+
+
+_FUNNEL = ("sessions", "carts", "checkouts", "orders")
+
+
+def _funnel(doc: Document, loc: Path_, row: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    present = [(name, getattr(row, name, None)) for name in _FUNNEL]
+    present = [(name, value) for name, value in present if value is not None]
+    for (wide, wide_value), (narrow, narrow_value) in itertools.pairwise(present):
+        if narrow_value > wide_value:
+            problems.append(doc.problem(
+                (*loc, narrow), "funnel-order",
+                f"{narrow} ({narrow_value}) is more than {wide} ({wide_value})",
+                f"each funnel step counts a subset of the one before: {' >= '.join(_FUNNEL)}"))
+    return problems
+
+
+def check_campaign(campaign: Campaign, doc: Document) -> list[Problem]:
+    problems = _order(doc, (("start",), campaign.start), (("end",), campaign.end),
+                      "a campaign ends after it starts")
+    if campaign.review:
+        problems += _order(doc, (("start",), campaign.start), (("review", "date"), campaign.review.date),
+                           "the post-campaign review comes after the campaign starts")
+    for index, result in enumerate(campaign.results):
+        loc: Path_ = ("results", index)
+        problems += _funnel(doc, loc, result)
+        if result.baseline:
+            problems += _funnel(doc, (*loc, "baseline"), result.baseline)
+        customers = result.customers if result.customers is not None else result.orders
+        if result.repeat_customers is not None and customers is not None and result.repeat_customers > customers:
+            problems.append(doc.problem((*loc, "repeat_customers"), "inconsistent-counts",
+                                        f"repeat_customers ({result.repeat_customers}) is more than "
+                                        f"customers ({customers})",
+                                        "repeat customers are a subset of customers"))
+        survey = result.survey
+        if survey and survey.responses is not None:
+            if survey.satisfied is not None and survey.satisfied > survey.responses:
+                problems.append(doc.problem((*loc, "survey", "satisfied"), "inconsistent-counts",
+                                            f"satisfied ({survey.satisfied}) is more than responses "
+                                            f"({survey.responses})", "satisfied respondents are a subset"))
+            nps_total = sum(v or 0 for v in (survey.promoters, survey.passives, survey.detractors))
+            if nps_total > survey.responses:
+                problems.append(doc.problem((*loc, "survey"), "inconsistent-counts",
+                                            f"promoters + passives + detractors ({nps_total}) is more than "
+                                            f"responses ({survey.responses})",
+                                            "each response is one promoter, passive or detractor"))
+        for day_index, day in enumerate(result.daily):
+            day_loc: Path_ = (*loc, "daily", day_index)
+            problems += _funnel(doc, day_loc, day)
+            if not campaign.start <= day.date <= campaign.end:
+                problems.append(doc.problem((*day_loc, "date"), "date-order",
+                                            f"daily date {day.date} is outside the campaign "
+                                            f"({campaign.start} to {campaign.end})",
+                                            "daily rows belong to the campaign's own days",
+                                            severity=Severity.WARNING))
+    return problems

@@ -1,0 +1,275 @@
+"""A cache of per-file read results, so a rebuild re-reads only the records that changed.
+
+Reading a record (YAML parse with positions, secrets scan, typed record) depends
+only on the file's bytes, its path, the record kind and partnerbook's own code.
+``partnerbook build`` keeps each file's result under ``.partnerbook/cache/`` keyed
+by a digest of exactly those; everything that spans files (references, the
+compliance policy, KPIs, alerts) is computed afresh on every run. ``validate``
+never uses the cache: a CI check always reads every file.
+
+The cache is data, never code: JSON lines holding each file's loaded document (values,
+positions) and its problems; the typed record is validated again from the document on
+every read (pydantic), so nothing but plain data comes from disk. The file is sealed with
+this machine's key (generator/workdir.py): a cache shipped in a repository, edited, cut
+short or written by another version does not verify and is ignored (a cold read). Each
+entry is also schema-checked when used; one that does not fit is read from its file again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from generator import workdir
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # all of partnerbook's code
+FORMAT = "partnerbook-readcache"
+VERSION = 4
+_TYPED = "\x00"  # {"\0": raw}: a plain scalar the loader typed (YAML text never holds NUL)
+_PURPOSE = b"readcache"
+_KINDS = ("Campaign", "Contract", "Partner", "Settings", "Sla")
+MAX_CACHE_BYTES = 2_000_000_000
+
+
+def _code_fingerprint() -> str:
+    """Digest of partnerbook's own source: a changed loader or model invalidates every entry."""
+    digest = hashlib.sha256()
+    for source in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(source.relative_to(_PACKAGE).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+class BadEntry(ValueError):
+    """A cache entry that does not fit the schema."""
+
+
+# ---------------------------------------------------------------------------- documents and problems as JSON
+
+def _encode_value(value: Any) -> Any:
+    if value is None or type(value) is str or type(value) is bool:
+        return value
+    if type(value) is dict:
+        if _TYPED in value:
+            raise TypeError("a key the cache uses as a tag")
+        return {key: _encode_value(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_encode_value(item) for item in value]
+    raw = getattr(value, "raw", None)
+    if isinstance(raw, str):  # a plain scalar the loader typed (int, float, too large): typed again on read
+        return {_TYPED: raw}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _typed(data: dict[str, Any]) -> Any:
+    """``json.loads`` object hook: a tagged plain scalar is resolved again as the loader does."""
+    if len(data) == 1 and _TYPED in data:
+        from generator.load.loader import resolve_plain
+
+        raw = data[_TYPED]
+        if type(raw) is not str or not raw:
+            raise BadEntry("value")
+        return resolve_plain(raw)
+    return data
+
+
+def _positions(rows: Any) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """Positions as stored: [[location...], line, column] rows (a damaged row raises)."""
+    if type(rows) is not list:
+        raise BadEntry("positions")
+    return {tuple(loc): (line, column) for loc, line, column in rows}
+
+
+def encode_document(doc: Any) -> dict[str, Any]:
+    positions = [[[list(loc), *pos] for loc, pos in doc.values.items()],
+                 [[list(loc), *pos] for loc, pos in doc.keys.items()]]
+    return {"path": doc.path, "data": _encode_value(doc.data),
+            "positions": json.dumps(positions, ensure_ascii=False, separators=(",", ":")),
+            "literal": sorted((list(loc) for loc in doc.literal), key=json.dumps)}
+
+
+@functools.cache
+def _document_class() -> type:
+    from generator.load.loader import Document
+
+    class CachedDocument(Document):
+        """A document from the cache: its positions (needed only for findings) are decoded on first use."""
+
+        def __getattr__(self, name: str) -> Any:
+            if name not in ("values", "keys") or "_positions_text" not in self.__dict__:
+                raise AttributeError(name)
+            try:
+                values, keys = json.loads(self.__dict__.pop("_positions_text"))
+                self.__dict__["values"], self.__dict__["keys"] = _positions(values), _positions(keys)
+            except (ValueError, TypeError, BadEntry):  # sealed by this machine, so only a bug gets here
+                self.__dict__["values"], self.__dict__["keys"] = {}, {}
+            return self.__dict__[name]
+
+        def __eq__(self, other: object) -> bool:
+            if not isinstance(other, Document):
+                return NotImplemented
+            fields = ("path", "data", "values", "keys", "literal")
+            return all(getattr(self, f) == getattr(other, f) for f in fields)
+
+        __hash__ = None  # type: ignore[assignment]
+
+    return CachedDocument
+
+
+def decode_document(data: Any) -> Any:
+    if type(data) is not dict or set(data) != {"path", "data", "positions", "literal"}:
+        raise BadEntry("document")
+    if (type(data["path"]) is not str or type(data["data"]) is not dict or type(data["literal"]) is not list
+            or type(data["positions"]) is not str):
+        raise BadEntry("document")
+    doc = object.__new__(_document_class())
+    doc.__dict__.update(path=data["path"], data=data["data"], _positions_text=data["positions"],
+                        literal=frozenset(tuple(loc) for loc in data["literal"]))
+    return doc
+
+
+def encode_problem(problem: Any) -> list[Any]:
+    return [problem.file, problem.line, problem.column, problem.rule, str(problem.severity), problem.message,
+            problem.hint, str(problem.kind)]
+
+
+def decode_problem(data: Any) -> Any:
+    from generator.problems import Kind, Problem, Severity
+
+    if type(data) is not list or len(data) != 8:
+        raise BadEntry("problem")
+    file, line, column, rule, severity, message, hint, kind = data
+    if not (type(file) is str and type(rule) is str and type(message) is str and type(hint) is str
+            and (line is None or type(line) is int) and (column is None or type(column) is int)):
+        raise BadEntry("problem")
+    try:
+        return Problem(file, line, column, rule, Severity(severity), message, hint, Kind(kind))
+    except ValueError:
+        raise BadEntry("problem") from None
+
+
+def _model(kind: str) -> Any:
+    from generator import records as models
+
+    if kind not in _KINDS:
+        raise BadEntry("kind")
+    return getattr(models, kind)
+
+
+class ReadCache:
+    """Per-file results by display path, valid while the file's bytes and the code are the same.
+
+    Each result is kept as its own JSON line, so saving after a small change writes the
+    unchanged lines as they are instead of encoding every record again.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fingerprint = _code_fingerprint()
+        self.entries: dict[str, tuple[str, str]] = {}  # display -> (key, payload as JSON text)
+        self.used: dict[str, tuple[str, str]] = {}
+        self.hits = 0
+        self.rejected = 0  # entries dropped by the schema check
+        body = workdir.unpack(_PURPOSE, workdir.read_regular(path, MAX_CACHE_BYTES))
+        if body is None:
+            return
+        try:
+            lines = body.decode("utf-8").split("\n")
+            header = json.loads(lines[0])
+        except (UnicodeDecodeError, ValueError):
+            return
+        if header != {"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint}:
+            return
+        for line in lines[1:]:  # JSON text never holds a raw tab: display <TAB> key <TAB> payload
+            parts = line.split("\t")
+            if len(parts) != 3:
+                continue
+            try:
+                display = json.loads(parts[0])
+            except ValueError:
+                continue
+            if type(display) is str:
+                self.entries[display] = (parts[1], parts[2])
+
+    @staticmethod
+    def key(data: bytes, kind: str, record_id: str) -> str:
+        return hashlib.sha256(b"%s\0%s\0" % (kind.encode(), record_id.encode()) + data).hexdigest()
+
+    def get(self, display: str, key: str) -> Any | None:
+        """The cached ``(Loaded | None, problems)`` of ``display`` read with ``key``, or None."""
+        entry = self.entries.get(display)
+        if entry is None or entry[0] != key:
+            return None
+        try:
+            value = self._decode(entry[1])
+        except (BadEntry, ValueError, TypeError, KeyError, RecursionError):
+            self.rejected += 1
+            return None
+        self.hits += 1
+        self.used[display] = entry
+        return value
+
+    @staticmethod
+    def _decode(text: str) -> Any:
+        from generator.checks.typing import partial_record, to_record
+        from generator.records.portfolio import Loaded
+
+        payload = json.loads(text, object_hook=_typed)
+        if type(payload) is not dict or set(payload) != {"kind", "id", "doc", "record", "problems"}:
+            raise BadEntry("entry")
+        if type(payload["record"]) is not bool and payload["record"] != "partial":
+            raise BadEntry("entry")
+        if type(payload["id"]) is not str or type(payload["problems"]) is not list:
+            raise BadEntry("entry")
+        problems = [decode_problem(item) for item in payload["problems"]]
+        loaded = None
+        if payload["doc"] is not None:
+            doc = decode_document(payload["doc"])
+            if payload["record"] == "partial":  # failed its types: the record without the failing fields
+                record = partial_record(doc, _model(payload["kind"]))
+                if record is None:
+                    raise BadEntry("record")
+                loaded = Loaded(payload["id"], record, doc, partial=True)
+            elif payload["record"]:
+                record, _ = to_record(doc, _model(payload["kind"]))
+                if record is None:
+                    raise BadEntry("record")
+                loaded = Loaded(payload["id"], record, doc)
+        return loaded, problems
+
+    def put(self, display: str, key: str, value: Any) -> None:
+        """Keep ``(Loaded | None, problems)`` for ``display``; a value that cannot be encoded is not kept."""
+        loaded, problems = value
+        try:
+            if loaded is not None:
+                kind = type(loaded.record).__name__
+                payload = {"kind": kind, "id": loaded.id, "doc": encode_document(loaded.doc),
+                           "record": "partial" if loaded.partial else True,
+                           "problems": [encode_problem(p) for p in problems]}
+            else:
+                payload = {"kind": "", "id": "", "doc": None, "record": False,
+                           "problems": [encode_problem(p) for p in problems]}
+            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError, RecursionError):
+            return
+        self.used[display] = (key, text)
+
+    @property
+    def changed(self) -> bool:
+        """Whether this run read a file the cache did not hold, or no longer has a cached file."""
+        return self.used.keys() != self.entries.keys() or self.hits != len(self.used)
+
+    def save(self) -> None:
+        """Keep the entries of this run only (removed files drop out); written atomically and sealed."""
+        if not self.changed:
+            return
+        header = json.dumps({"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint})
+        lines = (f"{json.dumps(display, ensure_ascii=False)}\t{key}\t{text}"
+                 for display, (key, text) in self.used.items())
+        body = "\n".join([header, *lines]).encode("utf-8")
+        os.makedirs(self.path.parent, exist_ok=True)
+        workdir.write_atomic(self.path, workdir.pack(_PURPOSE, body))

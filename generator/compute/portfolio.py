@@ -1,0 +1,65 @@
+"""Validate, then compute: the records the site and the KPI commands work from."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.checks.readcache import ReadCache
+from generator.checks.validate import validate_portfolio
+from generator.compute.health import Health, score_portfolio
+from generator.errors import PartnerbookError
+from generator.measure.kpis import KpiReport, compute
+from generator.problems import Result
+from generator.records.portfolio import Portfolio
+
+if TYPE_CHECKING:
+    from generator.alerts.model import Alert
+
+
+@dataclass
+class Computed:
+    portfolio: Portfolio
+    result: Result
+    kpis: KpiReport
+    health: dict[str, Health]
+    today: date
+    alerts: list[Alert] = field(default_factory=list)  # every alert, silenced ones included
+
+
+def blocking_error(result: Result) -> PartnerbookError | None:
+    """The error that stops a run when records cannot be understood (policy findings never do)."""
+    blocking = sorted(set(result.blocking))
+    if not blocking:
+        return None
+    shown = "\n".join(f"  {p.location()}: {p.message} [{p.rule}]" for p in blocking[:20])
+    more = f"\n  ... and {len(blocking) - 20} more" if len(blocking) > 20 else ""
+    return PartnerbookError(
+        f"{len(blocking)} record error(s) must be fixed first (run 'partnerbook validate' for hints):\n"
+        f"{shown}{more}")
+
+
+def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -> Computed:
+    """Load and validate the records, stop on record errors, then compute KPIs, alerts and health.
+
+    ``cache_file`` keeps per-file read results between runs (``partnerbook build``); it is
+    saved only when the records could be understood.
+    """
+    cache = ReadCache(cache_file) if cache_file is not None else None
+    portfolio, result = validate_portfolio(root, today, cache)
+    error = blocking_error(result)
+    if error is not None:
+        raise error
+    if cache is not None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time next run
+            cache.save()
+    report = compute(portfolio)
+    from generator.alerts.engine import compute_alerts
+
+    computed = Computed(portfolio, result, report, {}, today)
+    computed.alerts = compute_alerts(computed)
+    computed.health = score_portfolio(portfolio, report, today, computed.alerts)
+    return computed

@@ -1,0 +1,1 @@
+"""Stage 8, draw: chart specifications from the KPIs (``charts``) and their SVG drawing with matplotlib."""

@@ -1,0 +1,309 @@
+"""Drawing of chart specs: matplotlib without pyplot, deterministic SVG, a content-addressed cache.
+
+A spec (generator/draw/charts.py) holds everything a chart depends on, so the file
+``<key>.svg`` is drawn once and never again while the data is the same. Charts are
+drawn in a fixed style (hash salt, text kept as text, no math text, no dates), so the
+same spec gives the same bytes in every process; missing charts are drawn in a pool
+of processes. Names in charts come from records: matplotlib escapes them in the SVG
+XML, and math text is off so a ``$`` stays a dollar sign.
+
+The cache folder is as untrusted as the rest of the repository's folder: a chart file is used
+only when ``index.json`` (sealed with this machine's key, generator/workdir.py) holds the SHA-256
+of its bytes. A file shipped under a chart's name, damaged, or replaced by a symlink or a folder is
+drawn again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import signal
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import workdir
+from generator.draw.charts import ChartSpec, money
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+BLUE, ORANGE, VERMILLION, GREY, BLACK = "#0072B2", "#E69F00", "#D55E00", "#999999", "#000000"  # Okabe-Ito
+INDEX = "index.json"  # key -> SHA-256 of the chart's bytes, sealed
+_PURPOSE = b"charts"
+PARALLEL_MIN = 8  # below this many charts to draw, a process pool costs more than it saves
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_RC = {
+    "svg.hashsalt": "partnerbook", "svg.fonttype": "none", "text.usetex": False, "text.parse_math": False,
+    "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "font.size": 8.0,
+    "axes.titlesize": 9.0, "figure.titlesize": 10.0, "legend.fontsize": 7.5, "legend.frameon": False,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.formatter.useoffset": False,
+    "axes.titley": 1.0,  # a fixed title position: finding one per axes costs ~7 ms
+}
+_METADATA = {"Date": None, "Creator": None}
+
+
+# ---------------------------------------------------------------------------- drawing
+# Margins are set in inches from measured label widths: a layout engine would draw every chart twice.
+
+WIDTH = 7.0
+TITLE_IN, PANEL_TITLE_IN, XAXIS_IN, LEGEND_IN, PAD_IN = 0.38, 0.22, 0.42, 0.26, 0.12
+
+
+def _text_width(texts: Iterable[str], size: float) -> float:
+    """Width in inches of the widest of ``texts`` (measuring the longest few is enough)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    longest = sorted(texts, key=len, reverse=True)[:3]
+    measure = TextToPath().get_text_width_height_descent
+    return max((measure(text, FontProperties(size=size), ismath=False)[0] for text in longest), default=0) / 72
+
+
+def _new_figure(title: str, height: float) -> Figure:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(WIDTH, height))
+    FigureCanvasSVG(figure)
+    size = min(10.0, 10.0 * (WIDTH - 2 * PAD_IN) / max(_text_width([title], 10.0), 0.01))  # shrink, never clip
+    figure.suptitle(title, y=1 - PAD_IN / 2 / height, va="top", fontsize=size)
+    return figure
+
+
+def _adjust(figure: Figure, *, left: float, bottom: float, top: float, right: float = 0.2,
+            wgap: float = 0.0, hgap: float = 0.0, grid: tuple[int, int] = (1, 1)) -> None:
+    """subplots_adjust from margins and gaps between panels in inches."""
+    width, height = figure.get_size_inches()
+    rows, columns = grid
+    panel_w = (width - left - right - wgap * (columns - 1)) / columns
+    panel_h = (height - top - bottom - hgap * (rows - 1)) / rows
+    figure.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height,
+                           top=1 - top / height, wspace=wgap / panel_w, hspace=hgap / panel_h)
+
+
+def _legend(figure: Figure, handles: list[Any], labels: list[str]) -> None:
+    figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=len(labels),
+                  borderaxespad=0.3)
+
+
+def _percent_axis(ax: Axes, values: Iterable[float], room: float = 1.18) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    values = list(values)
+    ax.set_xlim(min(0.0, *values), max(0.01, *values) * room)  # room for the value labels
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{round(x * 100, 6):g}%"))
+
+
+def _row_labels(ax: Axes, labels: Sequence[str]) -> None:
+    """Row names as plain texts left of the axes: tick objects cost a millisecond each."""
+    transform = ax.get_yaxis_transform()  # x in axes fraction, y in data
+    for i, label in enumerate(labels):
+        ax.text(-0.015, i, label, transform=transform, ha="right", va="center")
+    ax.set_yticks([])
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # first row on top
+
+
+def _bars(ax: Axes, rows: Sequence[float | None], offset: float, height: float, colour: str, series: str,
+          money: Sequence[str] | None = None) -> None:
+    """One series of horizontal bars with value labels; n/a rows get an "n/a" note, never a bar."""
+    known = [(i, value) for i, value in enumerate(rows) if value is not None]
+    if known:
+        ax.barh([i + offset for i, _ in known], [v for _, v in known], height=height, color=colour, label=series)
+    for i, value in enumerate(rows):
+        note = " n/a" if value is None else f" {value:.1%}" + (f" ({money[i]})" if money else "")
+        ax.text(value or 0, i + offset, note, va="center", fontsize=6.5, color=GREY if value is None else BLACK)
+
+
+def _draw_comparison(title: str, data: dict[str, Any]) -> Figure:
+    panels = data["panels"]
+    labels = [label for label, _, _ in panels[0][1]]
+    top, bottom = TITLE_IN + PANEL_TITLE_IN, XAXIS_IN + LEGEND_IN + PAD_IN
+    figure = _new_figure(title, max(2.6, top + bottom + 0.34 * len(labels)))
+    axes = figure.subplots(1, len(panels), sharey=True, squeeze=False)[0]
+    _adjust(figure, left=_text_width(labels, 8.0) + 0.2, bottom=bottom, top=top, wgap=0.3,
+            grid=(1, len(panels)))
+    for ax, (name, rows) in zip(axes, panels, strict=True):
+        _bars(ax, [value for _, value, _ in rows], -0.2, 0.4, BLUE, "Partner-driven")
+        _bars(ax, [base for _, _, base in rows], 0.2, 0.4, ORANGE, "Baseline")
+        _percent_axis(ax, [n for _, v, b in rows for n in (v, b) if n is not None])
+        ax.set_title(name)
+        ax.set_xlabel(f"{name} (%)")
+    _row_labels(axes[0], labels)
+    handles = {label: handle for ax in axes for handle, label in zip(*ax.get_legend_handles_labels(), strict=True)}
+    _legend(figure, list(handles.values()), list(handles))
+    return figure
+
+
+def _draw_sla(title: str, data: dict[str, Any]) -> Figure:
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import MaxNLocator
+
+    months, metrics = data["months"], data["metrics"]
+    columns = 1 if len(metrics) == 1 else 2
+    rows = math.ceil(len(metrics) / columns)
+    top, bottom, hgap = TITLE_IN + PANEL_TITLE_IN, 0.25 + LEGEND_IN + PAD_IN, 0.25 + PANEL_TITLE_IN + 0.1
+    figure = _new_figure(title, top + bottom + 1.45 * rows + hgap * (rows - 1))
+    # Only the panels drawn: a hidden spare panel would cost as much as a drawn one.
+    axes = [figure.add_subplot(rows, columns, i + 1) for i in range(len(metrics))]
+    _adjust(figure, left=0.75, bottom=bottom, top=top, wgap=0.85, hgap=hgap, grid=(rows, columns))
+    step = math.ceil(len(months) / (12 // columns))
+    ticks = list(range(0, len(months), step))
+    positions = range(len(months))
+    for ax, (name, unit, target, _better, series) in zip(axes, metrics, strict=False):
+        values = [math.nan if p is None else p[0] for p in series]
+        ax.plot(positions, values, color=BLUE, marker="o", markersize=3, linewidth=1.2)
+        missed = [(i, p[0]) for i, p in enumerate(series) if p is not None and not p[1]]
+        if missed:
+            ax.plot(*zip(*missed, strict=True), linestyle="none", marker="X", markersize=7, color=VERMILLION)
+        ax.axhline(target, color=BLACK, linestyle="--", linewidth=1)
+        ax.set_title(name, loc="left")
+        ax.set_ylabel(unit or "value")
+        ax.set_xticks([])  # month names as plain texts: tick objects cost a millisecond each
+        for i in ticks:
+            ax.text(i, -0.04, f"{_MONTH_NAMES[int(months[i][5:]) - 1]} {months[i][2:4]}", ha="center", va="top",
+                    transform=ax.get_xaxis_transform())
+        ax.set_xlim(-0.5, len(months) - 0.5)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+    handles = [Line2D([], [], color=BLUE, marker="o", markersize=3),
+               Line2D([], [], color=BLACK, linestyle="--"),
+               Line2D([], [], color=VERMILLION, marker="X", linestyle="none", markersize=7)]
+    _legend(figure, handles, ["Measured", "Target", "Breached"])
+    return figure
+
+
+def _draw_share(title: str, data: dict[str, Any]) -> Figure:
+    currency, rows = data["currency"], data["rows"]
+    labels = [label for label, _, _ in rows]
+    top, bottom = TITLE_IN, XAXIS_IN + PAD_IN
+    figure = _new_figure(title, max(2.4, top + bottom + 0.28 * len(rows)))
+    ax = figure.subplots()
+    _adjust(figure, left=_text_width(labels, 8.0) + 0.2, bottom=bottom, top=top)
+    _bars(ax, [share for _, share, _ in rows], 0.0, 0.65, BLUE, "Share",
+          money=[money(amount, currency) for _, _, amount in rows])
+    _percent_axis(ax, [share for _, share, _ in rows], room=1.4)
+    _row_labels(ax, labels)
+    ax.set_xlabel(f"Share of partner revenue (%; revenue in {currency})")
+    return figure
+
+
+_DRAWERS: dict[str, Callable[[str, dict[str, Any]], Figure]] = {
+    "partner-funnel": _draw_comparison, "campaign-comparison": _draw_comparison,
+    "sla-monthly": _draw_sla, "revenue-share": _draw_share,
+}
+
+
+def _use_chart_style() -> None:
+    """Put partnerbook's chart settings into matplotlib's rcParams (once: they then stay).
+
+    A ``rc_context`` per chart would copy the whole rcParams twice a chart, about a
+    tenth of the drawing time; charts are drawn in partnerbook's own processes, where
+    nothing else uses matplotlib, so the settings are set once and checked each time.
+    """
+    import matplotlib
+
+    params = matplotlib.rcParams
+    if any(params[key] != value for key, value in _RC.items()):
+        params.update(_RC)
+
+
+def draw(spec: ChartSpec) -> bytes:
+    """The chart as SVG bytes: the same spec gives the same bytes in every process."""
+    _use_chart_style()
+    figure = _DRAWERS[spec.kind](spec.title, dict(spec.data))
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata=_METADATA)
+    return buffer.getvalue()
+
+
+def draw_to(job: tuple[ChartSpec, Path]) -> None:
+    """Draw ``spec`` into ``path`` atomically (readers see the whole file or none)."""
+    spec, path = job
+    workdir.write_atomic(path, draw(spec))  # exclusive temporary file, renamed over whatever was there
+
+
+def warm_up() -> None:
+    """Import what drawing needs (and load the font cache) once, so forked workers share it."""
+    from matplotlib.backends import backend_svg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+
+    _use_chart_style()
+    _text_width(["warm"], 8.0)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _digest(path: Path) -> str | None:
+    data = workdir.read_regular(path)
+    return hashlib.sha256(data).hexdigest() if data is not None else None
+
+
+def load_index(cache_dir: Path) -> dict[str, str]:
+    """The sealed index of the chart cache (key -> SHA-256), empty when missing, damaged or foreign."""
+    body = workdir.unpack(_PURPOSE, workdir.read_regular(cache_dir / INDEX))
+    try:
+        index = json.loads(body) if body is not None else {}
+    except ValueError:
+        return {}
+    if not isinstance(index, dict):
+        return {}
+    return {key: digest for key, digest in index.items() if type(digest) is str and len(digest) == 64}
+
+
+def record_charts(cache_dir: Path, paths: dict[str, Path], drawn: Iterable[Path]) -> None:
+    """Seal the index of the charts in ``paths`` after the ``drawn`` ones were (re)drawn."""
+    old = load_index(cache_dir)
+    index = {key: old[key] for key in paths if key in old}
+    for path in drawn:
+        digest = _digest(path)
+        if digest is not None:
+            index[path.stem] = digest
+        else:
+            index.pop(path.stem, None)
+    if index != old:
+        body = json.dumps(index, sort_keys=True).encode("utf-8")
+        workdir.write_atomic(cache_dir / INDEX, workdir.pack(_PURPOSE, body))
+
+
+def plan_charts(specs: Iterable[ChartSpec], cache_dir: Path) -> tuple[dict[str, Path], list[tuple[ChartSpec, Path]]]:
+    """Every chart's path ``cache_dir/<key>.svg``, and the (spec, path) jobs of those to draw.
+
+    A chart is drawn unless the sealed index holds the digest of the bytes its file has now.
+    """
+    os.makedirs(cache_dir, exist_ok=True)
+    index = load_index(cache_dir)
+    paths: dict[str, Path] = {}
+    missing: list[tuple[ChartSpec, Path]] = []
+    for spec in specs:
+        key = spec.key()
+        if key not in paths:
+            paths[key] = cache_dir / f"{key}.svg"
+            if key not in index or _digest(paths[key]) != index[key]:
+                missing.append((spec, paths[key]))
+    return paths, missing
+
+
+def _quiet_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: no traceback from workers
+
+
+def render_charts(specs: Iterable[ChartSpec], cache_dir: Path, jobs: int | None = None) -> dict[str, Path]:
+    """Every chart as ``cache_dir/<key>.svg``, drawing only the missing ones (in parallel when many)."""
+    paths, missing = plan_charts(specs, cache_dir)
+    workers = min(jobs or _cpus(), len(missing))
+    if len(missing) > PARALLEL_MIN and workers > 1:
+        with ProcessPoolExecutor(workers, initializer=_quiet_worker) as pool:
+            list(pool.map(draw_to, missing, chunksize=max(1, len(missing) // (workers * 4))))
+    else:
+        for job in missing:
+            draw_to(job)
+    record_charts(cache_dir, paths, [path for _, path in missing])
+    return paths

@@ -1,0 +1,231 @@
+"""Chart specs: what each chart of the site shows, taken from the KPI report.
+
+A ``ChartSpec`` is plain data (tuples of primitives) holding everything a drawing depends on, so its
+key is stable and the file ``<key>.svg`` never needs redrawing. Specs are made only where there is
+data; n/a values are skipped, never drawn as 0. Drawing them is generator/draw/chart_draw.py, the only
+module that imports matplotlib.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from typing import Any
+
+from generator.inert import shown as _visible
+from generator.measure.kpis import KpiReport
+from generator.records.portfolio import Portfolio
+from generator.rules import formats
+
+STYLE_VERSION = "1"
+MAX_ROWS = 30  # bars per chart; a revenue share folds the rest into one "other partners" bar
+MAX_MONTHS = 24
+LABEL_CHARS = 28
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: what it shows (``kind``, ``title``, ``data``) and how the page describes it (``alt``)."""
+
+    kind: str  # "partner-funnel" | "sla-monthly" | "campaign-comparison" | "revenue-share"
+    title: str
+    alt: str
+    data: tuple[Any, ...]  # ((field, value), ...), values tuples of primitives
+
+    def key(self) -> str:
+        """Content address: changes when anything drawn changes (alt text is not drawn)."""
+        payload = json.dumps([self.kind, self.title, self.data, STYLE_VERSION, _matplotlib_version()],
+                             ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@cache
+def _matplotlib_version() -> str:
+    return version("matplotlib")  # another matplotlib draws other bytes: a new key, a fresh cache
+
+
+# ---------------------------------------------------------------------------- specs from the KPIs
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    # Control characters would make the SVG ill-formed XML (a broken image): shown as escapes instead.
+    text = _visible(" ".join(text.split()))
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _num(value: Any, digits: int = 6) -> float | None:
+    """A finite number rounded for a stable key, or None (n/a)."""
+    if value is None or isinstance(value, bool):
+        return None
+    number = float(value)
+    return round(number, digits) if math.isfinite(number) else None
+
+
+def _ratio(numerator: Any, denominator: Any) -> float | None:
+    num, den = _num(numerator), _num(denominator)
+    return None if num is None or not den else _num(num / den)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def money(amount: float | None, currency: str) -> str:
+    """Money as everywhere else (``generator.rules.formats.money``): ``9,000.00 EUR``."""
+    return formats.money(amount, currency)
+
+
+def _listed(items: Sequence[str], limit: int = 5) -> str:
+    more = f"; and {len(items) - limit} more" if len(items) > limit else ""
+    return "; ".join(items[:limit]) + more
+
+
+def _partner_name(portfolio: Portfolio, partner_id: str) -> str:
+    entry = portfolio.partners.get(partner_id)
+    return entry.partner.name if entry is not None and entry.partner is not None else partner_id
+
+
+Row = tuple[str, float | None, float | None]  # label, value, baseline
+
+
+def _comparison(rows: Sequence[tuple[str, Any]], report: KpiReport) -> tuple[tuple[str, tuple[Row, ...]], ...]:
+    """Conversion and cart abandonment panels for ``(label, results row)`` pairs; panels without data dropped."""
+    conversion: list[Row] = []
+    abandonment: list[Row] = []
+    for label, row in rows:
+        kpis = report.campaigns[row.campaign].partners.get(row.partner, {})
+        base_abandonment = _ratio(row.base_orders, row.base_carts)
+        conversion.append((label, _num(kpis.get("conversion_rate")), _ratio(row.base_orders, row.base_sessions)))
+        abandonment.append((label, _num(kpis.get("cart_abandonment_rate")),
+                            None if base_abandonment is None else _num(1 - base_abandonment)))
+    panels = (("Conversion rate", tuple(conversion)), ("Cart abandonment rate", tuple(abandonment)))
+    return tuple(panel for panel in panels if any(value is not None for _, value, _ in panel[1]))
+
+
+def _comparison_alt(subject: str, panels: tuple[tuple[str, tuple[Row, ...]], ...]) -> str:
+    sentences = []
+    for name, rows in panels:
+        figures = [f"{label} {_pct(value)}" + ("" if base is None else f" against a {_pct(base)} baseline")
+                   for label, value, base in rows if value is not None]
+        sentences.append(f"{name} {subject}: {_listed(figures)}.")
+    return " ".join(sentences)
+
+
+def partner_charts(partner_id: str, portfolio: Portfolio, report: KpiReport) -> list[ChartSpec]:
+    """A partner's scorecard charts: funnel rates per campaign against the baseline, and monthly SLA."""
+    name = _partner_name(portfolio, partner_id)
+    specs: list[ChartSpec] = []
+    mine: dict[str, Any] = {}
+    for row in report.rows_by_partner.get(partner_id, []):
+        mine.setdefault(row.campaign, row)  # first row of each campaign
+    campaigns = {c: portfolio.campaigns[c].record for c in mine if c in portfolio.campaigns}
+    rows = sorted((row for row in mine.values() if row.campaign in campaigns),
+                  key=lambda r: (campaigns[r.campaign].start, r.campaign))[-MAX_ROWS:]
+    panels = _comparison([(_short(campaigns[r.campaign].name), r) for r in rows], report)
+    if panels:
+        specs.append(ChartSpec("partner-funnel", f"{_short(name, 60)}: campaign funnel against baseline",
+                               _comparison_alt(f"by campaign for {name}", panels), (("panels", panels),)))
+    sla_spec = _sla_chart(partner_id, name, portfolio, report)
+    if sla_spec is not None:
+        specs.append(sla_spec)
+    return specs
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _sla_chart(partner_id: str, name: str, portfolio: Portfolio, report: KpiReport) -> ChartSpec | None:
+    entry, kpis = portfolio.partners[partner_id], report.partners.get(partner_id)
+    if entry.sla is None or kpis is None or kpis.sla is None or not kpis.sla.monthly:
+        return None
+    monthly = kpis.sla.monthly
+    all_months = _month_range(min(row.month for row in monthly), max(row.month for row in monthly))
+    months = tuple(all_months[-MAX_MONTHS:])
+    points = {(row.metric, row.month): (_num(row.value), row.met) for row in monthly}
+    metrics, sentences = [], []
+    for metric in entry.sla.record.metrics:
+        series = tuple(points.get((metric.id, month)) for month in months)
+        measured = [(month, p) for month, p in zip(months, series, strict=True) if p is not None]
+        if not measured:
+            continue
+        unit = metric.unit or ""
+        metrics.append((_short(metric.name, 48), _visible(unit), _num(metric.target), metric.better, series))
+        breached = [f"{month} ({value:g}{unit})" for month, (value, met) in measured if not met]
+        sentences.append(f"{metric.name}: target {metric.target:g}{unit} ({metric.better} is better), met in "
+                         f"{len(measured) - len(breached)} of {len(measured)} months"
+                         + (f", breached in {_listed(breached, 4)}" if breached else ""))
+    if not metrics:
+        return None
+    span = f"{months[0]} to {months[-1]}"
+    title = f"{_short(name, 60)}: SLA by month" + (f" (last {MAX_MONTHS} months)" if len(all_months) > MAX_MONTHS
+                                                      else "")
+    alt = f"Monthly SLA measurements for {name}, {span}. " + ". ".join(sentences) + "."
+    return ChartSpec("sla-monthly", title, alt, (("months", months), ("metrics", tuple(metrics))))
+
+
+def campaign_charts(campaign_id: str, portfolio: Portfolio, report: KpiReport) -> list[ChartSpec]:
+    """A campaign report's charts: partners against their baselines, and each partner's revenue share."""
+    campaign = portfolio.campaigns[campaign_id].record
+    kpis = report.campaigns.get(campaign_id)
+    if kpis is None:
+        return []
+    frame = report.results
+    rows = frame[frame["campaign"] == campaign_id].drop_duplicates("partner")
+    names = {pid: _partner_name(portfolio, pid) for pid in rows["partner"]}
+    shown = rows
+    if len(rows) > MAX_ROWS:  # the partners that brought the most traffic
+        shown = rows.assign(_s=rows["sessions"].fillna(-1)).sort_values(["_s", "partner"], ascending=[False, True])
+    ordered = sorted(shown.head(MAX_ROWS).itertuples(index=False), key=lambda r: (names[r.partner].casefold(),
+                                                                                   r.partner))
+    specs: list[ChartSpec] = []
+    panels = _comparison([(_short(names[r.partner]), r) for r in ordered], report)
+    if panels:
+        part = f" ({MAX_ROWS} of {len(rows)} partners, most sessions)" if len(rows) > MAX_ROWS else ""
+        specs.append(ChartSpec("campaign-comparison", f"{_short(campaign.name, 60)}: partners against baseline{part}",
+                               _comparison_alt(f"by partner in {campaign.name}", panels), (("panels", panels),)))
+    revenue = {r.partner: _num(r.revenue, 2) for r in rows.itertuples(index=False)}
+    shares = {pid: (_num(k.get("revenue_share")), revenue.get(pid)) for pid, k in kpis.partners.items()}
+    share_spec = _share_chart(f"{campaign.name}: share of partner revenue", shares, names,
+                              kpis.total.get("hhi"), campaign.currency or portfolio.settings.currency)
+    if share_spec is not None:
+        specs.append(share_spec)
+    return specs
+
+
+def portfolio_charts(portfolio: Portfolio, report: KpiReport) -> list[ChartSpec]:
+    """The dashboard's charts: each partner's share of partner revenue over all campaigns, with the HHI."""
+    revenue = report.results.groupby("partner")["revenue"].sum(min_count=1)
+    shares = {pid: (_num(k.revenue_share), _num(revenue.get(pid), 2)) for pid, k in report.partners.items()}
+    names = {pid: _partner_name(portfolio, pid) for pid in shares}
+    spec = _share_chart("Share of partner revenue, all campaigns", shares, names, report.hhi,
+                        portfolio.settings.currency)
+    return [spec] if spec is not None else []
+
+
+def _share_chart(subject: str, shares: dict[str, tuple[float | None, float | None]], names: dict[str, str],
+                 hhi: float | None, currency: str) -> ChartSpec | None:
+    known = sorted(((pid, s, r) for pid, (s, r) in shares.items() if s is not None), key=lambda t: (-t[1], t[0]))
+    if not known:
+        return None
+    rows = [(_short(names.get(pid, pid)), share, amount) for pid, share, amount in known]
+    if len(rows) > MAX_ROWS:
+        rest = rows[MAX_ROWS - 1:]
+        amounts = [a for _, _, a in rest if a is not None]
+        rows = [*rows[: MAX_ROWS - 1], (f"{len(rest)} other partners", _num(sum(s for _, s, _ in rest)),
+                                        _num(sum(amounts), 2) if amounts else None)]
+    concentration = "" if hhi is None else f" (HHI {hhi:.2f})"
+    figures = [f"{names.get(pid, pid)} {_pct(share)} ({money(amount, currency)})" for pid, share, amount in known]
+    alt = (f"{subject} by partner: {_listed(figures)}."
+           + ("" if hhi is None else f" Concentration (HHI, 0 to 1) is {hhi:.2f}."))
+    return ChartSpec("revenue-share", f"{_short(subject, 80)}{concentration}", alt,
+                     (("currency", currency), ("rows", tuple(rows))))

@@ -1,0 +1,61 @@
+"""``partnerbook new``: write a valid skeleton record with comments on each field."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import jinja2
+
+from generator import templates_dir
+from generator.errors import PartnerbookError
+from generator.load.discover import is_id, suggest_id
+from generator.today import resolve_today
+
+TEMPLATES = templates_dir() / "records"
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False,
+                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+
+
+def _check_id(value: str, what: str) -> None:
+    if not is_id(value):
+        raise PartnerbookError(f"'{value}' is not a valid {what} id; try '{suggest_id(value)}' "
+                               "(1-64 lowercase letters, digits and single hyphens)")
+
+
+def _title(record_id: str) -> str:
+    return " ".join(word.capitalize() for word in record_id.split("-"))
+
+
+def target_path(root: Path, kind: str, record_id: str, partner_id: str | None) -> Path:
+    if kind == "partner":
+        return root / "partners" / record_id / "partner.yaml"
+    if kind == "contract":
+        if not partner_id:
+            raise PartnerbookError("a contract belongs to a partner: pass --partner PARTNER-ID")
+        _check_id(partner_id, "partner")
+        if not (root / "partners" / partner_id / "partner.yaml").is_file():
+            raise PartnerbookError(f"partner '{partner_id}' does not exist; create it first with "
+                                   f"'partnerbook new partner {partner_id}'")
+        return root / "partners" / partner_id / "contracts" / f"{record_id}.yaml"
+    return root / "campaigns" / f"{record_id}.yaml"
+
+
+def create(root: Path, kind: str, record_id: str, *, partner_id: str | None = None,
+           force: bool = False, today: date | None = None) -> Path:
+    """Write the skeleton of ``kind`` named ``record_id``; refuses to overwrite unless ``force``."""
+    _check_id(record_id, kind)
+    path = target_path(root, kind, record_id, partner_id)
+    if path.exists() and not force:
+        raise PartnerbookError(f"{path} already exists; pass --force to overwrite it")
+    day = today or resolve_today(None)
+    text = _environment().get_template(f"{kind}.yaml.j2").render(
+        id=record_id, partner=partner_id, name=_title(record_id), title=_title(record_id),
+        today=day.isoformat(), end=(day + timedelta(days=365 if kind == "contract" else 14)).isoformat(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,229 @@
+"""partnerbook.yml: settings. The file is optional and every key has a default."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from generator.records.common import (
+    MAX_COUNT,
+    MAX_DAYS,
+    MAX_MONTHS,
+    MAX_NUMBER,
+    Currency,
+    Day,
+    Id,
+    PositiveDays,
+    Record,
+    Text,
+)
+from generator.records.partner import Category, Criticality, Status
+
+DEFAULT_CRITERIA = (
+    "product_alignment", "compliance", "integration", "customer_experience", "experience",
+    "reputation", "compatibility", "culture_fit", "financial_health",
+)
+CriterionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+ClauseName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Weight = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
+
+
+class SiteSettings(Record):
+    title: Text = "Partnerships"
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] = "en"
+    # Trusted mode: merge the repository's whole mkdocs.yml (hooks, plugins, Markdown extensions run as
+    # code). Off by default: only an allow-list of mkdocs.yml is used (see generator/site/mkdocs_config.py).
+    trust_mkdocs_yml: bool = False
+
+
+class Condition(Record):
+    """A partner matches when every key given here matches."""
+
+    category: list[Category] | None = None
+    status: list[Status] | None = None
+    criticality: list[Criticality] | None = None
+    personal_data: bool | None = None
+    card_data: bool | None = None
+
+
+class Requirement(Record):
+    """One compliance requirement: applies when any condition under ``when`` matches."""
+
+    id: Id
+    description: Text | None = None
+    when: list[Condition] = Field(min_length=1)
+    documents: list[Id] = []
+    clauses: list[ClauseName] = []  # in at least one contract of the partner
+    every_contract_clauses: list[ClauseName] = []  # in every current contract
+    sla: bool = False  # the partner must have sla.yaml
+
+
+DEFAULT_REQUIREMENTS = (
+    Requirement(
+        id="pci-dss",
+        description="Card payments need a valid PCI DSS attestation and a responsibility clause",
+        when=[Condition(category=["payment"]), Condition(card_data=True)],
+        documents=["pci-dss-aoc"],
+        clauses=["pci_responsibility"],
+    ),
+    Requirement(
+        id="data-processing",
+        description="Partners that handle customer data need a data processing agreement",
+        when=[
+            Condition(personal_data=True),
+            Condition(category=["feedback", "customer-service", "logistics", "payment", "platform"]),
+        ],
+        documents=["dpa"],
+    ),
+    Requirement(
+        id="platform-sla",
+        description="Platform vendors need an SLA record and an SLA clause",
+        when=[Condition(category=["platform"])],
+        sla=True,
+        clauses=["sla"],
+    ),
+    Requirement(
+        id="contract-basics",
+        description="Every contract of an active partner covers termination, disputes and breach",
+        when=[Condition(status=["active"])],
+        every_contract_clauses=["termination", "dispute_resolution", "breach_consequences"],
+    ),
+    Requirement(
+        id="contract-data-protection",
+        description="Contracts of active partners that handle personal data cover data protection",
+        when=[Condition(status=["active"], personal_data=True)],
+        every_contract_clauses=["data_protection"],
+    ),
+)
+
+
+class CompliancePolicy(Record):
+    expiring_warning_days: int = Field(default=60, ge=0, le=MAX_DAYS)
+    enforce_statuses: list[Status] = ["onboarding", "active", "paused"]
+    warn_statuses: list[Status] = ["prospect", "evaluating"]
+    requirements: list[Requirement] = list(DEFAULT_REQUIREMENTS)
+    validity_days: dict[Id, PositiveDays] = {"pci-dss-aoc": 365}
+    # Document types beyond the built-in ones (pci-dss-aoc, dpa, ...): type id -> name shown on the site.
+    document_types: dict[Id, Text] = {}
+
+
+class EvaluationSettings(Record):
+    criteria: dict[CriterionId, Weight] = Field(
+        default_factory=lambda: dict.fromkeys(DEFAULT_CRITERIA, 1.0), min_length=1
+    )
+
+
+class HealthWeights(Record):
+    """Weight of each health component; components without evidence are left out and the rest rescaled."""
+
+    evaluation: float = Field(default=0.2, ge=0, le=100)
+    compliance: float = Field(default=0.35, ge=0, le=100)
+    sla: float = Field(default=0.15, ge=0, le=100)
+    performance: float = Field(default=0.2, ge=0, le=100)
+    satisfaction: float = Field(default=0.1, ge=0, le=100)
+
+
+class GradeThresholds(Record):
+    """Lowest health score of each grade; below ``D`` is F. A and B are green, C amber, D and F red."""
+
+    A: float = Field(default=85, ge=0, le=100)
+    B: float = Field(default=70, ge=0, le=100)
+    C: float = Field(default=55, ge=0, le=100)
+    D: float = Field(default=40, ge=0, le=100)
+
+
+Grade = Literal["A", "B", "C", "D", "F"]
+
+
+class HealthCaps(Record):
+    """The best grade a partner can get while it has an unsilenced alert of this severity."""
+
+    error: Grade = "D"
+    warning: Grade = "C"
+
+
+class AlertPoints(Record):
+    """Points each open alert costs, unless a component already scores its cause (compliance, SLA)."""
+
+    error: float = Field(default=20, ge=0, le=100)
+    warning: float = Field(default=8, ge=0, le=100)
+
+
+class HealthSettings(Record):
+    weights: HealthWeights = HealthWeights()
+    grades: GradeThresholds = GradeThresholds()
+    caps: HealthCaps = HealthCaps()
+    alert_points: AlertPoints = AlertPoints()
+    sla_floor: float = Field(default=0.5, ge=0, le=1)  # SLA attainment at or under this scores 0
+    min_components: int = Field(default=2, ge=1, le=5)  # components with evidence needed for a grade
+    sla_months: int = Field(default=6, gt=0, le=120)  # SLA attainment over the last N measured months
+
+
+AlertRule = Literal[
+    "contract-notice", "contract-ended", "contract-renewed", "compliance-missing", "compliance-expired",
+    "compliance-expiring", "sla-breach", "sla-attainment", "review-overdue", "check-in-stale", "red-flag-open",
+    "due-diligence-missing", "no-backup", "single-source-capability", "revenue-concentration",
+    "abandonment-anomaly", "low-conversion", "action-overdue", "silence-expired",
+]
+ALERT_RULES: tuple[str, ...] = AlertRule.__args__  # type: ignore[attr-defined]
+AlertLevel = Literal["error", "warning", "info", "off"]
+
+
+class SlaAlertSettings(Record):
+    """``sla-attainment``: met metric-months over the last ``months`` measured months, at least ``attainment``."""
+
+    attainment: float = Field(default=0.9, ge=0, le=1)
+    months: int = Field(default=6, gt=0, le=MAX_MONTHS)
+
+
+class AbandonmentAlertSettings(Record):
+    """``abandonment-anomaly``: a day far above the partner's pooled abandonment over the campaign's other days."""
+
+    min_carts: int = Field(default=20, gt=0, le=MAX_COUNT)  # days with fewer carts never fire
+    min_days: int = Field(default=5, gt=0, le=MAX_DAYS)  # other days needed for a baseline
+    z_score: float = Field(default=3.0, gt=0, le=MAX_NUMBER)  # binomial z-score of the day against the baseline
+    min_increase: float = Field(default=0.1, ge=0, le=1)  # and at least this many points above it (0.1 = 10 pp)
+
+
+class ConversionAlertSettings(Record):
+    """``low-conversion``: a high-traffic partner converting far below the other partners of a campaign."""
+
+    min_sessions: int = Field(default=500, ge=0, le=MAX_COUNT)  # and above the campaign's median partner sessions
+    max_ratio: float = Field(default=0.5, gt=0, le=1)  # conversion under this share of the others' pooled rate
+    min_partners: int = Field(default=3, ge=2, le=MAX_COUNT)  # partners with sessions and orders needed to compare
+
+
+class Silence(Record):
+    """Keep one rule quiet for one partner until a date, for a stated reason (the site still shows it)."""
+
+    rule: AlertRule
+    partner: Id
+    reason: Text
+    until: Day
+
+
+class AlertSettings(Record):
+    """Alert thresholds, per-rule severity and silences (``alerts:`` in partnerbook.yml)."""
+
+    warning_days: int | None = Field(default=None, ge=0, le=MAX_DAYS)  # default: compliance.expiring_warning_days (60)
+    check_in_stale_days: int = Field(default=90, gt=0, le=MAX_DAYS)
+    revenue_concentration: float = Field(default=0.5, gt=0, le=1)
+    no_backup_criticality: list[Criticality] = ["critical"]
+    single_source_criticality: list[Criticality] = ["critical", "high"]
+    sla: SlaAlertSettings = SlaAlertSettings()
+    abandonment: AbandonmentAlertSettings = AbandonmentAlertSettings()
+    low_conversion: ConversionAlertSettings = ConversionAlertSettings()
+    severity: dict[AlertRule, AlertLevel] = {}
+    silences: list[Silence] = []
+
+
+class Settings(Record):
+    """Project settings from partnerbook.yml."""
+
+    site: SiteSettings = SiteSettings()
+    currency: Currency = "EUR"
+    compliance: CompliancePolicy = CompliancePolicy()
+    evaluation: EvaluationSettings = EvaluationSettings()
+    health: HealthSettings = HealthSettings()
+    alerts: AlertSettings = AlertSettings()

@@ -1,0 +1,322 @@
+"""Build stage: write the pages and charts, run MkDocs, and swap the new site in.
+
+The site is built into a temporary folder next to ``site/`` and moved into
+place only when the whole build succeeded, so a failed build leaves the
+previous site untouched. Every folder and file written, moved or deleted is
+checked first (generator/workdir.py): no symlink is followed, the site folder
+is replaced only when partnerbook built it, and one build runs at a time.
+Markdown files are rewritten only when their content changed, charts come
+from a content-addressed cache, and MkDocs renders only the pages whose
+Markdown (or anything global to the build) changed: the others come from the
+page cache of generator/site/mkdocs_build.py, which also draws the missing charts in
+the same process pool. A rebuild gives the same bytes as a full build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import stat
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.site import mkdocs_build as site_build
+
+from generator import workdir
+from generator.errors import PartnerbookError
+from generator.site.mkdocs_config import mkdocs_config, read_repository_config
+from generator.site.render import TEMPLATES
+
+WORK_DIR = workdir.WORK_DIR
+READ_CACHE = "records.json"
+ASSETS = TEMPLATES / "assets"
+
+
+@dataclass
+class BuildReport:
+    site_dir: Path
+    pages: int
+    charts: int
+    charts_drawn: int
+    problems: int
+    seconds: dict[str, float]
+    pages_rendered: int = 0  # by MkDocs in this build
+    pages_cached: int = 0  # taken from the page cache
+
+
+def _commit(root: Path) -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+
+
+def _write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the bytes differ, so unchanged files keep their mtime.
+
+    ``path`` lies in a folder partnerbook checked: a symlink there is replaced, never followed.
+    """
+    if workdir.read_regular(path) == data:
+        return False
+    workdir.make_dirs(path.parent)
+    workdir.write_atomic(path, data)
+    return True
+
+
+def _sync_tree(files: dict[str, bytes], folder: Path, links: dict[str, Path] | None = None) -> None:
+    """Make ``folder`` hold exactly ``files`` (relative posix path -> bytes) and ``links``.
+
+    ``links`` maps relative paths to content-addressed files (charts): they are hard-linked (or
+    copied) when missing, and kept when present; one not drawn yet is kept out of the way for now.
+    Symlinks and special files in ``folder`` are removed first (never followed), so nothing written
+    below it can land outside, and nothing outside is ever deleted.
+    """
+    links = links or {}
+    workdir.clear_links(folder)
+    for rel, data in files.items():
+        _write_if_changed(folder / rel, data)
+    for rel, source in links.items():
+        _link(source, folder / rel)
+    wanted = {os.path.join(folder, rel) for rel in files} | {os.path.join(folder, rel) for rel in links}
+    for top, dirs, names in os.walk(folder, topdown=False, followlinks=False):
+        for name in names:
+            path = os.path.join(top, name)
+            if path not in wanted:
+                os.unlink(path)
+        for name in dirs:
+            path = os.path.join(top, name)
+            if not os.path.islink(path) and not os.listdir(path):
+                os.rmdir(path)
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
+
+
+def _link(source: Path, target: Path) -> None:
+    """Put a content-addressed file at ``target``: a hard link to (or a copy of) ``source``.
+
+    A file already at ``target`` is kept only when it is ``source`` itself or holds its very bytes: a
+    file shipped in the work folder under a chart's name never reaches the site.
+    """
+    try:
+        source_stat = os.stat(source)
+    except OSError:
+        return
+    if not stat.S_ISREG(source_stat.st_mode):
+        return
+    try:
+        target_stat = os.lstat(target)
+    except FileNotFoundError:
+        target_stat = None
+    if target_stat is not None and stat.S_ISREG(target_stat.st_mode):
+        if _same_file(source_stat, target_stat):
+            return
+        if target_stat.st_size == source_stat.st_size and workdir.read_regular(target) == source.read_bytes():
+            return
+    workdir.make_dirs(target.parent)
+    if target_stat is not None and stat.S_ISDIR(target_stat.st_mode):
+        workdir.remove(target)
+    temp = target.with_name(f".{target.name}.{os.urandom(8).hex()}.tmp")
+    try:
+        os.link(source, temp)
+    except OSError:
+        workdir.write_atomic(target, source.read_bytes())
+        return
+    try:
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
+                prepared: Prepared | None = None, jobs: int | None = None,
+                previous_site: Path | None = None) -> site_build.BuildStats:
+    """Build with MkDocs (see generator/site/mkdocs_build.py); problems become a PartnerbookError."""
+    from mkdocs import exceptions
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logger = logging.getLogger("mkdocs")
+    messages: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    handler = _Collect()
+    logger.addHandler(handler)
+    previous, logger.propagate = logger.propagate, False
+    try:
+        return site_build.build(config_data, config_path, cache_dir,
+                                charts=prepared.pending if prepared else (),
+                                chart_docs=prepared.place_charts if prepared else None, jobs=jobs,
+                                previous_site=previous_site)
+    except (exceptions.MkDocsException, exceptions.Abort, exceptions.ConfigurationError) as exc:
+        detail = "\n".join(f"  {m}" for m in messages[:20])
+        raise PartnerbookError(f"MkDocs could not build the site: {exc}\n{detail}".rstrip()) from None
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Move the finished site into place; the old one is removed only after the move."""
+    workdir.swap(new, target)
+
+
+@dataclass
+class Prepared:
+    """Pages and charts written to ``docs``, and the MkDocs configuration that builds them.
+
+    ``pending`` holds the (spec, cache path) jobs of charts not drawn yet (``prepare_docs(draw=False)``);
+    once they are drawn, ``place_charts`` puts them into ``docs``.
+    """
+
+    computed: Any
+    docs: Path
+    config: dict[str, Any]
+    pages: int
+    charts: int
+    charts_drawn: int
+    chart_files: dict[str, Path] = field(default_factory=dict)
+    pending: list[tuple[Any, Path]] = field(default_factory=list)
+
+    def place_charts(self) -> None:
+        for rel, source in self.chart_files.items():
+            _link(source, self.docs / rel)
+
+
+def prepare_docs(root: Path, today: date, jobs: int | None = None,
+                 timings: dict[str, float] | None = None, draw: bool = True) -> Prepared:
+    """Validate, compute, draw and render every page into ``root/.partnerbook/docs``.
+
+    With ``draw=False`` the charts missing from the cache are left in ``Prepared.pending`` for the
+    caller to draw (``build_site`` draws them in the pool that renders the pages).
+    """
+    from generator.draw import chart_draw
+    from generator.site import pages
+    from generator.site import render
+    from generator.compute.portfolio import compute_portfolio
+
+    timings = timings if timings is not None else {}
+    step = time.perf_counter()
+    cache_root = workdir.work_dir(root, "cache")
+    workdir.remove(cache_root / "records.pickle")  # the old pickled cache: never read again
+    computed = compute_portfolio(root, today, cache_root / READ_CACHE)
+    timings["load, validate, compute"] = time.perf_counter() - step
+
+    stamp = {"today": today.isoformat(), "commit": _commit(root)}
+    step = time.perf_counter()
+    plan, specs = pages.plan(computed, stamp)
+    files = render.render_all(plan)
+    for asset in sorted(ASSETS.rglob("*")):
+        if asset.is_file():
+            files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
+    timings["render pages"] = time.perf_counter() - step
+
+    step = time.perf_counter()
+    cache = workdir.work_dir(root, "cache", "charts")
+    paths, missing = chart_draw.plan_charts(specs, cache)
+    drawn = 0
+    if draw:
+        chart_draw.render_charts(specs, cache, jobs)
+        drawn, missing = len(missing), []
+    chart_files = {f"{pages.CHART_DIR}/{key}.svg": path for key, path in paths.items()}
+    timings["charts"] = time.perf_counter() - step
+
+    step = time.perf_counter()
+    docs = workdir.work_dir(root, "docs")
+    settings = computed.portfolio.settings.site
+    # The checked mkdocs.yml (generator/site/mkdocs_config.py); its logo, favicon and CSS go into docs.
+    repository = read_repository_config(root, trusted=settings.trust_mkdocs_yml)
+    _sync_tree({**repository.files, **files}, docs, chart_files)
+    config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, settings.language,
+                           repository=repository)
+    timings["write pages"] = time.perf_counter() - step
+    return Prepared(computed, docs, config, len(plan), len(paths), drawn, chart_files, missing)
+
+
+def write_config(root: Path, config: dict[str, Any], name: str = "mkdocs.yml") -> Path:
+    path = workdir.work_dir(root) / name
+    text = yaml.safe_dump(config, sort_keys=True, allow_unicode=True)
+    _write_if_changed(path, text.encode("utf-8"))
+    return path
+
+
+def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int | None = None) -> BuildReport:
+    """Validate, compute, draw, render and build the site into ``site_dir`` (default ``root/site``).
+
+    MkDocs builds into a temporary folder beside the target, which replaces
+    the target only when everything succeeded. The target must be missing, empty or a site
+    partnerbook built (generator/workdir.py); one build per repository runs at a time.
+    """
+    target = workdir.site_target(root, site_dir)
+    with workdir.build_lock(root):
+        return _build_locked(root, today, target, jobs)
+
+
+def _build_locked(root: Path, today: date, target: Path, jobs: int | None) -> BuildReport:
+    timings: dict[str, float] = {}
+    workdir.clean_leftovers(target)
+    prepared = prepare_docs(root, today, jobs, timings, draw=False)
+    step = time.perf_counter()
+    target = workdir.site_target(root, target)  # checked again: the build may have waited for the lock
+    tmp_site = workdir.new_build_dir(target)
+    config = {**prepared.config, "site_dir": str(tmp_site)}
+    config_path = write_config(root, config, "mkdocs.build.yml")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    # Sitemap dates and gzip headers come from SOURCE_DATE_EPOCH: pin them to the build's date.
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(datetime.combine(today, datetime.min.time(),
+                                                               tzinfo=UTC).timestamp()))
+    try:
+        # The previous site is linked from only when it is partnerbook's (generator/site/reuse.py).
+        stats = _run_mkdocs(config, config_path, workdir.work_dir(root, "cache", "pages"), prepared, jobs, target)
+        _swap(tmp_site, target)
+        if prepared.pending:
+            from generator.draw.chart_draw import record_charts
+
+            record_charts(workdir.work_dir(root, "cache", "charts"),
+                          {path.stem: path for path in prepared.chart_files.values()},
+                          [path for _, path in prepared.pending])
+    finally:
+        if epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+        workdir.remove_tree(tmp_site)
+        workdir.remove(config_path)
+    timings["mkdocs and charts"] = time.perf_counter() - step
+    return BuildReport(target, prepared.pages, prepared.charts, len(prepared.pending),
+                       len(prepared.computed.result.problems), timings, stats.rendered, stats.cached)
+
+
+def serve_site(root: Path, today: date, dev_addr: str) -> None:
+    """Live preview: MkDocs serve with a hook that regenerates pages from the records on every change."""
+    from mkdocs.commands.serve import serve
+
+    with workdir.build_lock(root):
+        prepared = prepare_docs(root, today)
+    watched = [str(root / name) for name in ("partners", "campaigns", "partnerbook.yml") if (root / name).exists()]
+    hook = Path(__file__).with_name("serve_hook.py")
+    preview = root / WORK_DIR / "preview"
+    config = {**prepared.config, "site_dir": str(preview.resolve()), "watch": watched,
+              # The repository's own hooks are in the configuration only in trusted mode.
+              "hooks": [*prepared.config.get("hooks", []), str(hook)],
+              "dev_addr": dev_addr, "strict": False}
+    config_path = write_config(root, config, "mkdocs.serve.yml")
+    os.environ["PARTNERBOOK_ROOT"] = str(root)
+    os.environ["PARTNERBOOK_TODAY"] = today.isoformat()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    serve(config_file=str(config_path), livereload=True)

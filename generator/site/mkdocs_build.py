@@ -1,0 +1,438 @@
+"""MkDocs build with a per-page cache and parallel page rendering; the output equals a plain ``mkdocs build``.
+
+MkDocs converts every page's Markdown, renders the theme template around it and feeds the HTML to the
+search plugin, one page after another. This module runs the same steps through MkDocs' own API
+(``Page``, ``_populate_page``, ``_build_page`` and the plugin events) with two differences:
+
+* **Cache.** A page's HTML and its search-index entries depend only on the page's Markdown and on what
+  is global to the build (configuration, versions of MkDocs, the theme and Markdown, the build date, the
+  set of files the site holds). Both are hashed into the page's key; a page whose key was built before
+  is taken from ``.partnerbook/cache/pages/<key>.json`` instead of being rendered again. An entry is
+  sealed with this machine's key (generator/workdir.py) over its key and content, and schema-checked
+  when read: an entry shipped in a repository, damaged or of another version is rendered again. The navigation
+  lists only fixed index pages with titles from the configuration, so no page's HTML depends on another
+  page's content. The search index is written by the search plugin from every page's entries (cached
+  or new) in page order, so it always holds every page: unlike ``--dirty``, a rebuild is the full site.
+* **Parallel.** Pages and charts that are not cached are drawn and rendered in a pool of forked
+  processes that share the loaded configuration, files and navigation.
+
+Cache entries are written only after the whole build succeeded, and entries no build used are pruned.
+Plugins other than search could keep state across pages, so with any other plugin (or hook) configured
+the build falls back to MkDocs' own ``build``. ``tests/test_build_incremental.py`` checks that a cached
+rebuild, a full build and a plain ``mkdocs build`` give byte-identical sites.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import re
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator import workdir
+from generator.site.reuse import PreviousSite, write_manifest
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+
+CACHE_VERSION = "2"
+_PURPOSE = b"page"
+SAFE_PLUGINS = frozenset({"search", "material/search"})
+CHART_REF = re.compile(r"assets/charts/([0-9a-f]{16})\.svg")
+PARALLEL_MIN = 24  # fewer tasks than this: a pool costs more than it saves
+_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pygments", "babel")
+
+Task = tuple[str, Any]  # ("page", src_uri) or ("chart", (spec, path))
+
+
+@dataclass
+class PageOutput:
+    """What a rendered page contributes to the site: its HTML, search entries and anchor data."""
+
+    html: bytes | None
+    search: list[dict[str, Any]]
+    title: str | None
+    anchors: list[str] | None
+    links: dict[str, dict[str, str]] | None
+    warnings: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps({"version": CACHE_VERSION,
+                           "html": None if self.html is None else self.html.decode("utf-8"),
+                           "search": self.search, "title": self.title, "anchors": self.anchors,
+                           "links": self.links}, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> PageOutput:
+        """The output stored by ``to_json``; ValueError when the data does not fit the schema."""
+        data = json.loads(text)
+        if type(data) is not dict or set(data) != {"version", "html", "search", "title", "anchors", "links"}:
+            raise ValueError("not a page cache entry")
+        html, search, title, anchors, links = (data[k] for k in ("html", "search", "title", "anchors", "links"))
+        if (data["version"] != CACHE_VERSION or not _optional(html, str) or not _optional(title, str)
+                or type(search) is not list or not all(_search_entry(entry) for entry in search)
+                or not (anchors is None or (type(anchors) is list and all(type(a) is str for a in anchors)))
+                or not (links is None or (type(links) is dict and all(
+                    type(v) is dict and all(type(a) is str and type(b) is str for a, b in v.items())
+                    for v in links.values())))):
+            raise ValueError("not a page cache entry")
+        return cls(None if html is None else html.encode("utf-8"), search, title, anchors, links)
+
+    def seal(self, key: str) -> bytes:
+        """The cache file of this output under ``key``: sealed with this machine's key."""
+        return workdir.pack(_PURPOSE + key.encode(), self.to_json().encode("utf-8"))
+
+    @classmethod
+    def unseal(cls, key: str, data: bytes | None) -> PageOutput:
+        """The output in a cache file written by ``seal`` for ``key`` on this machine; else ValueError."""
+        body = workdir.unpack(_PURPOSE + key.encode(), data)
+        if body is None:
+            raise ValueError("not sealed by this machine for this key")
+        return cls.from_json(body.decode("utf-8"))
+
+
+def _optional(value: Any, kind: type) -> bool:
+    return value is None or type(value) is kind
+
+
+def _search_entry(entry: Any) -> bool:
+    return type(entry) is dict and all(type(k) is str and type(v) in (str, int, float, bool, list, type(None))
+                                        for k, v in entry.items())
+
+
+@dataclass
+class BuildStats:
+    pages: int = 0
+    rendered: int = 0
+    cached: int = 0
+    charts_drawn: int = 0
+    linked: int = 0  # files hard-linked from the previous site
+    incremental: bool = True
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in _PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = ""
+    return found
+
+
+def _tree_digest(folder: str | None) -> str:
+    """Digest of every file under a theme ``custom_dir`` (names and bytes)."""
+    if not folder or not os.path.isdir(folder):
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def global_key(config_data: dict[str, Any], files: Files) -> str:
+    """What every page's output depends on besides its own Markdown."""
+    settings = {k: v for k, v in config_data.items() if k != "site_dir"}
+    theme = settings.get("theme") if isinstance(settings.get("theme"), dict) else {}
+    names = sorted(f.src_uri for f in files if not CHART_REF.fullmatch(f.src_uri))
+    payload = json.dumps([CACHE_VERSION, _versions(), settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
+                          _tree_digest(theme.get("custom_dir")), names],
+                         sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def page_key(base: str, src_uri: str, source: bytes, known: set[str]) -> str:
+    """A page's cache key: the global key, its path, its bytes and whether each chart it shows exists."""
+    digest = hashlib.sha256(base.encode() + b"\0" + src_uri.encode("utf-8") + b"\0" + source)
+    refs = sorted(set(CHART_REF.findall(source.decode("utf-8", errors="replace"))))
+    digest.update(json.dumps([[ref, f"assets/charts/{ref}.svg" in known] for ref in refs]).encode())
+    return digest.hexdigest()[:32]
+
+
+# ---------------------------------------------------------------------------- worker side
+
+_STATE: dict[str, Any] = {}  # set in the parent before forking; workers inherit it
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _render_page(src_uri: str) -> PageOutput:
+    """Populate and build one page exactly as ``mkdocs build`` does; return its output instead of keeping it."""
+    from mkdocs.commands.build import _build_page, _populate_page
+
+    config, files, nav, env, doc_files, search = (_STATE[k] for k in ("config", "files", "nav", "env",
+                                                                       "doc_files", "search"))
+    file = files.get_file_from_path(src_uri)
+    page = file.page
+    _populate_page(page, config, files)
+    before = len(search.entries) if search is not None else 0
+    _build_page(page, config, doc_files, nav, env)
+    entries = search.entries[before:] if search is not None else []
+    try:
+        html = Path(file.abs_dest_path).read_bytes()
+    except FileNotFoundError:  # MkDocs skips a page whose output is empty
+        html = None
+    links = None
+    if page.links_to_anchors is not None:
+        links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
+    anchors = sorted(page.present_anchor_ids) if page.present_anchor_ids is not None else None
+    return PageOutput(html, entries, page._title_from_render, anchors, links)
+
+
+def _run_task(task: Task) -> tuple[str, Any, Any]:
+    """A pool task: draw a chart or render a page; warnings are sent back to the parent."""
+    kind, arg = task
+    if kind == "chart":
+        from generator.draw.chart_draw import draw_to
+
+        draw_to(arg)
+        return kind, arg[1].stem, None
+    logger = logging.getLogger("mkdocs")
+    capture = _Capture()
+    logger.addHandler(capture)
+    try:
+        output = _render_page(arg)
+    finally:
+        logger.removeHandler(capture)
+    output.warnings = capture.records
+    return kind, arg, output
+
+
+# ---------------------------------------------------------------------------- parent side
+
+def _restore(page: Any, output: PageOutput, files: Files) -> None:
+    """Give a page built elsewhere (worker or cache) what later steps read from it."""
+    page._title_from_render = output.title
+    page.present_anchor_ids = set(output.anchors) if output.anchors is not None else None
+    if output.links is None:
+        page.links_to_anchors = None
+    else:
+        page.links_to_anchors = {}
+        for uri, anchors in output.links.items():
+            target = files.get_file_from_path(uri)
+            if target is not None:
+                page.links_to_anchors[target] = dict(anchors)
+
+
+def _write(path: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _worker_init() -> None:
+    """A pool worker leaves Ctrl-C to the parent (which stops the pool): no traceback from workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()
+
+
+def _order(tasks: list[Task], sizes: dict[str, int]) -> list[Task]:
+    """Longest first, so no worker is left with a big page at the end."""
+    def cost(task: Task) -> int:
+        return sizes.get(task[1], 0) if task[0] == "page" else 6_000  # a chart costs about a 6 kB page
+    return sorted(tasks, key=cost, reverse=True)
+
+
+def plugins_allow_cache(config: MkDocsConfig) -> bool:
+    return set(config.plugins) <= SAFE_PLUGINS and not config.hooks
+
+
+def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
+          charts: Sequence[tuple[Any, Path]] = (), chart_docs: Callable[[], None] | None = None,
+          jobs: int | None = None, previous_site: Path | None = None) -> BuildStats:
+    """Build the site of ``config_path`` (whose content is ``config_data``) into its ``site_dir``.
+
+    ``charts`` are (spec, cache path) pairs still to be drawn; they are drawn in the same pool as the
+    pages, then ``chart_docs`` puts them into docs_dir before MkDocs copies the static files.
+    ``previous_site`` is the site this build will replace: unchanged files are hard-linked from it
+    (see generator/site/reuse.py). Raises
+    MkDocs' exceptions; ``Abort`` when strict mode saw a warning.
+    """
+    from mkdocs import exceptions, utils
+    from mkdocs.commands.build import _build_theme_template
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, InclusionLevel, get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    stats = BuildStats()
+    config = load_config(config_file=str(config_path))
+    if not plugins_allow_cache(config):
+        for job in charts:
+            from generator.draw.chart_draw import draw_to
+
+            draw_to(job)
+        if chart_docs is not None:
+            chart_docs()
+        mkdocs_build(config)
+        stats.incremental = False
+        return stats
+
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    mkdocs_logger = logging.getLogger("mkdocs")
+    if config.strict:
+        mkdocs_logger.addHandler(counter)
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        files = get_files(config)
+        known = {f.src_uri for f in files}
+        for _, path in charts:  # drawn below: known to MkDocs now, copied once drawn
+            uri = f"assets/charts/{path.name}"
+            if uri not in known:
+                files.append(File(uri, config.docs_dir, config.site_dir, config.use_directory_urls))
+                known.add(uri)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        env = config.plugins.on_env(env, config=config, files=files)
+        known = {f.src_uri for f in files}
+
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for file in doc_files:  # every page's front matter is read before any is built, as MkDocs does
+            if file.page is None:
+                Page(None, file, config)
+            file.page.read_source(config)
+        navigation = [(page.file.src_uri, page.title, page.meta) for page in nav.pages]  # shown on every page
+        base = global_key({**config_data, "navigation": navigation}, files)
+        outputs: dict[str, PageOutput] = {}
+        keys: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        tasks: list[Task] = [("chart", job) for job in charts]
+        for file in doc_files:
+            source = file.content_bytes
+            sizes[file.src_uri] = len(source)
+            keys[file.src_uri] = key = page_key(base, file.src_uri, source, known)
+            try:
+                if cache_dir is None:
+                    raise FileNotFoundError
+                outputs[file.src_uri] = PageOutput.unseal(key, workdir.read_regular(cache_dir / f"{key}.json"))
+                stats.cached += 1
+            except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+                tasks.append(("page", file.src_uri))
+
+        search_plugin = config.plugins.get("material/search") or config.plugins.get("search")
+        search = getattr(search_plugin, "search_index", None)
+        _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files, search=search)
+        warnings: list[tuple[str, int, str]] = []
+        workers = min(jobs or _cpus(), len(tasks))
+        try:
+            if len(tasks) >= PARALLEL_MIN and workers > 1:
+                if charts:
+                    from generator.draw.chart_draw import warm_up
+
+                    warm_up()  # import matplotlib once, before forking
+                context = multiprocessing.get_context("fork")
+                with context.Pool(workers, initializer=_worker_init) as pool:
+                    for kind, arg, output in pool.imap_unordered(_run_task, _order(tasks, sizes)):
+                        if kind == "page":
+                            outputs[arg] = output
+                            warnings += output.warnings
+                            stats.rendered += 1
+                        else:
+                            stats.charts_drawn += 1
+            else:
+                for kind, arg in tasks:
+                    if kind == "chart":
+                        _run_task((kind, arg))
+                        stats.charts_drawn += 1
+                    else:
+                        outputs[arg] = _render_page(arg)
+                        stats.rendered += 1
+        finally:
+            _STATE.clear()
+        for name, level, message in warnings:  # counted by strict mode like the parent's own
+            logging.getLogger(name).log(level, message)
+
+        if chart_docs is not None:
+            chart_docs()
+        previous = PreviousSite(previous_site, cache_dir)
+        for file in files:  # MkDocs' copy_static_files, linking what the previous site already holds
+            if file.is_documentation_page() or not file.inclusion.is_included():
+                continue
+            generated = getattr(file, "_content", None) is not None
+            if generated or not previous.static(file.dest_uri, file.abs_src_path, file.abs_dest_path):
+                file.copy_file()
+        written: dict[str, str] = {}
+        for template in config.theme.static_templates:
+            # 404.html and sitemap.xml(.gz) depend only on what every page depends on (``base``).
+            outputs_of = [template, f"{template}.gz"] if template == "sitemap.xml" else [template]
+            targets = [os.path.join(config.site_dir, rel) for rel in outputs_of]
+            if not (all(previous.holds(rel, base) for rel in outputs_of)
+                    and all(previous.template(rel, base, dest) for rel, dest in zip(outputs_of, targets, strict=True))):
+                for dest in targets:  # drop a partial link: the build must never write into a linked file
+                    if os.path.lexists(dest):
+                        os.unlink(dest)
+                _build_theme_template(template, env, files, config, nav)
+            written.update({rel: base for rel in outputs_of if os.path.exists(os.path.join(config.site_dir, rel))})
+        if config.extra_templates:
+            raise exceptions.ConfigurationError("extra_templates are not supported by partnerbook's build")
+
+        entries: list[dict[str, Any]] = []
+        for file in doc_files:
+            output = outputs[file.src_uri]
+            _restore(file.page, output, files)
+            if output.html is not None and not previous.page(file.dest_uri, output.html, file.abs_dest_path):
+                _write(file.abs_dest_path, output.html)
+            entries += output.search
+        if search is not None:
+            search.entries = entries
+        log_level = config.validation.links.anchors
+        for file in doc_files:
+            file.page.validate_anchor_links(files=files, log_level=log_level)
+        config.plugins.on_post_build(config=config)
+        if counts := counter.get_counts():
+            raise exceptions.Abort("Aborted with " + ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+                                   + " in strict mode!")
+    except Exception as exc:
+        config.plugins.on_build_error(error=exc)
+        raise
+    finally:
+        mkdocs_logger.removeHandler(counter)
+
+    stats.pages = len(doc_files)
+    stats.linked = previous.linked
+    if cache_dir is not None:
+        _store(cache_dir, keys, outputs, {uri for kind, uri in tasks if kind == "page"})
+        if previous_site is not None:
+            write_manifest(cache_dir, previous_site, written, Path(config.site_dir))
+    return stats
+
+
+def _store(cache_dir: Path, keys: dict[str, str], outputs: dict[str, PageOutput], fresh: set[str]) -> None:
+    """Write the entries of newly rendered pages and drop the ones this build did not use."""
+    wanted = {f"{key}.json" for key in keys.values()}
+    for src_uri, key in keys.items():
+        path = cache_dir / f"{key}.json"
+        if src_uri in fresh:  # rendered in this build: its entry was missing or did not verify
+            workdir.write_atomic(path, outputs[src_uri].seal(key))
+    for entry in os.scandir(cache_dir):
+        if entry.name not in wanted:
+            workdir.remove(Path(entry.path))

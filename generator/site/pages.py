@@ -1,0 +1,127 @@
+"""Which pages the site has, and the context of each (templates live in site_templates/pages/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.draw import charts
+
+from generator.site import views
+from generator.compute.portfolio import Computed
+from generator.site.ical import calendar_events, render_calendar
+from generator.measure.kpis import CAMPAIGN_KPIS
+from generator.rules.documents import document_types
+from generator.rules.windows import warning_days
+
+CHART_DIR = "assets/charts"
+CALENDAR = "partnerbook.ics"  # the deadlines calendar, linked from the home, contracts and alerts pages
+HOME_ALERTS = 25  # the home page lists this many alerts; the alerts page lists them all
+
+
+def _chart_refs(specs: list[charts.ChartSpec], depth: int) -> list[dict[str, str]]:
+    prefix = "../" * depth
+    return [{"src": Markup(f"{prefix}{CHART_DIR}/{spec.key()}.svg"), "alt": spec.alt, "title": spec.title}
+            for spec in specs]
+
+
+def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str, dict[str, Any]]],
+                                                              list[charts.ChartSpec]]:
+    """Every page as (template, context) by its path under docs/, and every chart the pages show."""
+    portfolio, report = computed.portfolio, computed.kpis
+    base = {"stamp": stamp, "site_title": portfolio.settings.site.title, "currency": portfolio.settings.currency,
+            "today": computed.today}
+    pages: dict[str, tuple[str, dict[str, Any]]] = {}
+    all_specs: list[charts.ChartSpec] = []
+    partner_ids = sorted(pid for pid, e in portfolio.partners.items() if e.partner is not None)
+    names = {pid: views.partner_name(computed, pid) for pid in portfolio.partners}
+    campaign_ids = sorted(portfolio.campaigns)
+    doc_types = views.required_documents(computed)
+    alerts = views.attention(computed, computed.alerts)
+    attention = [a for a in alerts if a.silenced_reason is None]
+    deadlines = views.all_deadlines(computed)
+    checklists_of = {pid: views.partner_checklist_views(computed, portfolio.partners[pid]) for pid in partner_ids}
+    deadlines_of: dict[str, list[Any]] = {}
+    for deadline in deadlines:
+        deadlines_of.setdefault(deadline.partner_id, []).append(deadline)
+    alerts_of: dict[str, list[Any]] = {}
+    for alert in alerts:
+        if alert.partner_id is not None:
+            alerts_of.setdefault(alert.partner_id, []).append(alert)
+    portfolio_specs = charts.portfolio_charts(portfolio, report)
+    all_specs += portfolio_specs
+
+    latest = views.latest_campaign(computed)
+    pages["index.md"] = ("home.md.j2", {
+        **base, "counts": views.counts(computed), "latest": latest,
+        "latest_name": portfolio.campaigns[latest].record.name if latest else None,
+        "latest_total": report.campaigns[latest].total if latest and latest in report.campaigns else {},
+        "latest_targets": views.target_rows(computed, latest) if latest else [],
+        "attention": attention[:HOME_ALERTS], "attention_count": len(attention), "hhi": report.hhi,
+        "silenced_count": len(alerts) - len(attention),
+        "charts": _chart_refs(portfolio_specs, 0), "names": names,
+        "upcoming": [d for d in deadlines if 0 <= d.days_left <= warning_days(portfolio.settings)],
+    })
+    pages["partners/index.md"] = ("partners.md.j2", {
+        **base, "rows": [{"id": pid, "partner": portfolio.partners[pid].partner,
+                          "health": computed.health.get(pid), "kpis": report.partners.get(pid)}
+                         for pid in partner_ids]})
+    for pid in partner_ids:
+        entry = portfolio.partners[pid]
+        specs = charts.partner_charts(pid, portfolio, report)
+        all_specs += specs
+        campaign_rows = [(cid, portfolio.campaigns[cid].record.name, report.campaigns[cid].partners[pid])
+                         for cid in campaign_ids if cid in report.campaigns and pid in report.campaigns[cid].partners]
+        policy_rows = views.compliance_row(computed, entry, doc_types) if entry.partner else {}
+        pages[f"partners/{pid}/index.md"] = ("partner.md.j2", {
+            **base, "id": pid, "partner": entry.partner, "entry": entry, "health": computed.health.get(pid),
+            "kpis": report.partners.get(pid), "campaign_rows": campaign_rows, "campaign_kpis": CAMPAIGN_KPIS,
+            "charts": _chart_refs(specs, 2), "required": policy_rows,
+            "doc_names": document_types(portfolio.settings.compliance),
+            "documents": views.document_states(computed, entry),
+            "missing_clauses": views.missing_clauses(computed, entry),
+            "deadlines": deadlines_of.get(pid, []),
+            "checklists": checklists_of[pid],
+            "attention": alerts_of.get(pid, []), "names": names,
+            "criteria": portfolio.settings.evaluation.criteria,
+        })
+    pages["campaigns/index.md"] = ("campaigns.md.j2", {
+        **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids]})
+    for cid in campaign_ids:
+        specs = charts.campaign_charts(cid, portfolio, report)
+        all_specs += specs
+        campaign = portfolio.campaigns[cid].record
+        pages[f"campaigns/{cid}/index.md"] = ("campaign.md.j2", {
+            **base, "id": cid, "campaign": campaign, "kpis": report.campaigns.get(cid),
+            "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS,
+            "charts": _chart_refs(specs, 2), "names": names, "known": set(partner_ids),
+            "checklist": views.campaign_checklist_view(computed, cid),
+            "attention": [a for a in alerts if a.campaign_id == cid],
+        })
+    pages["compliance.md"] = ("compliance.md.j2", {
+        **base, "doc_types": doc_types, "doc_names": document_types(portfolio.settings.compliance),
+        "rows": [(pid, names[pid], views.compliance_row(computed, portfolio.partners[pid], doc_types))
+                 for pid in partner_ids],
+        "clauses": [(pid, names[pid], row) for pid in partner_ids
+                    for row in views.missing_clauses(computed, portfolio.partners[pid])],
+        "policy": portfolio.settings.compliance,
+    })
+    pages["contracts.md"] = ("contracts.md.j2", {**base, "deadlines": deadlines, "contracts": [
+        (pid, names[pid], contract) for pid in partner_ids
+        for _, contract in sorted(portfolio.partners[pid].contracts.items())]})
+    pages["checklists.md"] = ("checklists.md.j2", {
+        **base, "partners": [(pid, names[pid], checklists_of[pid])
+                             for pid in partner_ids],
+        "campaigns": [(cid, portfolio.campaigns[cid].record.name, views.campaign_checklist_view(computed, cid))
+                      for cid in campaign_ids]})
+    pages["alerts.md"] = ("alerts.md.j2", {**base, "alerts": attention,
+                                           "silenced": [a for a in alerts if a.silenced_reason is not None]})
+    pages["risk.md"] = ("risk.md.j2", {**base, **views.risk_register(computed, attention),
+                                       "charts": _chart_refs(portfolio_specs, 0)})
+    pages[CALENDAR] = ("calendar.ics.j2", {"ics": Markup(render_calendar(
+        calendar_events(portfolio), computed.today, f"{portfolio.settings.site.title}: deadlines"))})
+    pages["glossary.md"] = ("glossary.md.j2", {**base, "health": portfolio.settings.health})
+    pages["problems.md"] = ("problems.md.j2", {**base, "problems": computed.result.sorted(),
+                                               "files": computed.result.files_checked})
+    return pages, all_specs

@@ -1,0 +1,221 @@
+"""Page views: the context each template needs, computed from the typed records and KPIs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from generator.alerts import Alert
+from generator.site.checklists import campaign_checklist, partner_checklists
+from generator.compute.portfolio import Computed
+from generator.records import Contract
+from generator.records.portfolio import Loaded, PartnerEntry
+from generator.rules.contracts import key_dates
+from generator.rules.documents import state_of
+from generator.rules.obligations import Obligation, obligations
+from generator.rules.partners import followed
+from generator.rules.windows import warning_days
+
+TARGET_AT_MOST = frozenset({"cart_abandonment_rate", "cpa"})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    partner_id: str
+    partner_name: str
+    contract_id: str
+    title: str
+    kind: str  # notice deadline, contract end, renewal
+    day: date
+    days_left: int
+    auto_renew: bool
+
+
+@dataclass
+class Attention:
+    """An alert as the pages show it: names resolved, silence reason and end date when silenced."""
+
+    severity: str
+    partner_id: str | None
+    partner_name: str | None
+    campaign_id: str | None
+    campaign_name: str | None
+    rule: str
+    message: str
+    where: str
+    silenced_reason: str | None = None
+    silenced_until: date | None = None
+
+
+def partner_name(computed: Computed, partner_id: str) -> str:
+    entry = computed.portfolio.partners.get(partner_id)
+    return entry.partner.name if entry and entry.partner else partner_id
+
+
+def contract_deadlines(computed: Computed, partner_id: str, contract: Loaded[Contract]) -> list[Deadline]:
+    """The contract's key dates (``generator.rules.contracts.key_dates``) as rows for the pages."""
+    record, today = contract.record, computed.today
+    name = partner_name(computed, partner_id)
+    return [Deadline(partner_id, name, contract.id, record.title, kind, day, (day - today).days, record.auto_renew)
+            for kind, day in key_dates(record)]
+
+
+def all_deadlines(computed: Computed) -> list[Deadline]:
+    out = [d for pid, entry in computed.portfolio.partners.items() if entry.partner and followed(entry.partner)
+           for contract in entry.contracts.values() for d in contract_deadlines(computed, pid, contract)]
+    return sorted(out, key=lambda d: (d.day, d.partner_id, d.contract_id, d.kind))
+
+
+def required_documents(computed: Computed) -> list[str]:
+    types: set[str] = set()
+    for requirement in computed.portfolio.settings.compliance.requirements:
+        types.update(requirement.documents)
+    return sorted(types)
+
+
+def compliance_row(computed: Computed, entry: PartnerEntry, doc_types: list[str]) -> dict[str, str]:
+    """Each document type's state for the partner, as the policy judges it ("not required" otherwise)."""
+    asks = _obligations(computed, entry)
+    states = {a.subject: a.state for a in asks if a.kind == "document"}
+    return {t: states.get(t, "not required") for t in doc_types}
+
+
+def _obligations(computed: Computed, entry: PartnerEntry) -> list[Obligation]:
+    settings = computed.portfolio.settings
+    return obligations(entry, settings.compliance, computed.today, warning_days(settings))
+
+
+def missing_clauses(computed: Computed, entry: PartnerEntry) -> list[tuple[str, list[str]]]:
+    """(contract id, missing clauses) for every contract in force short of the policy, as the policy judges it."""
+    rows: dict[str, list[str]] = {}
+    for ask in _obligations(computed, entry):
+        if ask.kind == "every-clause" and ask.state == "missing" and ask.contract:
+            rows.setdefault(ask.contract, []).append(ask.subject)
+        elif ask.kind == "clause" and ask.state == "missing":
+            rows.setdefault("(no contract in force)", []).append(ask.subject)
+    return [(contract, sorted(set(names))) for contract, names in sorted(rows.items())]
+
+
+def document_states(computed: Computed, entry: PartnerEntry) -> list[tuple[Any, str]]:
+    """Every document on file with its own state on the day (``generator.rules.documents.state_of``)."""
+    partner = entry.partner
+    if partner is None:
+        return []
+    settings = computed.portfolio.settings
+    window = warning_days(settings)
+    return [(d, state_of(d, settings.compliance, computed.today, window)[0]) for d in partner.compliance]
+
+
+def attention(computed: Computed, alerts: list[Alert]) -> list[Attention]:
+    """What needs attention, from the alerts (in their order: severity, file, line, rule)."""
+    campaigns = computed.portfolio.campaigns
+    return [Attention(a.severity, a.partner, partner_name(computed, a.partner) if a.partner else None,
+                      a.campaign, campaigns[a.campaign].record.name if a.campaign in campaigns else None,
+                      a.rule, a.message, a.location(),
+                      a.silence.reason if a.silence else None, a.silence.until if a.silence else None)
+            for a in alerts]
+
+
+def _only_provider(computed: Computed, active: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
+    """(partner id, name, capabilities no other active partner provides), by partner id."""
+    alone: dict[str, list[str]] = {}
+    for capability, pids in sorted(active.items()):
+        if len(pids) == 1:
+            alone.setdefault(pids[0], []).append(capability)
+    return [(pid, partner_name(computed, pid), caps) for pid, caps in sorted(alone.items())]
+
+
+def risk_register(computed: Computed, alerts: list[Attention]) -> dict[str, Any]:
+    """The risk register: revenue concentration, dependency, red flags and compliance exposure."""
+    portfolio, report = computed.portfolio, computed.kpis
+    limit = portfolio.settings.alerts.revenue_concentration
+    revenue = report.results.groupby("partner")["revenue"].sum(min_count=1) if len(report.results) else {}
+    concentration = sorted(
+        ({"id": pid, "name": partner_name(computed, pid), "share": k.revenue_share,
+          "revenue": float(revenue[pid]) if pid in revenue and revenue[pid] == revenue[pid] else None,
+          "above": k.revenue_share is not None and k.revenue_share > limit}
+         for pid, k in report.partners.items() if k.revenue_share is not None),
+        key=lambda row: (-row["share"], row["id"]))
+    active: dict[str, list[str]] = {}
+    for pid, entry in sorted(portfolio.partners.items()):
+        if entry.partner is not None and entry.partner.status == "active":
+            for capability in entry.partner.capabilities:
+                active.setdefault(capability, []).append(pid)
+    critical = []
+    for pid, entry in sorted(portfolio.partners.items()):
+        partner = entry.partner
+        if partner is None or partner.status == "offboarded" or partner.criticality not in ("critical", "high"):
+            continue
+        backups = [(b, partner_name(computed, b), portfolio.partners[b].partner.status
+                    if b in portfolio.partners and portfolio.partners[b].partner else "unknown")
+                   for b in partner.backup_partners]
+        critical.append({"id": pid, "name": partner.name, "criticality": partner.criticality,
+                         "capabilities": partner.capabilities, "backups": backups})
+    red_flags = []
+    for pid, entry in sorted(portfolio.partners.items()):
+        if entry.partner is None or entry.profile is None:
+            continue
+        for index, flag in enumerate(entry.partner.red_flags):
+            if flag.status == "open":
+                line, _ = entry.profile.doc.where(("red_flags", index))
+                red_flags.append({"id": pid, "name": entry.partner.name, "date": flag.date,
+                                  "description": flag.description, "where": f"{entry.profile.file}:{line}"})
+    return {
+        "hhi": report.hhi, "limit": limit, "concentration": concentration,
+        "single_source": _only_provider(computed, active),
+        "critical": critical, "red_flags": red_flags,
+        "compliance": [a for a in alerts if a.rule.startswith("compliance-")],
+        "dependency": [a for a in alerts if a.rule in ("no-backup", "single-source-capability",
+                                                       "revenue-concentration")],
+    }
+
+
+def counts(computed: Computed) -> dict[str, list[tuple[str, int]]]:
+    partners = [e.partner for e in computed.portfolio.partners.values() if e.partner]
+    grades = Counter(h.grade or "n/a" for h in computed.health.values())
+    return {
+        "status": sorted(Counter(p.status for p in partners).items()),
+        "category": sorted(Counter(p.category for p in partners).items()),
+        "grade": sorted(grades.items()),
+    }
+
+
+def latest_campaign(computed: Computed) -> str | None:
+    """The campaign the home page headlines: the latest that has started and reports results.
+
+    A planned campaign (not started, or no results yet) would only show n/a figures,
+    so it is skipped unless no campaign has results at all.
+    """
+    campaigns = computed.portfolio.campaigns
+    if not campaigns:
+        return None
+    reported = [cid for cid, c in campaigns.items() if c.record.results and c.record.start <= computed.today]
+    return max(reported or campaigns, key=lambda cid: (campaigns[cid].record.end, cid))
+
+
+def target_rows(computed: Computed, campaign_id: str) -> list[dict[str, Any]]:
+    campaign = computed.portfolio.campaigns[campaign_id].record
+    total = computed.kpis.campaigns[campaign_id].total if campaign_id in computed.kpis.campaigns else {}
+    rows = []
+    for name, target in campaign.targets.model_dump(exclude_none=True).items():
+        actual = total.get(name)
+        if name == "revenue":
+            revenue = computed.kpis.results.loc[computed.kpis.results["campaign"] == campaign_id, "revenue"]
+            actual = float(revenue.sum()) if revenue.notna().any() else None
+        at_most = name in TARGET_AT_MOST
+        state = "n/a" if actual is None else ("met" if (actual <= target if at_most else actual >= target)
+                                              else "missed")
+        rows.append({"kpi": name, "target": target, "actual": actual, "rule": "at most" if at_most else "at least",
+                     "state": state})
+    return rows
+
+
+def partner_checklist_views(computed: Computed, entry: PartnerEntry) -> list[Any]:
+    return partner_checklists(entry, computed.portfolio, computed.today)
+
+
+def campaign_checklist_view(computed: Computed, campaign_id: str) -> Any:
+    campaign = computed.portfolio.campaigns[campaign_id].record
+    return campaign_checklist(campaign_id, campaign, computed.kpis, computed.today)
