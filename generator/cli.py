@@ -25,8 +25,32 @@ _ROOT = click.option(
     "--root", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
     show_default=True, help="Repository that holds partners/, campaigns/ and partnerbook.yml.",
 )
+def _check_today(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--today is checked as the command line is read: a bad date is wrong usage (exit 2)."""
+    from generator.today import check_today, parse_day
+
+    if value is None:
+        return None
+    try:
+        check_today(parse_day(value))
+    except ValueError:
+        from generator.today import FIRST_TODAY, LAST_TODAY
+
+        raise click.BadParameter(f"{value!r} is not a date from {FIRST_TODAY} to {LAST_TODAY} written as "
+                                 "YYYY-MM-DD") from None
+    return value
+
+
+def _check_address(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """IP:PORT with a port from 1 to 65535."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise click.BadParameter(f"{value!r} is not an address: write IP:PORT, e.g. 127.0.0.1:8000")
+    return value
+
+
 _TODAY = click.option(
-    "--today", metavar="YYYY-MM-DD",
+    "--today", metavar="YYYY-MM-DD", callback=_check_today,
     help="Date to check against (default: SOURCE_DATE_EPOCH, else the real date).",
 )
 
@@ -110,6 +134,7 @@ def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None
 @_ROOT
 @_TODAY
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              callback=_check_address,
               help="Address to serve the preview on.")
 def serve(root: Path, today: str | None, dev_addr: str) -> None:
     """Preview the site with live reload while you edit the records.
@@ -239,7 +264,7 @@ def schema(root: Path, output: Path | None) -> None:
     """
     from generator.records.schema_export import write_schemas
 
-    for path in write_schemas(output or root / "schemas"):
+    for path in write_schemas(output or root / "schemas", root):
         click.echo(f"wrote {path}")
 
 
@@ -305,6 +330,12 @@ _ENVIRONMENT = {
     errno.ENAMETOOLONG: "a file name is too long",
     errno.ENOMEM: "out of memory",
     errno.EFBIG: "a file is too large for this file system or limit",
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "the path is a folder, not a file",
+    errno.EEXIST: "the path already exists as something else",
+    errno.ELOOP: "too many symbolic links on the path",
+    errno.ENXIO: "no such device",
 }
 _FIXES = {
     errno.ENOSPC: "free some space and run again; the previous site is unchanged",
@@ -314,6 +345,8 @@ _FIXES = {
     errno.EPERM: "check the permissions of the file or folder named",
     errno.EADDRINUSE: "stop the other server or pick another port with -a 127.0.0.1:8001",
     errno.EADDRNOTAVAIL: "use an address of this machine, e.g. -a 127.0.0.1:8000",
+    errno.ENOENT: "check the path given (and that its folders exist)",
+    errno.ENOTDIR: "check the path given: one of its folders is a file",
 }
 
 

@@ -12,11 +12,25 @@ FIRST_TODAY = date(1970, 1, 2)
 LAST_TODAY = date(2105, 12, 31)
 
 
+def parse_day(text: str) -> date:
+    """A ``YYYY-MM-DD`` date written with ASCII digits; ValueError otherwise."""
+    if not (len(text) == 10 and text.isascii() and text[4] == text[7] == "-"):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+def check_today(day: date) -> date:
+    """``day`` if it is in the range the site can carry; ValueError otherwise."""
+    if not FIRST_TODAY <= day <= LAST_TODAY:
+        raise ValueError(f"{day} is outside {FIRST_TODAY} to {LAST_TODAY}")
+    return day
+
+
 def resolve_today(option: str | None = None) -> date:
     """``--today`` wins, then SOURCE_DATE_EPOCH (reproducible builds), then the clock."""
-    if option:
+    if option is not None:
         try:
-            day = date.fromisoformat(option)
+            day = parse_day(option)
         except ValueError:
             raise PartnerbookError(f"--today {option!r} is not a date; write it as YYYY-MM-DD") from None
         if not FIRST_TODAY <= day <= LAST_TODAY:
@@ -26,6 +40,8 @@ def resolve_today(option: str | None = None) -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
+            if not (epoch.isascii() and epoch.lstrip("-").isdigit()):
+                raise ValueError(epoch)
             day = datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
             raise PartnerbookError(

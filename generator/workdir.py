@@ -191,6 +191,36 @@ def clear_links(folder: Path) -> None:
         dirs[:] = [name for name in dirs if not os.path.islink(os.path.join(top, name))]
 
 
+def write_output(root: Path, path: Path, data: bytes, *, new: bool = False) -> None:
+    """Write a file a command was asked for (schemas, the calendar, a new record), never through a link.
+
+    Folders on the way that lie inside the records repository ``root`` must be real folders (created
+    when missing): a symlink there is refused, so a committed link cannot send the file elsewhere. The
+    file itself must not be a symlink, a folder or a special file. With ``new`` the file must not exist
+    (exclusive creation); otherwise it is replaced through a temporary file in the same folder.
+    """
+    target = Path(os.path.abspath(path))
+    base = Path(os.path.abspath(root))
+    parent = target.parent
+    if parent.is_relative_to(base):
+        ensure_dir(base, *parent.relative_to(base).parts)
+    else:
+        parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise WorkDirError(f"{path} is {_what(mode)}; partnerbook writes only plain files and never follows "
+                           f"a link: remove it (rm '{path}') or choose another path")
+    if new:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        return
+    write_atomic(target, data)
+
+
 # ---------------------------------------------------------------------------- the site folder
 
 def is_site(path: Path) -> bool:

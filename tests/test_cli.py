@@ -104,8 +104,9 @@ def test_a_folder_without_records_is_a_clear_error(tmp_path: Path, capsys: pytes
 def test_a_bad_today_is_a_clear_error(base_portfolio: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_main(["validate", "--root", str(base_portfolio), "--today", "2026-13-01"], capsys)
 
-    assert code != 0
-    assert err == "partnerbook: --today '2026-13-01' is not a date; write it as YYYY-MM-DD\n"
+    assert code == 2  # wrong usage, like any bad option value
+    assert err.endswith("Error: Invalid value for '--today': '2026-13-01' is not a date from 1970-01-02 to "
+                        "2105-12-31 written as YYYY-MM-DD\n")
 
 
 def test_source_date_epoch_fixes_today(base_portfolio: Path, run_line: RunLine,

@@ -190,8 +190,12 @@ def discover(root: Path) -> Layout:
     """Walk the fixed layout under ``root``; problems are collected, never raised."""
     layout = Layout(root, None)
     for name in ROOT_FILES:
-        if _kind(root / name, layout) == "file" and name == SETTINGS_FILE:
+        kind = _kind(root / name, layout)
+        if kind == "file" and name == SETTINGS_FILE:
             layout.settings = root / name
+        elif kind == "dir" and name == SETTINGS_FILE:  # a folder must not silently mean "all defaults"
+            layout.problems.append(_problem(name, "unsafe-file", f"{name} is a folder, not a file",
+                                            "replace it with the settings file (or remove it to use the defaults)"))
     if (root / "partnerbook.yaml").is_file():
         layout.problems.append(_problem("partnerbook.yaml", "file-extension",
                                         "the settings file is called partnerbook.yml",

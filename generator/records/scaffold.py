@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from generator import templates_dir
 from generator.errors import PartnerbookError
 from generator.load.discover import is_id, suggest_id
 from generator.today import resolve_today
+from generator.workdir import write_output
 
 TEMPLATES = templates_dir() / "records"
 
@@ -49,13 +51,18 @@ def create(root: Path, kind: str, record_id: str, *, partner_id: str | None = No
     """Write the skeleton of ``kind`` named ``record_id``; refuses to overwrite unless ``force``."""
     _check_id(record_id, kind)
     path = target_path(root, kind, record_id, partner_id)
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:
         raise PartnerbookError(f"{path} already exists; pass --force to overwrite it")
     day = today or resolve_today(None)
     text = _environment().get_template(f"{kind}.yaml.j2").render(
         id=record_id, partner=partner_id, name=_title(record_id), title=_title(record_id),
         today=day.isoformat(), end=(day + timedelta(days=365 if kind == "contract" else 14)).isoformat(),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    if force and os.path.lexists(path) and not path.is_symlink():
+        write_output(root, path, text.encode("utf-8"))
+    else:
+        try:
+            write_output(root, path, text.encode("utf-8"), new=True)
+        except FileExistsError:
+            raise PartnerbookError(f"{path} already exists; pass --force to overwrite it") from None
     return path

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from generator.records import Campaign, Contract, Partner, Settings, Sla
+from generator.workdir import read_regular, write_output
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "partner": Partner,
@@ -27,14 +28,16 @@ def schema_for(name: str) -> dict[str, object]:
     return schema
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    """Write ``<name>.schema.json`` for every record type; returns the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_schemas(folder: Path, root: Path | None = None) -> list[Path]:
+    """Write ``<name>.schema.json`` for every record type; returns the paths written.
+
+    Inside the records repository ``root`` no symbolic link on the way is followed.
+    """
     written = []
     for name in SCHEMAS:
         path = folder / f"{name}.schema.json"
-        text = json.dumps(schema_for(name), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        data = (json.dumps(schema_for(name), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+        if read_regular(path) != data:
+            write_output(root if root is not None else folder, path, data)
         written.append(path)
     return written

@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.inert import shown
 from generator.records.portfolio import PartnerEntry, Portfolio
 from generator.rules.contracts import key_dates
+from generator.workdir import write_output
 from generator.rules.contracts import review_due as contract_review_due
 from generator.rules.documents import document_expiry, document_types
 from generator.rules.partners import followed
@@ -156,7 +157,6 @@ def write_calendar(root: Path, today: date, output: Path) -> int:
     if error is not None:
         raise error
     events = calendar_events(portfolio)
-    output.parent.mkdir(parents=True, exist_ok=True)
     text = render_calendar(events, today, f"{portfolio.settings.site.title}: deadlines")
-    output.write_bytes(text.encode("utf-8"))
+    write_output(root, output, text.encode("utf-8"))
     return len(events)
