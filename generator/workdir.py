@@ -47,13 +47,20 @@ class WorkDirError(PartnerbookError):
     """A work folder, the site folder or a file partnerbook writes is not what partnerbook can safely use."""
 
 
-def _what(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """A file type in words, for messages."""
     if stat.S_ISLNK(mode):
         return "a symbolic link"
     if stat.S_ISREG(mode):
         return "a file"
     if stat.S_ISDIR(mode):
         return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
     return "a special file"
 
 
@@ -73,7 +80,7 @@ def ensure_dir(base: Path, *parts: str) -> Path:
             mode = os.lstat(path).st_mode
         if not stat.S_ISDIR(mode):
             raise WorkDirError(
-                f"{path} is {_what(mode)}, not a folder. partnerbook keeps its work files there and never "
+                f"{path} is {kind_of(mode)}, not a folder. partnerbook keeps its work files there and never "
                 f"follows or replaces it: remove it (rm '{path}') and run again, partnerbook recreates it.")
     return path
 
@@ -211,7 +218,7 @@ def write_output(root: Path, path: Path, data: bytes, *, new: bool = False) -> N
     except FileNotFoundError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
-        raise WorkDirError(f"{path} is {_what(mode)}; partnerbook writes only plain files and never follows "
+        raise WorkDirError(f"{path} is {kind_of(mode)}; partnerbook writes only plain files and never follows "
                            f"a link: remove it (rm '{path}') or choose another path")
     if new:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
@@ -257,7 +264,7 @@ def site_target(root: Path, site_dir: Path | None) -> Path:
         return target
     if not stat.S_ISDIR(mode):
         raise WorkDirError(
-            f"{target} is {_what(mode)}, not a folder: partnerbook writes the site there and never follows "
+            f"{target} is {kind_of(mode)}, not a folder: partnerbook writes the site there and never follows "
             f"or replaces a symlink or a file. Remove it (rm '{target}'; a committed one: git rm '{target.name}')"
             " and run again.")
     if is_site(target) or not any(os.scandir(target)):

@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 
 from generator.problems import Problem, Severity, printable
+from generator.workdir import kind_of
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
@@ -458,21 +459,6 @@ def link_message(path: Path, root: Path) -> str:
     if inside:
         return "is a symbolic link; partnerbook reads only plain files and folders"
     return "is a symbolic link to outside the repository"
-
-
-def kind_of(mode: int) -> str:
-    """A file type in words, for messages."""
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    return "not a regular file"
 
 
 _OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)

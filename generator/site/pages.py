@@ -105,7 +105,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
                  for pid in partner_ids],
         "clauses": [(pid, names[pid], row) for pid in partner_ids
                     for row in views.missing_clauses(computed, portfolio.partners[pid])],
-        "policy": portfolio.settings.compliance,
+        "policy": portfolio.settings.compliance, "window": warning_days(portfolio.settings),
     })
     pages["contracts.md"] = ("contracts.md.j2", {**base, "deadlines": deadlines, "contracts": [
         (pid, names[pid], contract) for pid in partner_ids
