@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from generator.checks import facts, policy, references, secrets
+from generator.checks import facts, mkdocs_yml, policy, references, secrets
 from generator.checks.readcache import ReadCache
 from generator.checks.typing import partial_record, to_record
 from generator.load.discover import Layout, discover
@@ -102,4 +102,14 @@ def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None) 
         problems += facts.check_campaign(campaign.record, campaign.doc)
     problems += references.check_references(portfolio)
     problems += policy.check_policy(portfolio, today)
+    problems += _check_mkdocs_yml(portfolio, problems)
     return portfolio, Result(problems, files)
+
+
+def _check_mkdocs_yml(portfolio: Portfolio, problems: list[Problem]) -> list[Problem]:
+    """What build would refuse in mkdocs.yml, and a warning on the line of partnerbook.yml that trusts it."""
+    trusted = portfolio.settings.site.trust_mkdocs_yml
+    found = [mkdocs_yml.trusted_warning(portfolio.settings_doc)] if trusted else []
+    if not any(p.file == mkdocs_yml.CONFIG_NAME for p in problems):  # a link or special file is reported already
+        found += mkdocs_yml.check_mkdocs_yml(portfolio.root, trusted=trusted).problems
+    return found
