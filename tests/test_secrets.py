@@ -40,6 +40,10 @@ PYPI = "pypi-AgEIcHlwaS5vcmc" + "Ab1_" * 18
 SQUARE = "sq0csp-" + "A1b2C3d4E5" * 4 + "F6g"
 TELEGRAM = "123456789:" + "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
 MAILCHIMP = "0123456789abcdef" * 2 + "-us12"
+NPM = "npm_" + "i8RDeWguzDBGwBnMxaOSc2mlADxVxz6mMkgG"
+AWS_SECRET = "uYCl0Xq56zaWR7PAmpBFXlNPHcSke4R1J" + "/dBi2ew"
+AWS_SESSION = "IQoJb3JpZ2luX2VjEJr" + "//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" + "a1B2c3D4e5F6g7H8" * 4
+WHSEC = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 def findings(yaml_text: str) -> list[tuple[str, int, int, str]]:
@@ -78,6 +82,20 @@ POSITIVE = [
     ("card-with-expiry-digits", "card 4111 1111 1111 1111 12/27", "card-number", "4111"),
     ("card-after-a-reference", "ref 12 4111 1111 1111 1111", "card-number", "4111"),
     ("card-unbroken", "card:4111111111111111", "card-number", "4111"),
+    # card numbers: any punctuation or symbol between the groups (at most 3 characters)
+    ("card-commas", "card 4111,1111,1111,1111", "card-number", "4111"),
+    ("card-pluses", "card 4111+1111+1111+1111", "card-number", "4111"),
+    ("card-colons", "card 4111:1111:1111:1111", "card-number", "4111"),
+    ("card-pipes", "card 4111 | 1111 | 1111 | 1111", "card-number", "4111"),
+    ("card-stars", "card 4111*1111*1111*1111", "card-number", "4111"),
+    ("card-tildes", "card 4111~1111~1111~1111", "card-number", "4111"),
+    ("card-semicolons", "card 5500;0000;0000;0004", "card-number", "5500"),
+    ("card-first-group-in-parentheses", "card (4111) 1111 1111 1111", "card-number", "4111"),
+    ("card-brackets", "card [4111] [1111] [1111] [1111]", "card-number", "4111"),
+    ("card-arrows", "card 4111→1111→1111→1111", "card-number", "4111"),
+    ("card-full-width-commas", "card ４１１１，１１１１，１１１１，１１１１", "card-number", "４"),
+    ("card-corner-brackets", "卡 「4111」「1111」「1111」「1111」", "card-number", "4111"),
+    ("card-amex-colons", "Amex 3782:822463:10005", "card-number", "3782"),
     # IBANs: any case, any separator
     ("iban-lower-case", "Pay to it60 x054 2811 1010 0000 0123 456 now", "iban", "it60"),
     ("iban-hyphens", "IBAN IT60-X054-2811-1010-0000-0123-456", "iban", "IT60"),
@@ -87,6 +105,19 @@ POSITIVE = [
     ("iban-mixed-case", "Gb82 West 1234 5698 7654 32", "iban", "Gb82"),
     ("iban-zero-width", "IBAN GB82\u200bWEST\u200b1234\u200b5698\u200b7654\u200b32", "iban", "GB82"),
     ("iban-full-width", "ＩＢＡＮ ＧＢ８２ ＷＥＳＴ １２３４ ５６９８ ７６５４ ３２", "iban", "Ｇ"),
+    ("iban-colons", "IBAN DE89:3704:0044:0532:0130:00", "iban", "DE89"),
+    ("iban-commas", "IBAN DE89,3704,0044,0532,0130,00", "iban", "DE89"),
+    ("iban-pipes", "IBAN DE89 | 3704 | 0044 | 0532 | 0130 | 00", "iban", "DE89"),
+    ("iban-lower-colons", "iban gb82:west:1234:5698:7654:32", "iban", "gb82"),
+    # percent-encoded in a link
+    ("card-percent-spaces", "https://drive.example.it/4111%201111%201111%201111.pdf", "card-number", "4111"),
+    ("card-percent-encoded", "https://drive.example.it/" + "".join(f"%{ord(c):02X}" for c in "4111 1111 1111 1111")
+     + ".pdf", "card-number", "%34"),
+    ("card-percent-twice", "see https://drive.example.it/f?n=4111%25201111%25201111%25201111", "card-number", "4111"),
+    ("card-form-encoded", "sent card=4111%2D1111%2D1111%2D1111&exp=1228", "card-number", "4111"),
+    ("iban-percent-encoded", "https://pay.example.com/?to=DE89%203704%200044%200532%200130%2000", "iban", "DE89"),
+    ("iban-percent-encoded-colons", "https://pay.example.com/DE89%3A3704%3A0044%3A0532%3A0130%3A00", "iban", "DE89"),
+    ("github-token-percent-encoded", "https://ci.example.com/hook/ghp%5F" + GHP[4:], "secret", "ghp%5F"),
     # API keys and tokens (detect-secrets plugins, and formats it lacks)
     ("github-token", f"token {GHP}", "secret", GHP),
     ("github-fine-grained", f"use {GITHUB_PAT}", "secret", GITHUB_PAT),
@@ -107,6 +138,15 @@ POSITIVE = [
     ("square-oauth", f"pos {SQUARE}", "secret", SQUARE),
     ("telegram-bot", f"bot {TELEGRAM}", "secret", TELEGRAM),
     ("mailchimp", f"newsletter {MAILCHIMP}", "secret", MAILCHIMP),
+    ("npm-token-bare", f"publish with {NPM}", "secret", NPM),
+    ("npm-token-env", f"NPM_TOKEN={NPM}", "secret", NPM),
+    ("aws-secret-spaces", f"aws_secret_access_key = {AWS_SECRET}", "secret", AWS_SECRET),
+    ("aws-secret-no-spaces", f"aws_secret_access_key={AWS_SECRET}", "secret", AWS_SECRET),
+    ("aws-secret-colon", f"aws_secret_access_key: {AWS_SECRET}", "secret", AWS_SECRET),
+    ("aws-secret-env", f"export AWS_SECRET_ACCESS_KEY={AWS_SECRET}", "secret", AWS_SECRET),
+    ("aws-session-token", f"aws_session_token = {AWS_SESSION}", "secret", AWS_SESSION),
+    ("aws-session-token-colon", f"aws_session_token:{AWS_SESSION}", "secret", AWS_SESSION),
+    ("stripe-webhook-secret", f"endpoint {WHSEC}", "secret", WHSEC),
     ("github-token-full-width", "token ｇｈｐ＿" + "Ａ１ｂ２Ｃ３ｄ４Ｅ５" * 3 + "Ｆ６ｇ７Ｈ８", "secret", "ｇｈｐ"),
     # credentials in URLs
     ("url-userinfo", "feed https://kiln:Fornace2026@erp.kiln.example/stock", "secret", "Fornace2026"),
@@ -115,6 +155,11 @@ POSITIVE = [
     ("url-token", "https://x.example.com/a?token=abcdefghijklmnopqrst", "secret", "abcdefghijklmnopqrst"),
     ("url-signature", "https://b.s3.example.com/f.pdf?X-Amz-Signature=9f86d081884c7d659a2f", "secret", "9f86d0"),
     ("url-fragment-token", "https://app.example.com/cb#access_token=ya29Abc123Def456", "secret", "ya29"),
+    ("url-path-pw", "files at https://files.kiln.example/pw/Fornace2026/", "secret", "Fornace2026"),
+    ("url-path-password", "https://erp.kiln.example/password/Kiln!stock/login", "secret", "Kiln!stock"),
+    ("url-path-token", "https://api.kiln.example/v1/token/9f86d081884c7d659a2f/orders", "secret", "9f86d0"),
+    ("url-path-api-key", "https://maps.kiln.example/api_key/AbC123xyz789", "secret", "AbC123xyz789"),
+    ("url-path-secret-encoded", "https://x.kiln.example/secret/Kiln%2126stock", "secret", "Kiln%2126"),
     # passwords as people write them
     ("password-is", "password is hunter22!", "secret", "hunter22!"),
     ("pwd-colon", "pwd: S3cret!", "secret", "S3cret!"),
@@ -185,6 +230,33 @@ NEGATIVE = [
     ("iban-bad-checksum", "DE89370400440532013001"),
     ("iban-word", "IBAN to be provided by finance"),
     ("user-without-password", "user: marta / partners team"),
+    ("credentials-file-path", "profile in ~/.aws/credentials: [default]"),
+    ("timestamps", "synced 2026-11-25 10:30:00, 2026-11-26 11:45:30"),
+    ("times-list", "slots 09:30, 10:45, 12:15, 14:00, 16:30"),
+    ("amounts", "invoices 4,500.00 + 1,200.00 + 3,400.00 = 9,100.00 EUR"),
+    ("amounts-pipes", "Q1 | 41,110 | 11,111 | 11,111 | 1,111"),
+    ("phone-parentheses", "Tel. +39 (0)2 1234 5678, fax +39 (02) 1234-5679"),
+    ("phone-list", "phones: +39 345 678 9012; +49 30 1234 5678"),
+    ("order-numbers-colons", "orders: 2026:000123:4567, 2026:000124:4411"),
+    ("version-numbers", "versions 4.1.1, 1.1.1, 1.1.1 and 1.1.1"),
+    ("ratio-list", "ratios 4111:1111 and 1111:1111"),
+    ("numbers-list-commas", "rooms 4101, 4102, 4103, 4104, 4105, 4106"),
+    ("numbers-list-spaces", "rooms 4101 4102 4103 4104 4105 4106"),
+    ("years-list", "contracts 2023, 2024, 2025, 2026"),
+    ("percent-amounts", "growth 25%, 40% and 10%20 units"),
+    ("percent-encoded-words", "https://docs.example.com/search?q=card%20number%20policy"),
+    ("url-path-password-reset", "https://help.example.com/password/forgot"),
+    ("url-path-key-words", "https://docs.example.com/api/key/rotation-policy"),
+    ("url-path-key-title-words", "https://www.example.com/key/Key-Account-Management"),
+    ("url-path-version", "https://cdn.example.com/token/v2.10.3/bundle.js"),
+    ("url-path-token-refresh", "https://auth.example.com/token/refresh"),
+    ("url-path-placeholder", "https://files.example.com/pw/<password>/"),
+    ("url-path-secret-short", "https://vault.example.com/secret/v2/"),
+    ("url-path-github-repo", "https://github.com/kiln/secret/blob/main/README.md"),
+    ("aws-secret-placeholder", "aws_secret_access_key = <your secret key>"),
+    ("aws-session-token-prose", "aws_session_token: rotated every hour"),
+    ("npm-prose", "npm_config_registry is set in CI"),
+    ("whsec-short", "whsec_test"),
 ]
 
 

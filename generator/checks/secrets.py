@@ -3,20 +3,27 @@
 Every mapping key, text value and number written with digits is checked for:
 
 * ``secret``: API keys and tokens (the regex-based plugins of Yelp's detect-secrets, plus a few
-  formats it lacks), private keys, credentials in URLs (a password in ``scheme://user:pass@host``
-  or a query parameter named like a secret) and passwords as people write them
-  (``password: x``, ``Passwort: x``, ``la password è x``, ``login admin / x`` ...);
+  formats it lacks), private keys, credentials in URLs (a password in ``scheme://user:pass@host``,
+  a query parameter named like a secret, or a path segment after one such as ``/pw/<value>/``)
+  and passwords as people write them (``password: x``, ``Passwort: x``, ``la password è x``,
+  ``login admin / x`` ...);
 * ``card-number``: payment card numbers, confirmed by the Luhn check (python-stdnum) and an
-  issuer prefix (2-6), so order and phone numbers are not flagged;
+  issuer prefix (3-6, or the Mastercard and Mir ranges of 2), so order and phone numbers and
+  lists of years are not flagged;
 * ``iban``: bank account numbers, confirmed by the ISO 13616 mod-97 checksum and the country's
   format (python-stdnum).
 
 Text is normalised first: every character is NFKC-normalised (full-width letters and digits
 become ASCII), every Unicode decimal digit becomes its ASCII digit, and invisible format
 characters (zero-width spaces and joiners, word joiner, BOM, soft hyphen, direction marks) are
-removed. Any whitespace, dash, dot, slash or underscore separates the digit groups of a card
-number or an IBAN; IBANs are matched in any letter case. Positions are mapped back to the text
-as written. Messages never repeat the secret: they name its kind, or the last four characters.
+removed. Up to three characters of whitespace, punctuation or symbols (Unicode categories Pc, Pd,
+Po, Ps, Pe, Sm and So: ``-``, ``.``, ``/``, ``,``, ``:``, ``|``, ``+``, ``*``, ``~``, brackets,
+arrows ...) separate the digit groups of a card number or an IBAN; a card written with anything
+but whitespace, dashes, dots, slashes or underscores must also be grouped like one (4-4-4-4,
+4-6-5 ...). IBANs are matched in any letter case. Words of links, and other words holding
+``%XX`` escapes, are also scanned percent-decoded (a card in ``/4111%201111%20...``). Positions
+are mapped back to the text as written. Messages never repeat the secret: they name its kind,
+or the last four characters.
 
 detect-secrets is imported only when a text could hold one of its formats, so ``validate``
 on ordinary records does not pay for its import.
@@ -44,7 +51,34 @@ _DASHES = (  # every Unicode dash (category Pd) that NFKC keeps, and the minus s
     "\u301c\u3030\u30a0\ufe31\ufe32"
 )
 _DOTS_SLASHES = "./\\\\_\u00b7\u2022\u2219\u2027\u30fb\u2044\u2215\u29f8"
-_SEP = f"[\\s{_DASHES}{_DOTS_SLASHES}]"
+_SEP = f"[\\s{_DASHES}{_DOTS_SLASHES}]"  # the separators people use in card numbers and IBANs
+# Any whitespace, punctuation or symbol may also separate the groups (at most 3 in a row).
+_SEP_CATEGORIES = frozenset({"Pc", "Pd", "Po", "Ps", "Pe", "Sm", "So"})
+_MAX_GAP = 3
+
+
+def _is_separator(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in _SEP_CATEGORIES
+
+
+def _skeleton_char(char: str) -> str:
+    category = unicodedata.category(char)
+    if category in ("Ps", "Pe"):
+        return "(" if category == "Ps" else ")"
+    return " " if _is_separator(char) else char
+
+
+_ASCII_SKELETON = str.maketrans({chr(code): _skeleton_char(chr(code)) for code in range(128)})
+# Between two groups: at most 3 separators, not counting a bracket around either group: (4111) 1111
+_GAP = f"\\)?[ ()]{{0,{_MAX_GAP}}}\\(?"
+
+
+def _skeleton(norm: str) -> str:
+    """``norm`` with every opening bracket as ``(``, every closing one as ``)`` and every other
+    separator as a space (same length, so same offsets)."""
+    if norm.isascii():
+        return norm.translate(_ASCII_SKELETON)
+    return "".join(_skeleton_char(char) if ord(char) > 127 else char for char in norm.translate(_ASCII_SKELETON))
 
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
@@ -80,9 +114,62 @@ def _back(origin: list[int] | None, offset: int, length: int) -> int:
     return origin[offset] if offset < len(origin) else length
 
 
+# ---------------------------------------------------------------- percent-encoded links
+
+_WORD = re.compile(r"[^\s<>\"'`]+")
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _decode_once(text: str) -> tuple[str, list[int]] | None:
+    out: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for word in _WORD.finditer(text):
+        value = word.group()
+        if "%" not in value or not ("://" in value or len(_ESCAPE.findall(value)) >= 2):
+            continue
+        for run in _ESCAPES.finditer(value):
+            start = word.start() + run.start()
+            out.append(text[pos:start])
+            origin.extend(range(pos, start))
+            decoded = unquote(run.group(), errors="replace")
+            out.append(decoded)
+            origin.extend([start] * len(decoded))  # every decoded character points at its escapes
+            pos = word.start() + run.end()
+    if not pos:
+        return None
+    out.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    return "".join(out), origin
+
+
+def percent_decoded(norm: str) -> tuple[str, list[int]] | None:
+    """``norm`` with the ``%XX`` escapes of its links (and of words with two or more escapes) decoded
+    and normalised again, and for each character its offset in ``norm``; ``None`` if there is none.
+
+    Decoding is repeated (at most three times) for escapes that were themselves escaped (``%2520``).
+    """
+    if "%" not in norm:
+        return None
+    text, origin = norm, list(range(len(norm)))
+    for _ in range(3):
+        decoded = _decode_once(text)
+        if decoded is None:
+            break
+        text, origin = decoded[0], [origin[i] for i in decoded[1]]
+    if len(origin) == len(norm) and text == norm:
+        return None
+    again, inner = normalise(text)
+    if inner is not None:
+        origin = [origin[i] for i in inner]
+    return again, origin
+
+
 # ---------------------------------------------------------------- card numbers
 
-_RUN = re.compile(f"[0-9](?:{_SEP}{{0,3}}[0-9])*")
+_NARROW_RUN = re.compile(f"[0-9](?:{_SEP}{{0,{_MAX_GAP}}}[0-9])*")
+_RUN = re.compile(f"[0-9](?:{_GAP}[0-9])*")  # matched in the skeleton: any separators
 _GROUP = re.compile("[0-9]+")
 
 
@@ -104,17 +191,49 @@ def _date_like(sizes: list[int]) -> bool:
 
 
 def _is_card(digits: str) -> bool:
-    return 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn.is_valid(digits)
+    if not 13 <= len(digits) <= 19 or digits[0] not in "23456":
+        return False
+    if digits[0] == "2" and not (2200 <= int(digits[:4]) <= 2204 or 2221 <= int(digits[:4]) <= 2720):
+        return False  # 2 is only Mir (2200-2204) and Mastercard (2221-2720): not 2023, 2024 ...
+    return luhn.is_valid(digits)
 
 
-def find_card(norm: str) -> tuple[int, str] | None:
-    """Offset (in ``norm``) and digits of the first payment card number."""
-    if sum(map(norm.count, "0123456789")) < 13:
-        return None
-    for run in _RUN.finditer(norm):
+def _card_at(norm: str, start: int, end: int, digits: str) -> bool:
+    if not _is_card(digits):
+        return False
+    if (start and norm[start - 1].isalnum()) or (end < len(norm) and norm[end].isalnum()):
+        return False
+    # an international phone number: +39 ...
+    return not (len(digits) <= 15 and norm[:start].rstrip(" (").endswith("+"))
+
+
+def _in_lists(norm: str, base: int, groups: list[re.Match[str]]) -> set[int]:
+    """Indexes of the groups that belong to a list of six or more 4-digit numbers written with the
+    same separators (``rooms 4101, 4102, 4103, ...``): a card has at most five groups of four."""
+    listed: set[int] = set()
+    first = 0
+    while first < len(groups):
+        last = first
+        if len(groups[first].group()) == 4:
+            gap = None
+            while last + 1 < len(groups) and len(groups[last + 1].group()) == 4:
+                this = norm[base + groups[last].end():base + groups[last + 1].start()]
+                if gap is not None and this != gap:
+                    break
+                gap = this
+                last += 1
+        if last - first >= 5:
+            listed.update(range(first, last + 1))
+        first = last + 1
+    return listed
+
+
+def _card_in_run(norm: str) -> tuple[int, str] | None:
+    """A card written with whitespace, dashes, dots, slashes or underscores: in any grouping when
+    that is the whole run of digits, in the groupings of ``_card_like`` inside a longer run."""
+    for run in _NARROW_RUN.finditer(norm):
         groups = list(_GROUP.finditer(run.group()))
-        total = sum(len(g.group()) for g in groups)
-        if total < 13:
+        if sum(len(g.group()) for g in groups) < 13:
             continue
         base = run.start()
         sizes = [len(g.group()) for g in groups]
@@ -123,25 +242,58 @@ def find_card(norm: str) -> tuple[int, str] | None:
         windows += [(start, len(groups)) for start in range(1, len(groups))]
         for first, last in windows:
             part = groups[first:last]
-            digits = "".join(g.group() for g in part)
             whole = (first, last) == (0, len(groups))
-            if not _is_card(digits) or (not whole and not _card_like(sizes[first:last])):
-                continue
-            start, end = base + part[0].start(), base + part[-1].end()
-            if (start and norm[start - 1].isalnum()) or (end < len(norm) and norm[end].isalnum()):
+            if not whole and not _card_like(sizes[first:last]):
                 continue
             if whole and _date_like(sizes):
                 continue
-            if len(digits) <= 15 and norm[:start].rstrip(" (").endswith("+"):
-                continue  # an international phone number: +39 ...
-            return start, digits
+            start, end = base + part[0].start(), base + part[-1].end()
+            digits = "".join(g.group() for g in part)
+            if _card_at(norm, start, end, digits):
+                return start, digits
     return None
+
+
+def _card_in_groups(norm: str) -> tuple[int, str] | None:
+    """A card grouped like one (4-4-4-4, 4-6-5 ...) with any separators: ``4111,1111,...``,
+    ``(4111) 1111 ...``, ``4111 | 1111 | ...``."""
+    for run in _RUN.finditer(_skeleton(norm)):
+        groups = list(_GROUP.finditer(run.group()))
+        sizes = [len(g.group()) for g in groups]
+        if sum(sizes) < 13:
+            continue
+        listed = _in_lists(norm, run.start(), groups)
+        for first in range(len(groups)):
+            if sizes[first] not in (4, 13, 14, 15, 16, 17, 18, 19) or first in listed:
+                continue
+            last = first
+            total = 0
+            while last < len(groups) and total + sizes[last] <= 19:
+                total += sizes[last]
+                last += 1
+            for stop in range(last, first, -1):  # the longest card-like window first
+                if sum(sizes[first:stop]) < 13 or not _card_like(sizes[first:stop]) or stop - 1 in listed:
+                    continue
+                part = groups[first:stop]
+                start, end = run.start() + part[0].start(), run.start() + part[-1].end()
+                digits = "".join(g.group() for g in part)
+                if _card_at(norm, start, end, digits):
+                    return start, digits
+    return None
+
+
+def find_card(norm: str) -> tuple[int, str] | None:
+    """Offset (in ``norm``) and digits of the first payment card number."""
+    if sum(map(norm.count, "0123456789")) < 13:
+        return None
+    hits = [hit for hit in (_card_in_run(norm), _card_in_groups(norm)) if hit]
+    return min(hits, key=lambda hit: hit[0]) if hits else None  # at the same start, the whole run
 
 
 # ---------------------------------------------------------------- IBANs
 
 _IBAN_START = re.compile("(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}")
-_IBAN_GROUP = re.compile(f"{_SEP}{{0,2}}([0-9A-Za-z]+)")
+_IBAN_GROUP = re.compile(f"{_GAP}([0-9A-Za-z]+)")  # matched in the skeleton
 
 
 def _iban_valid(iban: str) -> bool:
@@ -154,12 +306,15 @@ def _iban_valid(iban: str) -> bool:
 
 def find_iban(norm: str) -> tuple[int, str] | None:
     """Offset (in ``norm``) and compact upper-case form of the first IBAN, in any case and separators."""
+    skeleton: str | None = None
     for start in _IBAN_START.finditer(norm):
-        head = re.sub("[^0-9A-Za-z]", "", start.group()).upper()
+        head = start.group().upper()
         body = ""
         pos = start.end()
+        if skeleton is None:
+            skeleton = _skeleton(norm)
         while len(head) + len(body) < 34:
-            group = _IBAN_GROUP.match(norm, pos)
+            group = _IBAN_GROUP.match(skeleton, pos)
             if group is None:
                 break
             body += group.group(1).upper()
@@ -186,6 +341,14 @@ _EXTRA_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("PayPal Braintree Token", re.compile(r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}")),
     ("DigitalOcean Token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b")),
     ("Mailgun Key", re.compile(r"\bkey-[0-9a-f]{32}\b")),
+    ("npm Token", re.compile(r"(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])")),
+    ("Stripe Webhook Secret", re.compile(r"(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/]{32,}")),
+    # credentials-file and environment forms; the finding points at the value (group 1)
+    ("AWS Secret Access Key", re.compile(
+        r"(?i:aws[ _-]?secret[ _-]?(?:access[ _-]?)?key)[\"']?[ \t]*[:=][ \t]*[\"']?"
+        r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")),
+    ("AWS Session Token", re.compile(
+        r"(?i:aws[ _-]?(?:session|security)[ _-]?token)[\"']?[ \t]*[:=][ \t]*[\"']?([A-Za-z0-9/+]{40,}={0,2})")),
 )
 
 # A text can match one of the detect-secrets plugins below only if it holds one of these (each
@@ -242,8 +405,11 @@ def find_key(norm: str) -> tuple[int, str] | None:
     """Offset and kind of the first API key, token or private key."""
     found: list[tuple[int, str]] = []
     match = _EXTRA_KEY.search(norm)
-    if match and match.lastgroup:
-        found.append((match.start(), _EXTRA_KEYS[int(match.lastgroup[1:])][0]))
+    if match:
+        index = next(int(name[1:]) for name, value in match.groupdict().items() if value is not None)
+        kind, pattern = _EXTRA_KEYS[index]
+        own = pattern.match(norm, match.start())
+        found.append((own.start(1) if own and own.re.groups else match.start(), kind))
     if _DS_HINT.search(norm):
         for plugin in _detect_secrets_plugins():
             for value in plugin.analyze_string(norm):
@@ -296,7 +462,7 @@ _PASSWORD = re.compile(
 )
 _LOGIN = re.compile(
     r"(?<![\w])(?:login|log-in|user(?:name)?|utente|nome utente|benutzer(?:name)?|usuario|identifiant"
-    r"|credentials?|creds|zugangsdaten|credenziali|account)\s*[:=]?\s*"
+    r"|credentials?|creds|zugangsdaten|credenziali|account)\b\s*[:=]?\s*"
     r"[^\s/:,]{1,64}\s*(?:/|\s\|\s|:)\s*(?:" + _QUOTED + "|" + _TOKEN + ")",
     re.IGNORECASE,
 )
@@ -382,6 +548,35 @@ def _param_is_secret(name: str) -> bool:
     return compact in _SECRET_PARAMS or compact.endswith(_SECRET_PARAM_ENDS)
 
 
+# a path segment named like this one is followed by the secret: /pw/<value>/, /api_key/<value>
+_SECRET_PATH_NAMES = frozenset({
+    "pw", "pwd", "pass", "passwd", "password", "passwort", "token", "key", "secret", "apikey", "apitoken",
+    "apisecret", "accesstoken", "authtoken", "secretkey", "accesskey", "privatekey", "clientsecret",
+})
+_PATH_WORDS = re.compile(r"[a-z]+(?:[-_.][a-z]+)*|v?[0-9]+(?:\.[0-9]+)*", re.IGNORECASE)  # slugs, versions
+
+
+def _path_secret(segment: str) -> bool:
+    value = unquote(segment)
+    if len(value) < _MIN_PASSWORD or _is_placeholder(value) or value.lower() in _NOT_A_VALUE:
+        return False
+    if _PATH_WORDS.fullmatch(value) and not any(c.isupper() for part in re.split("[-_.]", value) for c in part[1:]):
+        return False  # words and versions: /password/forgot, /key/Account-Management, /token/1.2
+    return _strong_value(value) or len(value) >= 16
+
+
+def _find_in_path(url: str, scheme: str, netloc: str, path: str) -> tuple[int, str] | None:
+    offset = len(scheme) + 3 + len(netloc)
+    if url[offset:offset + len(path)] != path:
+        offset = url.find(path)
+    segments = path.split("/")
+    for index, name in enumerate(segments[:-1]):
+        offset += len(name) + 1
+        if re.sub("[^a-z]", "", unquote(name).lower()) in _SECRET_PATH_NAMES and _path_secret(segments[index + 1]):
+            return offset, f"a secret in a URL path (after /{name[:20]}/)"
+    return None
+
+
 def find_url_credentials(norm: str) -> tuple[int, str] | None:
     """Offset and kind of the first password or secret parameter in a URL."""
     if "://" not in norm:
@@ -396,6 +591,9 @@ def find_url_credentials(norm: str) -> tuple[int, str] | None:
         if password and not _is_placeholder(unquote(password)) and len(unquote(password)) >= 3:
             at = url.find(":" + password + "@")
             return match.start() + (at + 1 if at >= 0 else 0), "a password in a URL"
+        in_path = _find_in_path(url, parts.scheme, parts.netloc, parts.path)
+        if in_path:
+            return match.start() + in_path[0], in_path[1]
         for text in (parts.query, parts.fragment):
             for name, value in parse_qsl(text, keep_blank_values=True):
                 if not _param_is_secret(name) or len(value) < 8 or _is_placeholder(value):
@@ -448,15 +646,26 @@ def scan_text(text: str) -> tuple[tuple[str, int, str], ...]:
     Keys and many values repeat across records (field names, statuses, owners): results are cached.
     """
     norm, origin = normalise(text)
+    decoded = percent_decoded(norm)
+
+    def first(finder: Any) -> tuple[int, str] | None:
+        """The earliest finding in the text and in its percent-decoded form, as an offset in ``norm``."""
+        hits = [hit for hit in (finder(norm),) if hit]
+        if decoded is not None:
+            hit = finder(decoded[0])
+            if hit:
+                hits.append((decoded[1][hit[0]], hit[1]))
+        return min(hits) if hits else None
+
     found: list[tuple[str, int, str]] = []
-    secrets = [s for s in (find_key(norm), find_url_credentials(norm), find_password(norm)) if s]
+    secrets = [s for s in (first(find_key), find_url_credentials(norm), find_password(norm)) if s]
     if secrets:
         offset, kind = min(secrets)
         found.append(("secret", _back(origin, offset, len(text)), kind))
-    card = find_card(norm)
+    card = first(find_card)
     if card:
         found.append(("card-number", _back(origin, card[0], len(text)), card[1][-4:]))
-    iban = find_iban(norm)
+    iban = first(find_iban)
     if iban:
         found.append(("iban", _back(origin, iban[0], len(text)), iban[1][:2] + iban[1][-4:]))
     return tuple(found)
