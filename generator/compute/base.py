@@ -1,0 +1,152 @@
+"""The portfolio at BASE: a git revision read from git objects, or a second folder.
+
+``partnerbook diff`` and ``--new-since`` compare the working tree with BASE. A revision is
+exported with ``git archive`` (only ``partners/``, ``campaigns/``, ``partnerbook.yml`` and
+``mkdocs.yml``) and unpacked into a temporary folder outside the repository, so the working
+tree, the index and HEAD are never touched. The archive is as untrusted as the records: it is
+unpacked with tarfile's ``data`` filter (no absolute paths, no ``..``, no device files, no
+permission bits beyond read/write), hard links are refused, and a symbolic link is unpacked as
+a link the loader refuses exactly as it refuses the committed one (``unsafe-file``) without
+anything ever following it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import PartnerbookError
+
+RECORD_PATHS = ("partners", "campaigns", "partnerbook.yml", "mkdocs.yml")
+# Where a committed link that points outside the archive is sent: it cannot exist (/dev/null is no folder).
+_NOWHERE = "/dev/null/partnerbook-link-outside-the-repository"
+_DEFAULT_BRANCHES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
+
+
+@dataclass(frozen=True)
+class Base:
+    """What the working tree is compared with: ``label`` as given, ``commit`` for a revision."""
+
+    label: str
+    root: Path
+    commit: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"ref": self.label, "commit": self.commit, "folder": None if self.commit else str(self.root)}
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False,
+                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    except FileNotFoundError:
+        raise PartnerbookError("git is not installed: install git, or pass BASE as a folder") from None
+
+
+def _toplevel(root: Path) -> tuple[Path, str] | None:
+    """The git work tree holding ``root`` and ``root``'s path inside it ('' or 'records/'), or None."""
+    proc = _git(["rev-parse", "--show-toplevel", "--show-prefix"], root)
+    if proc.returncode != 0:
+        return None
+    lines = proc.stdout.decode("utf-8", "surrogateescape").split("\n")
+    return Path(lines[0]), lines[1] if len(lines) > 1 else ""
+
+
+def _commit(revision: str, root: Path) -> str | None:
+    if not revision or revision.startswith("-"):
+        return None
+    proc = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], root)
+    return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+
+def default_base(root: Path) -> str:
+    """The merge base of HEAD with the default branch (origin/HEAD, else main or master)."""
+    if _toplevel(root) is None:
+        raise PartnerbookError(f"{root.resolve()} is not in a git repository: pass BASE as a folder to compare with")
+    for ref in _DEFAULT_BRANCHES:
+        if _commit(ref, root) is None:
+            continue
+        proc = _git(["merge-base", "HEAD", ref], root)
+        if proc.returncode == 0:
+            return proc.stdout.decode().strip()
+    raise PartnerbookError("no default branch to compare with (looked for origin/HEAD, main and master): "
+                           "pass BASE, e.g. 'partnerbook diff origin/main' (a shallow clone needs fetch-depth: 0)")
+
+
+def _member_filter(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    if member.islnk():
+        raise PartnerbookError(f"the archive of BASE holds a hard link ({member.name!r}); refused")
+    if member.issym():
+        try:
+            return tarfile.data_filter(member, dest)
+        except tarfile.FilterError:  # absolute or pointing outside: a link the loader calls "outside"
+            return member.replace(linkname=_NOWHERE, deep=False)
+    if not (member.isfile() or member.isdir()):
+        return None  # git archives hold nothing else; skip whatever else a tar could hold
+    return tarfile.data_filter(member, dest)
+
+
+def _export(root: Path, commit: str, target: Path) -> None:
+    """Unpack the record paths of ``commit`` (those under ``root``'s place in the repository) into ``target``."""
+    place = _toplevel(root)
+    assert place is not None
+    prefix = place[1]
+    listing = _git(["ls-tree", "--name-only", "-z", commit, "--", *(prefix + p for p in RECORD_PATHS)], place[0])
+    if listing.returncode != 0:
+        raise PartnerbookError(f"git ls-tree failed: {listing.stderr.decode('utf-8', 'replace').strip()}")
+    names = [n for n in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    if not names:
+        return  # nothing of the portfolio at BASE: an empty portfolio
+    # Paths are given relative to the top level (git archive reads pathspecs from the top).
+    proc = subprocess.Popen(["git", "archive", "--format=tar", commit, "--", *(":(top,literal)" + n for n in names)],
+                            cwd=place[0], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "LC_ALL": "C"})
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    try:
+        with tarfile.open(fileobj=proc.stdout, mode="r|") as archive:
+            for member in archive:
+                if prefix:
+                    if not member.name.startswith(prefix):
+                        continue
+                    member = member.replace(name=member.name[len(prefix):], deep=False)
+                    if not member.name:
+                        continue
+                archive.extract(member, target, filter=_member_filter)
+    except tarfile.TarError as exc:
+        raise PartnerbookError(f"could not unpack BASE {commit[:12]}: {exc}") from None
+    finally:
+        proc.stdout.close()
+        error = proc.stderr.read()
+        proc.stderr.close()
+        code = proc.wait()
+    if code != 0:
+        raise PartnerbookError(f"git archive failed: {error.decode('utf-8', 'replace').strip()}")
+
+
+@contextlib.contextmanager
+def open_base(root: Path, base: str | None) -> Iterator[Base]:
+    """The portfolio at ``base`` (a folder, a git revision, or None for the default) as a readable folder."""
+    if base is not None and base and Path(base).is_dir():
+        yield Base(base, Path(base))
+        return
+    if _toplevel(root) is None:
+        raise PartnerbookError(f"{root.resolve()} is not in a git repository: pass BASE as a folder to compare with")
+    revision = base if base else default_base(root)
+    commit = _commit(revision, root)
+    if commit is None:
+        raise PartnerbookError(f"{revision!r} is neither a folder nor a git revision of this repository "
+                               "(try a branch, tag or commit, e.g. main or origin/main)")
+    folder = Path(tempfile.mkdtemp(prefix="partnerbook-base-"))
+    try:
+        _export(root, commit, folder)
+        yield Base(revision if base else f"merge base {commit[:12]}", folder, commit)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
