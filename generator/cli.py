@@ -21,9 +21,26 @@ import click
 from generator import __version__
 from generator.errors import PartnerbookError
 
+
+def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """Without --root: the nearest folder upward holding partnerbook.yml, partners/ or campaigns/ (as git
+    finds .git); ``.`` when that is the current folder. ctx.meta notes that the root was found, not given."""
+    from generator.records.init import find_root, no_root_message
+
+    if value is not None:
+        return value
+    ctx.meta["partnerbook.root_found"] = True
+    here = Path.cwd()
+    found = find_root(here)
+    if found is None:
+        raise PartnerbookError(no_root_message(here))
+    return Path(".") if found == Path(os.path.abspath(here)) else found
+
+
 _ROOT = click.option(
-    "--root", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Repository that holds partners/, campaigns/ and partnerbook.yml.",
+    "--root", "-C", type=click.Path(file_okay=False, path_type=Path), default=None, callback=_find_root,
+    help="Repository that holds partners/, campaigns/ and partnerbook.yml (default: the nearest folder "
+         "upward from here that holds one of them).",
 )
 def _check_today(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--today is checked as the command line is read: a bad date is wrong usage (exit 2)."""
@@ -227,9 +244,10 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
 @cli.command()
 @_ROOT
 @_TODAY
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("partnerbook.ics"),
-              show_default=True, help="The iCalendar file to write.")
-def calendar(root: Path, today: str | None, output: Path) -> None:
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The iCalendar file to write (default: partnerbook.ics in the records root found, or in the "
+                   "current folder with --root).")
+def calendar(root: Path, today: str | None, output: Path | None) -> None:
     """Write an iCalendar file of notice deadlines, contract ends, renewals, document expiries and reviews.
 
     Import it into (or subscribe to it from) a calendar app. The file is the
@@ -244,6 +262,9 @@ def calendar(root: Path, today: str | None, output: Path) -> None:
 
     _require_root(root)
     _batch_mode()
+    if output is None:
+        found = click.get_current_context().meta.get("partnerbook.root_found", False)
+        output = root / "partnerbook.ics" if found else Path("partnerbook.ics")
     count = write_calendar(root, _today(today), output)
     click.echo(f"wrote {output}: {count} events")
 
@@ -283,10 +304,48 @@ def new(root: Path, kind: str, record_id: str, partner_id: str | None, force: bo
       partnerbook new contract supply-2027 --partner kiln-packaging
       partnerbook new campaign easter-2027
     """
-    from generator.records.scaffold import create
+    from generator.records.scaffold import create, missing_schemas
 
     path = create(root, kind, record_id, partner_id=partner_id, force=force)
     click.echo(f"wrote {path}; fill in the fields and run 'partnerbook validate'")
+    for schema in missing_schemas(root):  # the file's $schema line points there
+        click.echo(f"wrote {schema}")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("."), required=False)
+@click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), default="github", show_default=True,
+              help="The CI workflow to add: GitHub Actions, GitLab CI, or none.")
+@click.option("--title", default="Partnerships", show_default=True, help="The site title, in partnerbook.yml.")
+@click.option("--currency", default="EUR", show_default=True, help="The portfolio's currency (ISO 4217 code).")
+def init(directory: Path, ci: str, title: str, currency: str) -> None:
+    """Start a records repository in DIRECTORY (default: here; created if missing).
+
+    Writes partnerbook.yml, partners/, campaigns/, schemas/, .gitignore, a CI
+    workflow, .pre-commit-config.yaml pinned to this version and a README for
+    the team. Nothing is overwritten: existing files are listed and nothing is written.
+
+    \b
+    Example:
+      partnerbook init partner-records --ci github --title "Acme partnerships"
+    """
+    from generator.records.init import Options, check_currency, check_title, init_repository
+
+    try:
+        title = check_title(title)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--title") from None
+    try:
+        currency = check_currency(currency)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--currency") from None
+    written = init_repository(directory, Options(title=title, currency=currency, ci=ci))
+    for name in written:
+        click.echo(f"wrote {directory / name}")
+    go = "" if Path(os.path.abspath(directory)) == Path.cwd() else f"  cd {click.format_filename(directory)}\n"
+    click.echo(f"\nNext steps:\n{go}  git init   (if this is not a git repository yet)\n"
+               "  partnerbook new partner <partner-id>\n  partnerbook validate\n  partnerbook build"
+               "   (the site is in site/; `partnerbook serve` previews it)")
 
 
 def _today(option: str | None) -> Any:
@@ -309,10 +368,11 @@ def _batch_mode() -> None:
 def _require_root(root: Path) -> None:
     if not root.is_dir():
         raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
-    if not (root / "partners").is_dir() and not (root / "campaigns").is_dir():
+    if not (root / "partners").is_dir() and not (root / "campaigns").is_dir() \
+            and not os.path.lexists(root / "partnerbook.yml"):
         raise PartnerbookError(
             f"{root.resolve()} has no partners/ or campaigns/ folder; run partnerbook in the records "
-            "repository or pass --root")
+            "repository, pass --root, or start one there with `partnerbook init`")
 
 
 # What the machine (not partnerbook, not the records) is telling the user, and what to do about it.

@@ -66,3 +66,19 @@ def create(root: Path, kind: str, record_id: str, *, partner_id: str | None = No
         except FileExistsError:
             raise PartnerbookError(f"{path} already exists; pass --force to overwrite it") from None
     return path
+
+
+def missing_schemas(root: Path) -> list[Path]:
+    """Write the schema files the modelines of new records point to (``schemas/`` under ``root``) that do
+    not exist yet; returns them. Existing ones are left as they are (``partnerbook schema`` rewrites them)."""
+    from generator.records.init import schema_file
+    from generator.records.schema_export import SCHEMAS
+
+    written = []
+    for name in SCHEMAS:
+        path = root / "schemas" / f"{name}.schema.json"
+        if os.path.lexists(path):
+            continue
+        write_output(root, path, schema_file(name), new=True)
+        written.append(path)
+    return written
