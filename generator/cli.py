@@ -66,6 +66,10 @@ def _check_address(ctx: click.Context, param: click.Parameter, value: str) -> st
     return value
 
 
+_NEW_SINCE = click.option(
+    "--new-since", metavar="BASE", default=None,
+    help="Fail only on what is new against BASE (a git revision or a folder); the rest is reported, not failing.",
+)
 _TODAY = click.option(
     "--today", metavar="YYYY-MM-DD", callback=_check_today,
     help="Date to check against (default: SOURCE_DATE_EPOCH, else the real date).",
@@ -92,7 +96,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people, json for tools, github for pull-request annotations.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-def validate(root: Path, today: str | None, fmt: str, strict: bool) -> None:
+@_NEW_SINCE
+def validate(root: Path, today: str | None, fmt: str, strict: bool, new_since: str | None) -> None:
     """Check every record: syntax, fields, types, ids, references, secrets, compliance policy.
 
     Every problem is reported as path:line:column with a rule id and a hint.
@@ -108,6 +113,8 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool) -> None:
 
     _require_root(root)
     _batch_mode()
+    if new_since is not None:
+        _validate_since(root, resolve_today(today), fmt, strict, new_since)
     _, result = validate_portfolio(root, resolve_today(today))
     click.echo(report.render(result, fmt), nl=False)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -209,8 +216,9 @@ def kpis(root: Path, today: str | None, fmt: str, table: str) -> None:
 @click.option("--include-silenced", is_flag=True, help="Also show alerts silenced in partnerbook.yml.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
               help="Exit 1 when a shown, unsilenced alert is at or above this severity.")
+@_NEW_SINCE
 def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules: tuple[str, ...],
-           partners: tuple[str, ...], include_silenced: bool, fail_on: str) -> None:
+           partners: tuple[str, ...], include_silenced: bool, fail_on: str, new_since: str | None) -> None:
     """Show what needs attention: deadlines, compliance gaps, SLA breaches, risks and anomalies.
 
     Each alert names the record (path:line) it comes from, its rule id and a
@@ -233,6 +241,9 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
     if unknown:
         raise click.BadParameter(f"unknown rule {', '.join(unknown)}; rules: {', '.join(ALERT_RULES)}",
                                  param_hint="--rule")
+    if new_since is not None:
+        _alerts_since(root, _today(today), fmt, new_since, fail_on,
+                      {"min_severity": severity, "rules": rules, "partners": partners}, include_silenced)
     found = compute_portfolio(root, _today(today)).alerts
     shown = select(found, min_severity=severity, rules=rules, partners=partners, include_silenced=include_silenced)
     hidden = 0 if include_silenced else len(select(found, min_severity=severity, rules=rules, partners=partners,
@@ -346,6 +357,89 @@ def init(directory: Path, ci: str, title: str, currency: str) -> None:
     click.echo(f"\nNext steps:\n{go}  git init   (if this is not a git repository yet)\n"
                "  partnerbook new partner <partner-id>\n  partnerbook validate\n  partnerbook build"
                "   (the site is in site/; `partnerbook serve` previews it)")
+
+
+@cli.command()
+@_ROOT
+@_TODAY
+@click.argument("base", required=False, metavar="[BASE]")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text for people, markdown for a pull-request comment or job summary, json for tools.")
+def diff(root: Path, today: str | None, base: str | None, fmt: str) -> None:
+    """Show what a change does: the working tree against BASE.
+
+    BASE is a git revision (default: the merge base with the default branch,
+    origin/HEAD, else main or master) or a second folder. BASE is read from
+    git objects; the working tree is never touched. Reports records added,
+    removed and changed, validation findings and alerts new and resolved,
+    health, KPI and compliance changes. Both sides use the same --today, so
+    what only time changed is never new. Exit 0 (it informs), 1 when BASE
+    cannot be read.
+
+    \b
+    Examples:
+      partnerbook diff main
+      partnerbook diff origin/main --format markdown >> "$GITHUB_STEP_SUMMARY"
+      partnerbook diff ../records-before --format json
+    """
+    from generator.compute.base import open_base
+    from generator.compute.diff import diff_portfolios
+    from generator.compute.diff_report import render
+
+    _require_root(root)
+    _batch_mode()
+    day = _today(today)
+    with open_base(root, base) as found:
+        result = diff_portfolios(root, found, day)
+    click.echo(render(result, fmt), nl=False)
+
+
+def _validate_since(root: Path, day: Any, fmt: str, strict: bool, base: str) -> None:
+    """``validate --new-since``: fail only on findings BASE does not have; report the others as notices."""
+    from generator.compute.base import open_base
+    from generator.compute.diff import Memo, finding_key, read_side, split_new
+    from generator.compute.diff_report import render_validate_since, validate_since_summary
+    from generator.problems import Severity
+
+    memo = Memo()
+    head = read_side(root, day, memo, compute=False)
+    with open_base(root, base) as found:
+        before = read_side(found.root, day, memo, compute=False)
+    new, existing = split_new(sorted(set(head.result.problems)), sorted(set(before.result.problems)), finding_key)
+    click.echo(render_validate_since(head.result, new, existing, fmt, base), nl=False)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and step_summary:
+        with open(step_summary, "a", encoding="utf-8") as handle:
+            handle.write(validate_since_summary(head.result, new, existing, base))
+    fails = any(p.severity is Severity.ERROR or (strict and p.severity is Severity.WARNING) for p in new)
+    sys.exit(1 if fails else 0)
+
+
+def _alerts_since(root: Path, day: Any, fmt: str, base: str, fail_on: str, filters: dict[str, Any],
+                  include_silenced: bool) -> None:
+    """``alerts --new-since``: --fail-on counts only alerts BASE does not have."""
+    from generator.alerts import fails, select
+    from generator.compute.base import open_base
+    from generator.compute.diff import Memo, alert_key, read_side, split_new
+    from generator.compute.diff_report import render_alerts_since
+    from generator.compute.portfolio import blocking_error
+
+    memo = Memo()
+    head = read_side(root, day, memo)
+    if head.computed is None:
+        error = blocking_error(head.result)
+        assert error is not None
+        raise error
+    with open_base(root, base) as found:
+        before = read_side(found.root, day, memo)
+    shown = select(head.alerts, include_silenced=include_silenced, **filters)
+    hidden = 0 if include_silenced else len(select(head.alerts, include_silenced=True, **filters)) - len(shown)
+    new, existing = split_new(shown, before.alerts, alert_key)
+    if before.computed is None:
+        click.echo(f"note: the records at {base} have errors that stop computing alerts: every alert counts as new",
+                   err=True)
+    click.echo(render_alerts_since(new, existing, fmt, base, hidden), nl=False)
+    sys.exit(1 if fails(new, fail_on) else 0)
 
 
 def _today(option: str | None) -> Any:
