@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import TODAY
 
 from generator import __version__, templates_dir
 from generator.cli import main
 from generator.records.init import PROJECT_URL, find_root
-from conftest import TODAY
 
 REPO = Path(__file__).resolve().parents[1]
 GITLAB_TEMPLATE = templates_dir() / "ci" / "gitlab-ci.yml"
@@ -142,7 +142,7 @@ def test_init_overwrites_nothing(existing: str, tmp_path: Path, capsys: pytest.C
     (target / existing).parent.mkdir(parents=True)
     (target / existing).write_text("mine\n", encoding="utf-8")
 
-    code, out, err = run(["init", str(target)], capsys)
+    code, _, err = run(["init", str(target)], capsys)
 
     assert code == 1
     assert "nothing was written" in err
