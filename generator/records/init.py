@@ -26,6 +26,7 @@ CI_FILES = {
     "github": ("github.yml", ".github/workflows/partnerbook.yml"),
     "gitlab": ("gitlab-ci.yml", ".gitlab-ci.yml"),
 }
+INSTALL_HERE = "pip install -e ."
 CI_NOTES = {
     "github": "On pull requests `.github/workflows/partnerbook.yml` checks the records and marks each problem "
               "on its line;\non `main` it builds the site and publishes it (see the comments in that file).",
@@ -125,6 +126,16 @@ def _ci_template(ci: str) -> Path:
     return source
 
 
+def ci_workflow(ci: str) -> bytes:
+    """The CI template for a records repository of its own: partnerbook is installed as the pinned release
+    (the checkout of partnerbook installs itself with ``pip install -e .``), and pip's cache follows the pin."""
+    text = _ci_template(ci).read_text(encoding="utf-8")
+    for here, there in ((INSTALL_HERE, f'pip install "partnerbook @ git+{PROJECT_URL}@v{__version__}"'),
+                        ("cache-dependency-path: pyproject.toml", "cache-dependency-path: .pre-commit-config.yaml")):
+        text = text.replace(here, there)
+    return text.encode("utf-8")
+
+
 def schema_file(name: str) -> bytes:
     """``schemas/<name>.schema.json`` as ``partnerbook schema`` writes it."""
     from generator.records.schema_export import schema_for
@@ -149,7 +160,7 @@ def plan(options: Options) -> dict[str, bytes]:
     for name in SCHEMAS:
         files[f"schemas/{name}.schema.json"] = schema_file(name)
     if options.ci != "none":
-        files[CI_FILES[options.ci][1]] = _ci_template(options.ci).read_bytes()
+        files[CI_FILES[options.ci][1]] = ci_workflow(options.ci)
     return files
 
 
