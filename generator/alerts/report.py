@@ -1,19 +1,25 @@
-"""Reporters for alerts: text for people, JSON for tools (the spec's shape), GitHub annotations."""
+"""Reporters for alerts: text for people, JSON for tools (the spec's shape), GitHub annotations and job
+summary, GitLab Code Quality."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 
+from generator import markdown
 from generator.alerts.model import SEVERITIES, Alert
-from generator.checks.report import escape_data, escape_property
+from generator.checks.report import codequality_issues, codequality_json, escape_data, escape_property
 
 # The workflow-command escaping of the validation reporter: one implementation for both.
 from generator.inert import guard_line, json_output, shown
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "codequality")
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+# GitLab Code Quality severities (info, minor, major, critical, blocker); a silenced alert is info.
+_CODEQUALITY_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 def _message(alert: Alert) -> str:
@@ -76,7 +82,38 @@ def render_github(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_codequality(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
+    """Each alert as a GitLab Code Quality issue; fingerprints as for ``validate`` (rule, file, message)."""
+    return codequality_json(codequality_issues(
+        (a.rule, "info" if a.silenced else _CODEQUALITY_SEVERITY[a.severity], a.file, a.message, _message(a), a.line)
+        for a in alerts))
+
+
+def _cell(text: str) -> str:
+    return markdown.text(shown(text))
+
+
+def render_markdown_summary(alerts: Sequence[Alert], hidden_silenced: int = 0, title: str = "partnerbook alerts",
+                            note: str = "") -> str:
+    """A table for $GITHUB_STEP_SUMMARY (GitHub shows only a few annotations per step; the summary has them all).
+
+    Every field passes the site's Markdown escaping: no '|', HTML, link or line break of a record survives.
+    """
+    head = f"### {_cell(title)}\n\n{summary(alerts, hidden_silenced)}\n"  # counts only: nothing to escape
+    if note:
+        head += f"\n{_cell(note)}\n"
+    if not alerts:
+        return head
+    rows = ["| file | line | severity | rule | partner | message |", "|---|---|---|---|---|---|"]
+    for a in alerts:
+        file = f"`{a.file}`" if _PLAIN_PATH.fullmatch(a.file) else f"<code>{_cell(a.file)}</code>"
+        severity = f"{a.severity} (silenced)" if a.silenced else a.severity
+        rows.append("| " + " | ".join([file, str(a.line or ""), severity, _cell(a.rule), _cell(a.partner or ""),
+                                        _cell(_message(a))]) + " |")
+    return head + "\n" + "\n".join(rows) + "\n"
+
+
 def render(alerts: Sequence[Alert], fmt: str, hidden_silenced: int = 0) -> str:
-    """The alerts in ``fmt`` (text, json or github)."""
-    renderers = {"text": render_text, "json": render_json, "github": render_github}
+    """The alerts in ``fmt`` (text, json, github or codequality)."""
+    renderers = {"text": render_text, "json": render_json, "github": render_github, "codequality": render_codequality}
     return renderers[fmt](alerts, hidden_silenced)

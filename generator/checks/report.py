@@ -1,17 +1,20 @@
-"""Reporters: the same validation result as text, JSON or GitHub annotations."""
+"""Reporters: the same validation result as text, JSON, GitHub annotations or a GitLab Code Quality report."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from generator import markdown
 from generator.inert import guard_line, json_output, shown
-from generator.problems import Problem, Result
+from generator.problems import Kind, Problem, Result, Severity
 
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "codequality")
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def summary(result: Result) -> str:
@@ -88,5 +91,56 @@ def render_markdown_summary(result: Result) -> str:
     return f"### partnerbook validate\n\n{summary(result)}\n\n" + ("\n".join(rows) if result.problems else "") + "\n"
 
 
+# GitLab Code Quality severities: info, minor, major, critical, blocker. A record the tool cannot read
+# (it stops the build) is critical; a policy error (a missing document) major; a warning minor.
+_CODEQUALITY_SEVERITY = {(Severity.ERROR, Kind.RECORD): "critical", (Severity.ERROR, Kind.POLICY): "major",
+                         (Severity.WARNING, Kind.RECORD): "minor", (Severity.WARNING, Kind.POLICY): "minor"}
+
+
+def codequality_issues(findings: Iterable[tuple[str, str, str, str, str, int | None]]) -> list[dict[str, object]]:
+    """GitLab Code Quality issues from (rule, severity, file, message, description, line), in the order given.
+
+    The fingerprint is a SHA-256 of the rule, the file and the message, not of the line: a finding whose
+    line moves keeps its fingerprint, so GitLab still sees it as the same finding. Numbers in the
+    message do not count either ("expires in 12 days" tomorrow reads "in 11 days": the same finding,
+    and GitLab compares with a target-branch report made on another day). Findings that are then
+    identical are told apart by their rank in the file (GitLab shows only the first issue of a
+    fingerprint). Every text goes through ``shown``: no control character reaches the report.
+    """
+    seen: Counter[tuple[str, str, str]] = Counter()
+    issues: list[dict[str, object]] = []
+    for rule, severity, file, message, description, line in findings:
+        key = (rule, file, _DIGITS.sub("#", message))
+        rank = seen[key]
+        seen[key] += 1
+        identity = json.dumps([*key, rank], ensure_ascii=False)
+        issues.append({
+            "description": shown(description),
+            "check_name": shown(rule),
+            "fingerprint": hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest(),
+            "severity": severity,
+            "location": {"path": shown(file), "lines": {"begin": line if line is not None and line > 0 else 1}},
+        })
+    return issues
+
+
+def codequality_json(issues: list[dict[str, object]]) -> str:
+    """The report file's text: a JSON list (``[]`` when clean), with raw C1/bidi characters escaped too."""
+    return json_output(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"
+
+
+def render_codequality(result: Result) -> str:
+    """Every finding as a GitLab Code Quality issue (``artifacts: reports: codequality``).
+
+    GitLab compares the merge request's report with the target branch's by fingerprint, so the report
+    lists every finding, old or new; the merge-request widget shows the new and the resolved ones.
+    """
+    return codequality_json(codequality_issues(
+        (p.rule, _CODEQUALITY_SEVERITY[(p.severity, p.kind)], p.file, p.message,
+         p.message + (f". Fix: {p.hint}" if p.hint else ""), p.line)
+        for p in result.sorted()))
+
+
 def render(result: Result, fmt: str) -> str:
-    return {"text": render_text, "json": render_json, "github": render_github}[fmt](result)
+    renderers = {"text": render_text, "json": render_json, "github": render_github, "codequality": render_codequality}
+    return renderers[fmt](result)
