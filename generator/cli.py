@@ -93,8 +93,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @_ROOT
 @_TODAY
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for tools, github for pull-request annotations.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "codequality"]), default="text",
+              show_default=True, help="text for people, json for tools, github for pull-request annotations, "
+              "codequality for a GitLab Code Quality report.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @_NEW_SINCE
 def validate(root: Path, today: str | None, fmt: str, strict: bool, new_since: str | None) -> None:
@@ -205,8 +206,9 @@ def kpis(root: Path, today: str | None, fmt: str, table: str) -> None:
 @cli.command()
 @_ROOT
 @_TODAY
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for tools, github for pull-request annotations.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "codequality"]), default="text",
+              show_default=True, help="text for people, json for tools, github for pull-request annotations "
+              "and a job summary, codequality for a GitLab Code Quality report.")
 @click.option("--severity", type=click.Choice(["error", "warning", "info"]), default=None,
               help="Show only alerts at or above this severity.")
 @click.option("--rule", "rules", multiple=True, metavar="RULE-ID",
@@ -249,7 +251,18 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
     hidden = 0 if include_silenced else len(select(found, min_severity=severity, rules=rules, partners=partners,
                                                     include_silenced=True)) - len(shown)
     click.echo(render(shown, fmt, hidden), nl=False)
+    _alerts_step_summary(fmt, shown, hidden)
     sys.exit(1 if fails(shown, fail_on) else 0)
+
+
+def _alerts_step_summary(fmt: str, alerts: Any, hidden: int, base: str | None = None, existing: int = 0) -> None:
+    """With --format github in GitHub Actions: the alerts as a table in the job summary, as validate does."""
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and step_summary:
+        from generator.alerts.report import render_markdown_summary
+
+        with open(step_summary, "a", encoding="utf-8") as handle:
+            handle.write(render_markdown_summary(alerts, hidden, base, existing))
 
 
 @cli.command()
@@ -439,6 +452,7 @@ def _alerts_since(root: Path, day: Any, fmt: str, base: str, fail_on: str, filte
         click.echo(f"note: the records at {base} have errors that stop computing alerts: every alert counts as new",
                    err=True)
     click.echo(render_alerts_since(new, existing, fmt, base, hidden), nl=False)
+    _alerts_step_summary(fmt, new, hidden, base, len(existing))
     sys.exit(1 if fails(new, fail_on) else 0)
 
 

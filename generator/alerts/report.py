@@ -93,20 +93,26 @@ def _cell(text: str) -> str:
     return markdown.text(shown(text))
 
 
-def render_markdown_summary(alerts: Sequence[Alert], hidden_silenced: int = 0, title: str = "partnerbook alerts",
-                            note: str = "") -> str:
+def _code(text: str) -> str:
+    return f"`{text}`" if _PLAIN_PATH.fullmatch(text) else f"<code>{_cell(text)}</code>"
+
+
+def render_markdown_summary(alerts: Sequence[Alert], hidden_silenced: int = 0, base: str | None = None,
+                            existing: int = 0) -> str:
     """A table for $GITHUB_STEP_SUMMARY (GitHub shows only a few annotations per step; the summary has them all).
 
+    With ``base`` (``--new-since``) the table has the new alerts and a line counts the ``existing`` ones.
     Every field passes the site's Markdown escaping: no '|', HTML, link or line break of a record survives.
     """
-    head = f"### {_cell(title)}\n\n{summary(alerts, hidden_silenced)}\n"  # counts only: nothing to escape
-    if note:
-        head += f"\n{_cell(note)}\n"
+    title = "partnerbook alerts" + (f", new since {_code(base)}" if base is not None else "")
+    head = f"### {title}\n\n{summary(alerts, hidden_silenced)}\n"  # counts only: nothing to escape
+    if base is not None:
+        head += f"\n{existing} already at {_code(base)} (not failing)\n"
     if not alerts:
         return head
     rows = ["| file | line | severity | rule | partner | message |", "|---|---|---|---|---|---|"]
     for a in alerts:
-        file = f"`{a.file}`" if _PLAIN_PATH.fullmatch(a.file) else f"<code>{_cell(a.file)}</code>"
+        file = _code(a.file)
         severity = f"{a.severity} (silenced)" if a.silenced else a.severity
         rows.append("| " + " | ".join([file, str(a.line or ""), severity, _cell(a.rule), _cell(a.partner or ""),
                                         _cell(_message(a))]) + " |")

@@ -216,6 +216,8 @@ def _since_summary(new: Sequence[Problem], existing: Sequence[Problem], base: st
 
 def render_validate_since(result: Result, new: list[Problem], existing: list[Problem], fmt: str, base: str) -> str:
     """``validate --new-since``: new findings as usual; those already at BASE listed apart as notices."""
+    if fmt == "codequality":  # every finding: GitLab compares with the target branch's report by fingerprint
+        return validate_report.render_codequality(result)
     new, existing = _sorted(new), _sorted(existing)
     base = shown(base)
     if fmt == "json":
@@ -243,6 +245,8 @@ def render_alerts_since(new: list[Alert], existing: list[Alert], fmt: str, base:
     """``alerts --new-since``: new alerts as usual (annotated with --format github), the others listed apart."""
     from generator.alerts import report as alerts_report
 
+    if fmt == "codequality":  # every alert: GitLab compares with the target branch's report by fingerprint
+        return alerts_report.render_codequality(sorted([*new, *existing], key=lambda a: a.sort_key()), hidden)
     base = shown(base)
     if fmt == "json":
         rows = [{**a.as_json(), "new": True} for a in new] + [{**a.as_json(), "new": False} for a in existing]
