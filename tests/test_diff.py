@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -213,3 +215,33 @@ def test_a_committed_link_at_base_is_refused_the_same_on_both_sides(repo: Path, 
     unsafe = sorted(p["message"] for p in diff["findings"]["unchanged"] if p["rule"] == "unsafe-file")
     assert unsafe == ["campaigns/inside.yaml is a symbolic link; partnerbook reads only plain files and folders",
                       "campaigns/passwords.yaml is a symbolic link to outside the repository"]
+
+
+@pytest.mark.parametrize(("name", "kind", "link"), [
+    ("../escape.yaml", tarfile.REGTYPE, ""),
+    ("/etc/escape.yaml", tarfile.REGTYPE, ""),
+    ("partners/a/./b.yaml", tarfile.REGTYPE, ""),
+    ("partners/hard.yaml", tarfile.LNKTYPE, "partnerbook.yml"),
+    ("partners/link/partner.yaml", tarfile.REGTYPE, ""),  # below the link 'partners/link' added first
+])
+def test_an_unsafe_archive_is_refused(tmp_path: Path, name: str, kind: bytes, link: str) -> None:
+    from generator.compute.base import _unpack
+    from generator.errors import PartnerbookError
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        sym = tarfile.TarInfo("partners/link")
+        sym.type, sym.linkname = tarfile.SYMTYPE, "/tmp"
+        archive.addfile(sym)
+        member = tarfile.TarInfo(name)
+        member.type, member.linkname = kind, link
+        data = b"name: x\n" if kind == tarfile.REGTYPE else b""
+        member.size = len(data)
+        archive.addfile(member, io.BytesIO(data))
+    buffer.seek(0)
+    target = tmp_path / "base"
+    target.mkdir()
+    with tarfile.open(fileobj=buffer, mode="r|") as archive, pytest.raises(PartnerbookError, match="refused"):
+        _unpack(archive, "", target)
+    assert not (tmp_path / "escape.yaml").exists()
+    assert os.readlink(target / "partners/link") == "/dev/null/partnerbook-link-outside-the-repository"

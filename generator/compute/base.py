@@ -4,16 +4,19 @@
 exported with ``git archive`` (only ``partners/``, ``campaigns/``, ``partnerbook.yml`` and
 ``mkdocs.yml``) and unpacked into a temporary folder outside the repository, so the working
 tree, the index and HEAD are never touched. The archive is as untrusted as the records: it is
-unpacked with tarfile's ``data`` filter (no absolute paths, no ``..``, no device files, no
-permission bits beyond read/write), hard links are refused, and a symbolic link is unpacked as
-a link the loader refuses exactly as it refuses the committed one (``unsafe-file``) without
-anything ever following it.
+unpacked by partnerbook itself into a fresh private folder: no absolute path, no ``..``, nothing
+below a link, files created new without following links, no device files and no permission bits
+(tarfile's generic extraction, data filter included, took longer than validating). Hard links are
+refused, and a symbolic link is unpacked as a link the loader refuses exactly as it refuses the
+committed one (``unsafe-file``, "outside" when its target leaves the repository), its target
+never followed and never outside the folder unless it points nowhere.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import posixpath
 import shutil
 import subprocess
 import tarfile
@@ -80,17 +83,52 @@ def default_base(root: Path) -> str:
                            "pass BASE, e.g. 'partnerbook diff origin/main' (a shallow clone needs fetch-depth: 0)")
 
 
-def _member_filter(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
-    if member.islnk():
-        raise PartnerbookError(f"the archive of BASE holds a hard link ({member.name!r}); refused")
-    if member.issym():
-        try:
-            return tarfile.data_filter(member, dest)
-        except tarfile.FilterError:  # absolute or pointing outside: a link the loader calls "outside"
-            return member.replace(linkname=_NOWHERE, deep=False)
-    if not (member.isfile() or member.isdir()):
-        return None  # git archives hold nothing else; skip whatever else a tar could hold
-    return tarfile.data_filter(member, dest)
+def _link_target(name: str, linkname: str) -> str:
+    """A committed link's target when it stays inside the archive, else one that points nowhere outside."""
+    if not linkname or linkname.startswith("/"):
+        return _NOWHERE
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(name), linkname))
+    return linkname if joined != ".." and not joined.startswith("../") else _NOWHERE
+
+
+def _unpack(archive: tarfile.TarFile, prefix: str, target: Path) -> None:
+    """Write the archive's folders, files and links under ``target`` (a fresh folder only this process uses).
+
+    Each name is checked (relative, no '.', '..' or empty part, nothing below a link), files are created
+    new with O_EXCL and O_NOFOLLOW, hard links and anything else a tar can hold are refused or skipped.
+    """
+    links: set[str] = set()
+    for member in archive:
+        name = member.name
+        if prefix:
+            if not name.startswith(prefix):
+                continue
+            name = name[len(prefix):]
+        name = name.rstrip("/")
+        if not name:
+            continue
+        parts = name.split("/")
+        if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or any(
+                "/".join(parts[:i]) in links for i in range(1, len(parts))):
+            raise PartnerbookError(f"the archive of BASE holds an unsafe path {name!r}; refused")
+        path = target.joinpath(*parts)
+        if member.isdir():
+            path.mkdir(parents=True, exist_ok=True)
+        elif member.isfile():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            source = archive.extractfile(member)
+            assert source is not None
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                         0o600)
+            with os.fdopen(fd, "wb") as handle:
+                shutil.copyfileobj(source, handle)
+        elif member.issym():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(_link_target(name, member.linkname), path)
+            links.add(name)
+        elif member.islnk():
+            raise PartnerbookError(f"the archive of BASE holds a hard link ({name!r}); refused")
+        # git archives hold nothing else (no devices, FIFOs); anything else is skipped
 
 
 def _export(root: Path, commit: str, target: Path) -> None:
@@ -112,14 +150,7 @@ def _export(root: Path, commit: str, target: Path) -> None:
     assert proc.stderr is not None
     try:
         with tarfile.open(fileobj=proc.stdout, mode="r|") as archive:
-            for member in archive:
-                if prefix:
-                    if not member.name.startswith(prefix):
-                        continue
-                    member = member.replace(name=member.name[len(prefix):], deep=False)
-                    if not member.name:
-                        continue
-                archive.extract(member, target, filter=_member_filter)
+            _unpack(archive, prefix, target)
     except tarfile.TarError as exc:
         raise PartnerbookError(f"could not unpack BASE {commit[:12]}: {exc}") from None
     finally:
