@@ -37,10 +37,23 @@ def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -
     return Path(".") if found == Path(os.path.abspath(here)) else found
 
 
+def _find_root_if_any(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """As _find_root, but None instead of an error where none is found (``schema -o`` needs no records)."""
+    try:
+        return _find_root(ctx, param, value)
+    except PartnerbookError:
+        return None
+
+
+_ROOT_HELP = ("Repository that holds partners/, campaigns/ and partnerbook.yml (default: the nearest folder "
+              "upward from here that holds one of them).")
 _ROOT = click.option(
     "--root", "-C", type=click.Path(file_okay=False, path_type=Path), default=None, callback=_find_root,
-    help="Repository that holds partners/, campaigns/ and partnerbook.yml (default: the nearest folder "
-         "upward from here that holds one of them).",
+    help=_ROOT_HELP,
+)
+_ROOT_IF_ANY = click.option(
+    "--root", "-C", type=click.Path(file_okay=False, path_type=Path), default=None, callback=_find_root_if_any,
+    help=_ROOT_HELP,
 )
 def _check_today(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--today is checked as the command line is read: a bad date is wrong usage (exit 2)."""
@@ -294,10 +307,10 @@ def calendar(root: Path, today: str | None, output: Path | None) -> None:
 
 
 @cli.command()
-@_ROOT
+@_ROOT_IF_ANY
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the schema files (default: schemas/ under --root).")
-def schema(root: Path, output: Path | None) -> None:
+def schema(root: Path | None, output: Path | None) -> None:
     """Write JSON Schema files for editors (completion and checks while typing).
 
     Point a record at its schema with a first line such as
@@ -307,9 +320,14 @@ def schema(root: Path, output: Path | None) -> None:
     Example:
       partnerbook schema -o schemas
     """
+    from generator.records.init import no_root_message
     from generator.records.schema_export import write_schemas
 
-    for path in write_schemas(output or root / "schemas", root):
+    if output is None and root is None:
+        raise PartnerbookError(no_root_message(Path.cwd()))
+    # Folders on the way are checked within the root, or (with -o and no records) within the current folder.
+    base = root if root is not None else Path(".")
+    for path in write_schemas(output or base / "schemas", base):
         click.echo(f"wrote {path}")
 
 

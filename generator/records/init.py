@@ -8,7 +8,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import __version__, templates_dir
+import generator
+from generator import templates_dir
 from generator.errors import PartnerbookError
 from generator.workdir import ensure_dir, write_output
 
@@ -130,7 +131,7 @@ def ci_workflow(ci: str) -> bytes:
     """The CI template for a records repository of its own: partnerbook is installed as the pinned release
     (the checkout of partnerbook installs itself with ``pip install -e .``), and pip's cache follows the pin."""
     text = _ci_template(ci).read_text(encoding="utf-8")
-    for here, there in ((INSTALL_HERE, f'pip install "partnerbook @ git+{PROJECT_URL}@v{__version__}"'),
+    for here, there in ((INSTALL_HERE, f'pip install "partnerbook @ git+{PROJECT_URL}@v{generator.__version__}"'),
                         ("cache-dependency-path: pyproject.toml", "cache-dependency-path: .pre-commit-config.yaml")):
         text = text.replace(here, there)
     return text.encode("utf-8")
@@ -147,7 +148,7 @@ def plan(options: Options) -> dict[str, bytes]:
     """Every file ``init`` writes, relative to the new repository, with its bytes (deterministic)."""
     from generator.records.schema_export import SCHEMAS
 
-    values = {"title": options.title, "version": __version__, "project_url": PROJECT_URL}
+    values = {"title": options.title, "version": generator.__version__, "project_url": PROJECT_URL}
     files: dict[str, bytes] = {
         "partnerbook.yml": _render("partnerbook.yml.j2", title=json.dumps(options.title, ensure_ascii=False),
                                    currency=options.currency),
