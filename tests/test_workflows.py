@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import threading
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import TODAY, RunLine
+from gitrepo import commit_all, example_repo, git, remove_attestation
 
 STRIPE = "partners/stripe-payments/partner.yaml"
 PCI_ENTRY = """  - type: pci-dss-aoc
@@ -426,3 +431,67 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
 
     assert proc.returncode == 1
     assert "validat" in proc.stdout
+
+
+# ---------------------------------------------------------------------------- the check job, run
+
+
+def run_check_job(tmp_path: Path, change: Callable[[Path], None], day: str) -> tuple[dict[str, str], str, str]:
+    """The check job's run: steps in a clone whose origin/main is the base, as the runner does them."""
+    upstream = example_repo(tmp_path / "upstream")
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "-q", str(upstream), str(work))
+    git(work, "checkout", "-q", "-b", "change")
+    change(work)
+    commit_all(work, "the change")
+    summary = tmp_path / "summary.md"
+    job = load(GITHUB)["jobs"]["check"]
+    env = {**os.environ, "BASE": job["env"]["BASE"].replace("${{ github.base_ref }}", "main"),
+           "GITHUB_STEP_SUMMARY": str(summary), "SOURCE_DATE_EPOCH": str(int(datetime.datetime.fromisoformat(
+               day).replace(tzinfo=datetime.UTC).timestamp())),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    outcomes: dict[str, str] = {}
+    log = ""
+    for item in job["steps"]:
+        if "run" not in item or item["run"].startswith("pip install"):
+            continue
+        condition = item.get("if", "")
+        if "steps.diff.outcome == 'success'" in condition and outcomes.get("diff") != "success":
+            continue
+        extra = {name: re.sub(r"\$\{\{ steps\.(\w+)\.outcome \}\}", lambda m: outcomes[m.group(1)], value)
+                 for name, value in item.get("env", {}).items()}
+        proc = subprocess.run(["bash", "-e", "-c", item["run"]], cwd=work, env={**env, **extra}, capture_output=True,
+                              text=True)
+        log += proc.stdout + proc.stderr
+        if "id" in item:
+            outcomes[item["id"]] = "success" if proc.returncode == 0 else "failure"
+        else:
+            outcomes[item.get("name", item["run"][:20])] = "success" if proc.returncode == 0 else "failure"
+    return outcomes, summary.read_text(encoding="utf-8"), log
+
+
+def test_the_check_job_fails_on_a_removed_attestation_and_reports_it(tmp_path: Path) -> None:
+    outcomes, summary, log = run_check_job(tmp_path, remove_attestation, "2026-11-24")
+
+    assert outcomes["validate"] == "failure"
+    assert outcomes["diff"] == "success"
+    assert outcomes["Fail when the change breaks the records"] == "failure"
+    assert "::error::partnerbook validate: the change introduces problems" in log
+    assert "::error file=partners/pagamenti-sicuri/partner.yaml" in log
+    assert "### partnerbook validate" in summary
+    assert "### partnerbook alerts, new since `origin/main`" in summary
+    assert "### partnerbook diff" in summary
+    assert (tmp_path / "work" / "diff.md").read_text(encoding="utf-8") in summary
+
+
+def test_the_check_job_passes_an_unrelated_change_after_a_document_expired(tmp_path: Path) -> None:
+    def unrelated(repo: Path) -> None:
+        path = repo / "partnerbook.yml"
+        path.write_text(path.read_text(encoding="utf-8") + "# an unrelated change\n", encoding="utf-8")
+
+    outcomes, summary, log = run_check_job(tmp_path, unrelated, "2027-01-20")  # a DPA expired on 2027-01-14
+
+    assert len(outcomes) == 5, outcomes  # validate, alerts, diff, the summary and the final check
+    assert set(outcomes.values()) == {"success"}, log
+    assert "::error file=" not in log
+    assert "### partnerbook diff" in summary
