@@ -52,9 +52,9 @@ def test_alerts_github_writes_a_table_to_the_job_summary(base_portfolio: Path, r
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("### partnerbook validate\n\nearlier step\n### partnerbook alerts\n\n"
                            "10 alerts: 1 error, 8 warnings, 1 info\n")  # appended, as validate does
-    assert "| file | line | severity | rule | partner | message |" in text
+    assert "| file | line | severity | rule | message |" in text
     row = next(line for line in text.splitlines() if "compliance-missing" in line)
-    assert row.startswith(f"| `{STRIPE}` | 37 | error | compliance-missing | stripe-payments | payment partner")
+    assert row.startswith(f"| `{STRIPE}` | 37 | error | compliance-missing | payment partner")
     assert len([line for line in text.splitlines() if line.startswith("| `")]) == 10
 
 
@@ -83,7 +83,7 @@ def test_alerts_summary_escapes_record_text(base_portfolio: Path, run_line: RunL
     text = summary.read_text(encoding="utf-8")
     table = [line for line in text.splitlines() if line.startswith("| `")]
     assert any("red-flag-open" in line and "Stripe" in line for line in table)
-    assert all(line.count("|") == 7 for line in table), "no cell breaks out of its column"
+    assert all(line.count("|") == 6 for line in table), "no cell breaks out of its column"
     assert "<img" not in text
     assert "](javascript" not in text
     assert "\u202e" not in text

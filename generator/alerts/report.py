@@ -110,12 +110,11 @@ def render_markdown_summary(alerts: Sequence[Alert], hidden_silenced: int = 0, b
         head += f"\n{existing} already at {_code(base)} (not failing)\n"
     if not alerts:
         return head
-    rows = ["| file | line | severity | rule | partner | message |", "|---|---|---|---|---|---|"]
+    rows = ["| file | line | severity | rule | message |", "|---|---|---|---|---|"]  # validate's columns
     for a in alerts:
         file = _code(a.file)
         severity = f"{a.severity} (silenced)" if a.silenced else a.severity
-        rows.append("| " + " | ".join([file, str(a.line or ""), severity, _cell(a.rule), _cell(a.partner or ""),
-                                        _cell(_message(a))]) + " |")
+        rows.append("| " + " | ".join([file, str(a.line or ""), severity, _cell(a.rule), _cell(_message(a))]) + " |")
     return head + "\n" + "\n".join(rows) + "\n"
 
 
