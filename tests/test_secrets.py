@@ -292,6 +292,13 @@ def test_numbers_written_with_digits_are_scanned() -> None:
     assert sorted(f[:3] for f in findings(text)) == [("card-number", 2, 10), ("card-number", 3, 7)]
 
 
+def test_amounts_with_cents_are_not_card_numbers() -> None:
+    """A Luhn-valid run of digits in a decimal amount is money, not a card (the point is no separator)."""
+    text = "name: Kiln\nrevenue: 557195518157906.4\ncost: 4111111111111.11\n"
+
+    assert findings(text) == []
+
+
 def test_one_secret_finding_per_field_the_first_one() -> None:
     text = note(f"first {AWS} then password is hunter22! and {GHP}")
 

@@ -68,7 +68,7 @@ def partners(draw: st.DrawFn, partner_id: str, others: list[str]) -> dict[str, A
         "data_access": {"personal_data": draw(st.booleans()), "card_data": draw(st.booleans())},
         "onboarding": {"signed": signed, "live": live},
         "review": {"every_days": draw(POSITIVE_DAYS), "last": draw(DATES)},
-        "compliance": [{"type": draw(st.sampled_from(["pci-dss-aoc", "dpa", "iso-27001"])),
+        "compliance": [{"type": draw(st.sampled_from(["pci-dss-aoc", "dpa", "iso27001"])),
                         "status": draw(st.sampled_from(["valid", "pending", "missing", "expired"])),
                         "issued": issued, "expires": expires, "evidence": draw(LINKS), "notes": draw(LONG_TEXT)}],
         "evaluation": {"date": draw(DATES), "evaluator": draw(TEXT),

@@ -617,12 +617,22 @@ _SECRET_KEY_NAME = re.compile(
 # ---------------------------------------------------------------- the scan
 
 def _as_text(node: Any) -> str | None:
-    """A value as written, if it is text or a number written with digits."""
+    """A value as written, if it is text or a whole number written with digits.
+
+    Numbers with a fractional part are amounts and measurements (``revenue: 557195518157906.4``): reading
+    the point as a separator made amounts look like cards. ``5500000000000004.0`` is still the digits of a
+    card, so a zero fraction is scanned as the whole number it is.
+    """
     if isinstance(node, str):
         return node
-    if isinstance(node, YamlInt | YamlFloat):
+    if isinstance(node, YamlFloat):
+        whole = re.fullmatch(r"([-+]?\d+)(?:\.0*)?", node.raw)
+        return whole.group(1) if whole else None
+    if isinstance(node, float):
+        return None
+    if isinstance(node, YamlInt):
         return node.raw
-    if isinstance(node, int | float) and not isinstance(node, bool):
+    if isinstance(node, int) and not isinstance(node, bool):
         return str(node)
     return None
 
