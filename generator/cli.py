@@ -538,9 +538,9 @@ _FIXES = {
 
 def environment_problem(exc: OSError) -> str | None:
     """A message for an error of the machine (full disk, read-only, permissions, port in use), else None."""
-    what = _ENVIRONMENT.get(exc.errno) if exc.errno is not None else None
-    if what is None:
+    if exc.errno is None or exc.errno not in _ENVIRONMENT:
         return None
+    what = _ENVIRONMENT[exc.errno]
     where = exc.filename if exc.filename is not None else None
     text = what + (f": {click.format_filename(where)}" if where is not None else "")
     fix = _FIXES.get(exc.errno)

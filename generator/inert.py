@@ -45,8 +45,8 @@ def guard_line(line: str) -> str:
 
 
 def json_output(text: str) -> str:
-    """JSON text with the characters ``ensure_ascii=False`` leaves raw (C1 controls, bidi) as ``\\uXXXX``.
+    """JSON text with the characters ``ensure_ascii=False`` leaves raw (C1 controls, bidi) written as escapes.
 
-    They can only occur inside JSON strings, where ``\\uXXXX`` means the same character.
+    They can only occur inside JSON strings, where an escape such as ``\\u202e`` means the same character.
     """
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

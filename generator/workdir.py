@@ -287,7 +287,7 @@ def clean_leftovers(target: Path) -> list[Path]:
 
     Only real folders holding the marker are removed; anything else with such a name is left alone.
     """
-    removed = []
+    removed: list[Path] = []
     prefix, old = f".{target.name}.building-", f".{target.name}.old"
     try:
         entries = list(os.scandir(target.parent))

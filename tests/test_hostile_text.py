@@ -225,13 +225,10 @@ def test_hostile_file_names_and_keys_cannot_inject_workflow_commands(base_portfo
     """Names and keys the records repository chooses, newlines included, stay on their own line."""
     evil = "x\n::set-output name=pb::1\n::add-mask::pb\n::stop-commands::pbtoken\n##[error]pb\x1b[2J\u202e"
     folder = base_portfolio / "partners" / f"bad{evil}"
-    try:
-        folder.mkdir()
-        (folder / "partner.yaml").write_text("name: X\ncategory: other\nstatus: active\nowner: o\n",
-                                             encoding="utf-8")
-        (base_portfolio / "campaigns" / f"c{evil}.yaml").write_text("name: C\n", encoding="utf-8")
-    except OSError:
-        pytest.skip("this file system does not allow newlines in names")
+    folder.mkdir()  # Linux and macOS file systems allow every character but '/' and NUL in names
+    (folder / "partner.yaml").write_text("name: X\ncategory: other\nstatus: active\nowner: o\n",
+                                         encoding="utf-8")
+    (base_portfolio / "campaigns" / f"c{evil}.yaml").write_text("name: C\n", encoding="utf-8")
     partner = base_portfolio / "partners/kiln-packaging/partner.yaml"
     key = json.dumps(f"k{evil}")
     partner.write_text(partner.read_text(encoding="utf-8") + f"{key}: {json.dumps(ONE_LINE)}\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
 from generator.load.loader import Document, Path_
@@ -16,7 +16,7 @@ from generator.rules.formats import days_phrase, money, percent
 if TYPE_CHECKING:
     from generator.compute.portfolio import Computed
 
-__all__ = ["RANK", "SEVERITIES", "Alert", "Context", "days_phrase", "money", "percent", "plus_days"]
+__all__ = ["RANK", "SEVERITIES", "Alert", "Context", "days_phrase", "money", "percent"]
 
 SEVERITIES = ("error", "warning", "info")
 RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
@@ -101,7 +101,3 @@ class Context:
                 key = False
         line, _ = doc.where(loc, key=key)
         return Alert(rule, severity, partner, campaign, doc.path, line, message)
-
-
-def plus_days(day: date, days: int) -> date:
-    return day + timedelta(days=days)

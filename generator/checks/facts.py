@@ -66,7 +66,7 @@ def _funnel(doc: Document, loc: Path_, row: Any) -> list[Problem]:
     present = [(name, getattr(row, name, None)) for name in _FUNNEL]
     present = [(name, value) for name, value in present if value is not None]
     for (wide, wide_value), (narrow, narrow_value) in itertools.pairwise(present):
-        if narrow_value > wide_value:
+        if narrow_value > wide_value:  # type: ignore[operator]  # both are not None (filtered above)
             problems.append(doc.problem(
                 (*loc, narrow), "funnel-order",
                 f"{narrow} ({narrow_value}) is more than {wide} ({wide_value})",

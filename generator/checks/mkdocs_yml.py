@@ -282,7 +282,7 @@ def _same_extensions(value: Any) -> bool:
         return False
     for entry in value:
         if isinstance(entry, str):
-            name, options = entry, {}
+            name, options = entry, dict[str, Any]()
         elif isinstance(entry, dict) and len(entry) == 1:
             name, options = next(iter(entry.items()))
             options = options if options is not None else {}
@@ -454,8 +454,9 @@ def _check_palette(value: Any, refusals: _Refusals, config: RepositoryConfig) ->
                     elif tkey == "name" and _text(titem) is not None:
                         toggle[tkey] = _text(titem) or ""
                     else:
-                        refusals.add((*here, tkey), _icon_problem(titem) if tkey == "icon" else
-                                     "is not a toggle setting (icon, name)", "see the Material palette docs")
+                        why = (_icon_problem(titem) or "is not an icon") if tkey == "icon" else \
+                            "is not a toggle setting (icon, name)"
+                        refusals.add((*here, tkey), why, "see the Material palette docs")
                 clean[key] = toggle
             elif key in ("media", "scheme", "primary", "accent", "toggle"):
                 refusals.add(here, "is not a value Material knows",

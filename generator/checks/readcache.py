@@ -126,7 +126,7 @@ def decode_document(data: Any) -> Any:
     if (type(data["path"]) is not str or type(data["data"]) is not dict or type(data["literal"]) is not list
             or type(data["positions"]) is not str):
         raise BadEntry("document")
-    doc = object.__new__(_document_class())
+    doc: Any = object.__new__(_document_class())
     doc.__dict__.update(path=data["path"], data=data["data"], _positions_text=data["positions"],
                         literal=frozenset(tuple(loc) for loc in data["literal"]))
     return doc

@@ -728,18 +728,16 @@ def scan(doc: Document) -> list[Problem]:
             loc = (*where, key)
             if key.__class__ is str and len(key) >= _MIN_LENGTH and scan_text(key):
                 problems += _report(doc, loc, key, True, None)
-            if child.__class__ is str:
-                text: str | None = child
-            elif isinstance(child, dict | list):
+            if isinstance(child, dict | list):
                 stack.append((child, loc))
                 continue
-            else:
-                text = _as_text(child)
-                if text is None:
-                    continue
-            named = key.__class__ is str and _secret_key_name(key)
+            found = child if child.__class__ is str else _as_text(child)
+            if found is None:
+                continue
+            text: str = found
+            named = isinstance(key, str) and bool(_secret_key_name(key))
             if (len(text) >= _MIN_LENGTH and scan_text(text)) or named:
-                problems += _report(doc, loc, text, False, key if named else None)
+                problems += _report(doc, loc, text, False, key if named and isinstance(key, str) else None)
     return problems
 
 

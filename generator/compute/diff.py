@@ -14,6 +14,7 @@ which is how unchanged records are skipped without comparing them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -132,25 +133,25 @@ def _field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[s
             for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
 
 
-def _documents(partner: Any) -> dict[str, dict[str, Any]]:
-    """Compliance documents by type ('dpa', and 'dpa#2' for a second one of the same type)."""
+def _by_name(items: list[Any], name_of: Callable[[Any], str]) -> dict[str, dict[str, Any]]:
+    """Entries by name ('dpa', and 'dpa#2' for a second entry of the same name)."""
     seen: Counter[str] = Counter()
     out: dict[str, dict[str, Any]] = {}
-    for document in partner.compliance:
-        seen[document.type] += 1
-        name = document.type if seen[document.type] == 1 else f"{document.type}#{seen[document.type]}"
-        out[name] = _dump(document)
+    for item in items:
+        name = name_of(item)
+        seen[name] += 1
+        out[name if seen[name] == 1 else f"{name}#{seen[name]}"] = _dump(item)
     return out
+
+
+def _documents(partner: Any) -> dict[str, dict[str, Any]]:
+    """Compliance documents by type."""
+    return _by_name(partner.compliance, lambda document: document.type)
 
 
 def _results(campaign: Any) -> dict[str, dict[str, Any]]:
-    seen: Counter[str] = Counter()
-    out: dict[str, dict[str, Any]] = {}
-    for row in campaign.results:
-        seen[row.partner] += 1
-        name = row.partner if seen[row.partner] == 1 else f"{row.partner}#{seen[row.partner]}"
-        out[name] = _dump(row)
-    return out
+    """Result rows by partner."""
+    return _by_name(campaign.results, lambda row: row.partner)
 
 
 def _keyed_changes(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]], what: str) -> dict[str, Any]:
@@ -392,7 +393,7 @@ def compare(base: Base, base_side: Side, head: Side, today: date) -> Diff:
     if base_side.computed is None or head.computed is None:  # alerts of a side that does not compute are unknown
         new_alerts, resolved_alerts = [], []
     old_h, new_h = _health(base_side), _health(head)
-    health = [{"partner": pid, "before": old_h[pid], "after": new_h[pid]}
+    health: list[dict[str, Any]] = [{"partner": pid, "before": old_h[pid], "after": new_h[pid]}
               for pid in sorted(set(old_h) & set(new_h)) if old_h[pid] != new_h[pid]]
     health += [{"partner": pid, "before": old_h.get(pid), "after": new_h.get(pid)}
                for pid in sorted(set(old_h) ^ set(new_h))

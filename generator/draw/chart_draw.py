@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import workdir
-from generator.draw.charts import ChartSpec, money
+from generator.draw.charts import ChartSpec
+from generator.rules.formats import money
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -208,7 +209,7 @@ def _use_chart_style() -> None:
     """
     import matplotlib
 
-    params = matplotlib.rcParams
+    params: Any = matplotlib.rcParams  # typed with literal keys; _RC holds valid ones
     if any(params[key] != value for key, value in _RC.items()):
         params.update(_RC)
 

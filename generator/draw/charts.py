@@ -74,11 +74,6 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
-def money(amount: float | None, currency: str) -> str:
-    """Money as everywhere else (``generator.rules.formats.money``): ``9,000.00 EUR``."""
-    return formats.money(amount, currency)
-
-
 def _listed(items: Sequence[str], limit: int = 5) -> str:
     more = f"; and {len(items) - limit} more" if len(items) > limit else ""
     return "; ".join(items[:limit]) + more
@@ -217,14 +212,16 @@ def _share_chart(subject: str, shares: dict[str, tuple[float | None, float | Non
     known = sorted(((pid, s, r) for pid, (s, r) in shares.items() if s is not None), key=lambda t: (-t[1], t[0]))
     if not known:
         return None
-    rows = [(_short(names.get(pid, pid)), share, amount) for pid, share, amount in known]
+    rows: list[tuple[str, float | None, float | None]] = [
+        (_short(names.get(pid, pid)), share, amount) for pid, share, amount in known]
     if len(rows) > MAX_ROWS:
         rest = rows[MAX_ROWS - 1:]
         amounts = [a for _, _, a in rest if a is not None]
         rows = [*rows[: MAX_ROWS - 1], (f"{len(rest)} other partners", _num(sum(s for _, s, _ in rest)),
                                         _num(sum(amounts), 2) if amounts else None)]
     concentration = "" if hhi is None else f" (HHI {hhi:.2f})"
-    figures = [f"{names.get(pid, pid)} {_pct(share)} ({money(amount, currency)})" for pid, share, amount in known]
+    figures = [f"{names.get(pid, pid)} {_pct(share)} ({formats.money(amount, currency)})"
+               for pid, share, amount in known]
     alt = (f"{subject} by partner: {_listed(figures)}."
            + ("" if hhi is None else f" Concentration (HHI, 0 to 1) is {hhi:.2f}."))
     return ChartSpec("revenue-share", f"{_short(subject, 80)}{concentration}", alt,

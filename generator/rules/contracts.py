@@ -45,8 +45,10 @@ def review_due(contract: Contract) -> date | None:
     from generator.rules.dates import add_months
 
     review = contract.review
-    since = review and (review.last or contract.start or contract.signed)
-    if review is None or since is None:
+    if review is None:
+        return None
+    since = review.last or contract.start or contract.signed
+    if since is None:
         return None
     return add_months(since, review.every_months)
 

@@ -104,14 +104,14 @@ def obligations(entry: PartnerEntry, policy: CompliancePolicy, today: date,
             asks.append(Obligation(requirement, "document", doc_type, state.state, document=state))
         for clause in requirement.clauses:
             holder = next((c.id for c in current if clause in c.record.clauses), None)
-            state = "present" if holder else "unknown" if unreadable else "missing"
-            asks.append(Obligation(requirement, "clause", clause, state, contract=holder))
+            found = "present" if holder else "unknown" if unreadable else "missing"
+            asks.append(Obligation(requirement, "clause", clause, found, contract=holder))
         for contract in current:
             for clause in requirement.every_contract_clauses:
                 present = clause in contract.record.clauses
                 asks.append(Obligation(requirement, "every-clause", clause, "present" if present else "missing",
                                        contract=contract.id))
         if requirement.sla:
-            state = "present" if entry.sla is not None or entry.sla_file_present else "missing"
-            asks.append(Obligation(requirement, "sla", "sla.yaml", state))
+            recorded = "present" if entry.sla is not None or entry.sla_file_present else "missing"
+            asks.append(Obligation(requirement, "sla", "sla.yaml", recorded))
     return asks

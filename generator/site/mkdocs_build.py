@@ -144,7 +144,7 @@ def _tree_digest(folder: str | None) -> str:
 def global_key(config_data: dict[str, Any], files: Files) -> str:
     """What every page's output depends on besides its own Markdown."""
     settings = {k: v for k, v in config_data.items() if k != "site_dir"}
-    theme = settings.get("theme") if isinstance(settings.get("theme"), dict) else {}
+    theme: dict[str, Any] = settings["theme"] if isinstance(settings.get("theme"), dict) else {}
     names = sorted(f.src_uri for f in files if not CHART_REF.fullmatch(f.src_uri))
     payload = json.dumps([CACHE_VERSION, _versions(), settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
                           _tree_digest(theme.get("custom_dir")), names],
@@ -317,9 +317,8 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         for file in doc_files:  # every page's front matter is read before any is built, as MkDocs does
-            if file.page is None:
-                Page(None, file, config)
-            file.page.read_source(config)
+            page = file.page if file.page is not None else Page(None, file, config)
+            page.read_source(config)
         navigation = [(page.file.src_uri, page.title, page.meta) for page in nav.pages]  # shown on every page
         base = global_key({**config_data, "navigation": navigation}, files)
         outputs: dict[str, PageOutput] = {}
@@ -406,6 +405,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             search.entries = entries
         log_level = config.validation.links.anchors
         for file in doc_files:
+            assert file.page is not None  # every documentation page got one above
             file.page.validate_anchor_links(files=files, log_level=log_level)
         config.plugins.on_post_build(config=config)
         if counts := counter.get_counts():

@@ -49,6 +49,11 @@ class Attention:
     silenced_until: date | None = None
 
 
+def _status_of(computed: Computed, partner_id: str) -> str:
+    entry = computed.portfolio.partners.get(partner_id)
+    return entry.partner.status if entry is not None and entry.partner is not None else "unknown"
+
+
 def partner_name(computed: Computed, partner_id: str) -> str:
     entry = computed.portfolio.partners.get(partner_id)
     return entry.partner.name if entry and entry.partner else partner_id
@@ -132,12 +137,13 @@ def risk_register(computed: Computed, alerts: list[Attention]) -> dict[str, Any]
     portfolio, report = computed.portfolio, computed.kpis
     limit = portfolio.settings.alerts.revenue_concentration
     revenue = report.results.groupby("partner")["revenue"].sum(min_count=1) if len(report.results) else {}
-    concentration = sorted(
-        ({"id": pid, "name": partner_name(computed, pid), "share": k.revenue_share,
-          "revenue": float(revenue[pid]) if pid in revenue and revenue[pid] == revenue[pid] else None,
-          "above": k.revenue_share is not None and k.revenue_share > limit}
-         for pid, k in report.partners.items() if k.revenue_share is not None),
-        key=lambda row: (-row["share"], row["id"]))
+    shares = sorted(((k.revenue_share, pid) for pid, k in report.partners.items() if k.revenue_share is not None),
+                    key=lambda item: (-item[0], item[1]))
+    concentration = [
+        {"id": pid, "name": partner_name(computed, pid), "share": share,
+         "revenue": float(revenue[pid]) if pid in revenue and revenue[pid] == revenue[pid] else None,
+         "above": share > limit}
+        for share, pid in shares]
     active: dict[str, list[str]] = {}
     for pid, entry in sorted(portfolio.partners.items()):
         if entry.partner is not None and entry.partner.status == "active":
@@ -148,9 +154,7 @@ def risk_register(computed: Computed, alerts: list[Attention]) -> dict[str, Any]
         partner = entry.partner
         if partner is None or partner.status == "offboarded" or partner.criticality not in ("critical", "high"):
             continue
-        backups = [(b, partner_name(computed, b), portfolio.partners[b].partner.status
-                    if b in portfolio.partners and portfolio.partners[b].partner else "unknown")
-                   for b in partner.backup_partners]
+        backups = [(b, partner_name(computed, b), _status_of(computed, b)) for b in partner.backup_partners]
         critical.append({"id": pid, "name": partner.name, "criticality": partner.criticality,
                          "capabilities": partner.capabilities, "backups": backups})
     red_flags = []
