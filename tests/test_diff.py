@@ -64,8 +64,8 @@ def test_json_reports_exactly_the_changes_and_their_consequences(repo: Path, run
         ("compliance-missing", "pagamenti-sicuri", "error")]
     assert diff["alerts"]["resolved"] == []
     assert diff["health"] == [{"partner": "pagamenti-sicuri",
-                               "before": {"score": 69, "grade": "C", "status": "amber", "not_rated": None},
-                               "after": {"score": 54, "grade": "D", "status": "red", "not_rated": None}}]
+                               "before": {"score": 95, "grade": "A", "status": "green", "not_rated": None},
+                               "after": {"score": 52, "grade": "D", "status": "red", "not_rated": None}}]
     assert diff["compliance"] == [{"partner": "pagamenti-sicuri", "kind": "document", "subject": "pci-dss-aoc",
                                    "contract": None, "before": "valid", "after": "missing"}]
     # The new campaign's results move kiln-packaging's KPIs over all campaigns and everyone's revenue share.
@@ -96,7 +96,7 @@ def test_markdown_headline_and_sections(repo: Path, run_line: RunLine) -> None:
                          "<details><summary>KPIs (12)</summary>",
                          "<details><summary>Unchanged findings (2)</summary>"]
     assert "| `partners/pagamenti-sicuri/partner.yaml:75:1` | error | compliance-missing |" in result.output
-    assert "| pagamenti-sicuri | 69 C amber | 54 D red |" in result.output
+    assert "| pagamenti-sicuri | 95 A green | 52 D red |" in result.output
 
 
 def test_text_names_the_changes(repo: Path, run_line: RunLine) -> None:
@@ -105,7 +105,7 @@ def test_text_names_the_changes(repo: Path, run_line: RunLine) -> None:
     assert "  changed  contract kiln-packaging/supply-2026 (partners/kiln-packaging/contracts/supply-2026.yaml)\n" \
            "      end: 2027-12-31 -> 2028-06-30\n" in result.output
     assert "      document removed: pci-dss-aoc\n" in result.output
-    assert "  pagamenti-sicuri: 69 C amber -> 54 D red\n" in result.output
+    assert "  pagamenti-sicuri: 95 A green -> 52 D red\n" in result.output
 
 
 def test_the_working_tree_and_the_repository_are_untouched(repo: Path, run_line: RunLine) -> None:

@@ -147,3 +147,46 @@ def test_kpis_json_carries_status_and_reasons(tmp_path: Path, run_line) -> None:
     assert "not rated" in data["new-pay"]["health_not_rated"]
     assert data["partner-a"]["health_status"] in ("green", "amber", "red")
     assert isinstance(data["partner-a"]["health_reasons"], list)
+
+
+def test_a_cap_keeps_the_order_of_the_partners_it_holds() -> None:
+    """Two partners held at C by one warning each are still told apart by everything else."""
+    from generator.compute.health import _squeeze, grade_for
+    from generator.records.settings import HealthSettings
+
+    settings = HealthSettings()
+    squeezed = [_squeeze(score, "C", settings) for score in range(101)]
+    assert squeezed == sorted(squeezed)  # order kept (never inverted)
+    assert max(squeezed) == 69
+    assert grade_for(max(squeezed), settings) == "C"
+    assert squeezed[:56] == list(range(56))  # at or under the grade's floor: unchanged
+    assert len(set(squeezed[70:])) >= 10  # capped scores 70..100 stay apart
+    assert _squeeze(95, "C", settings) > _squeeze(75, "C", settings)
+    # A cap at D works the same way inside D
+    assert {grade_for(_squeeze(s, "D", settings), settings) for s in range(40, 101)} == {"D"}
+
+
+CRITICAL = "criticality: critical\ncapabilities: [payments-eu]\n"
+
+
+def test_team_reminders_neither_cap_nor_cost_points(tmp_path: Path) -> None:
+    """No backup and sole provider are the team's risk, not the partner's conduct."""
+    write(tmp_path, "partnerbook.yml", "alerts: {revenue_concentration: 0.9}\n")
+    partner(tmp_path, "partner-a", EVALUATION + CHECK_IN + CRITICAL)
+    partner(tmp_path, "partner-b")
+    campaign(tmp_path, "easter", SEED)
+    computed = compute(tmp_path)
+    rules = {a.rule for a in computed.alerts if a.partner == "partner-a" and not a.silenced}
+    assert {"no-backup", "single-source-capability"} <= rules
+    health = computed.health["partner-a"]
+    assert health.cap is None
+    assert not any(r.component in ("alerts", "cap") for r in health.reasons)
+
+    # A team that wants them to count says so in partnerbook.yml
+    write(tmp_path, "partnerbook.yml", "alerts: {revenue_concentration: 0.9}\nhealth: {caps: {ignore: []}}\n")
+    strict = compute(tmp_path).health["partner-a"]
+    assert strict.status in ("amber", "red")
+    assert strict.score is not None
+    assert health.score is not None
+    assert strict.score < health.score
+    assert any(r.component == "alerts" and "no-backup" in r.text for r in strict.reasons)

@@ -15,8 +15,10 @@ The score says what it is based on, and missing evidence never counts as good:
 * **Caps** come from the partner's unsilenced alerts: an error (a required document missing or
   expired, a required clause missing, a contract ended under an active partner, a blocked action)
   caps the grade at ``health.caps.error`` (D); a warning (an open red flag, an SLA breach, a stale
-  check-in, ...) at ``health.caps.warning`` (C). The score is lowered to the top of the capped
-  grade, so score, grade and status always agree.
+  check-in, ...) at ``health.caps.warning`` (C). Scores from the capped grade's floor up are
+  squeezed into that grade, keeping their order, so score, grade and status always agree. Alerts
+  about the team's own decisions (``health.caps.ignore``: notice deadlines, backups, concentration)
+  neither cap nor cost points.
 * **One scale**: the grade comes from the score (``health.grades``); the status from the grade:
   A and B green, C amber, D and F red.
 
@@ -249,6 +251,24 @@ def _ceiling(grade: str, settings: HealthSettings) -> int:
     return 100 if grade == "A" else math.ceil(above) - 1
 
 
+def _floor(grade: str, settings: HealthSettings) -> float:
+    """The lowest score of ``grade``."""
+    grades = settings.grades
+    return {"A": grades.A, "B": grades.B, "C": grades.C, "D": grades.D, "F": 0.0}[grade]
+
+
+def _squeeze(score: int, grade: str, settings: HealthSettings) -> int:
+    """``score`` under a cap at ``grade``: scores from the grade's floor up to 100 are squeezed into the grade.
+
+    Scores under the floor stay; above it the order is kept (a capped 95 stays above a capped 75), so two
+    partners held at C by one warning each are still told apart by everything else.
+    """
+    ceiling, floor = _ceiling(grade, settings), _floor(grade, settings)
+    if score <= floor or ceiling >= 100:
+        return min(score, ceiling)
+    return min(score, ceiling, int(floor + (score - floor) * (ceiling - floor) / (100 - floor) + 0.5))
+
+
 def _cap(alerts: Sequence[Alert], settings: HealthSettings) -> tuple[str, Alert] | None:
     """The strictest grade cap the partner's unsilenced alerts impose, and the alert behind it."""
     for severity, grade in (("error", settings.caps.error), ("warning", settings.caps.warning)):
@@ -274,6 +294,7 @@ def score_partner(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport, 
                   alerts: Sequence[Alert] = ()) -> Health:
     """The health of one partner; ``alerts`` are that partner's alerts (for caps and the relationship)."""
     settings = portfolio.settings.health
+    alerts = [a for a in alerts if a.rule not in settings.caps.ignore]
     kpis = report.partners.get(entry.id)
     partner = entry.partner
     assert partner is not None
@@ -311,10 +332,10 @@ def score_partner(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport, 
     rounded = max(0, int(score - sum(r.points for r in penalties) + 0.5))
     final, uncapped = rounded, None
     if cap is not None:
-        ceiling = _ceiling(cap[0], settings)
-        if rounded > ceiling:
-            final, uncapped = ceiling, rounded
-            reasons.append(Reason("cap", rounded - ceiling, f"capped {cap_text}", cap[1].file, cap[1].line))
+        squeezed = _squeeze(rounded, cap[0], settings)
+        if squeezed < rounded:
+            final, uncapped = squeezed, rounded
+            reasons.append(Reason("cap", rounded - squeezed, f"capped {cap_text}", cap[1].file, cap[1].line))
     reasons.sort(key=lambda r: (-round(r.points, 6), r.component, r.file or "", r.line or 0, r.text))
     grade = grade_for(final, settings)
     return Health(final, grade, STATUS_OF_GRADE[grade], components, tuple(r for r in reasons if r.points >= 0.05),

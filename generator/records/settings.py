@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from generator.records.common import (
     MAX_COUNT,
@@ -135,12 +135,30 @@ class GradeThresholds(Record):
 
 Grade = Literal["A", "B", "C", "D", "F"]
 
+AlertRule = Literal[
+    "contract-notice", "contract-ended", "contract-renewed", "compliance-missing", "compliance-expired",
+    "compliance-expiring", "sla-breach", "sla-attainment", "review-overdue", "check-in-stale", "red-flag-open",
+    "due-diligence-missing", "no-backup", "single-source-capability", "revenue-concentration",
+    "abandonment-anomaly", "low-conversion", "action-overdue", "silence-expired",
+]
+ALERT_RULES: tuple[str, ...] = AlertRule.__args__  # type: ignore[attr-defined]
+
+
+# Alerts about the team's own decisions, not the partner's conduct: whether to give notice, how much the
+# portfolio depends on one partner. They stay on the alerts page but neither cap nor cost health points.
+TEAM_RULES: tuple[AlertRule, ...] = ("contract-notice", "no-backup", "single-source-capability",
+                                     "revenue-concentration")
+
 
 class HealthCaps(Record):
-    """The best grade a partner can get while it has an unsilenced alert of this severity."""
+    """The best grade a partner can get while it has an unsilenced alert of this severity.
+
+    ``ignore`` lists the alert rules that neither cap nor cost points (see ``TEAM_RULES``).
+    """
 
     error: Grade = "D"
     warning: Grade = "C"
+    ignore: list[AlertRule] = Field(default_factory=lambda: list(TEAM_RULES), max_length=len(ALERT_RULES))
 
 
 class AlertPoints(Record):
@@ -160,13 +178,6 @@ class HealthSettings(Record):
     sla_months: int = Field(default=6, gt=0, le=120)  # SLA attainment over the last N measured months
 
 
-AlertRule = Literal[
-    "contract-notice", "contract-ended", "contract-renewed", "compliance-missing", "compliance-expired",
-    "compliance-expiring", "sla-breach", "sla-attainment", "review-overdue", "check-in-stale", "red-flag-open",
-    "due-diligence-missing", "no-backup", "single-source-capability", "revenue-concentration",
-    "abandonment-anomaly", "low-conversion", "action-overdue", "silence-expired",
-]
-ALERT_RULES: tuple[str, ...] = AlertRule.__args__  # type: ignore[attr-defined]
 AlertLevel = Literal["error", "warning", "info", "off"]
 
 
@@ -218,11 +229,26 @@ class AlertSettings(Record):
     silences: list[Silence] = []
 
 
+Rate = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
+
+
+class DatedRate(Record):
+    """One entry of a rate table: ``rate`` reporting-currency units per unit, valid from ``from``."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    valid_from: Day = Field(alias="from")
+    rate: Rate
+
+
 class Settings(Record):
     """Project settings from partnerbook.yml."""
 
     site: SiteSettings = SiteSettings()
-    currency: Currency = "EUR"
+    currency: Currency = "EUR"  # the reporting currency: every total, share and chart is in it
+    # What one unit of another currency is worth in ``currency``: once, or a table by date.
+    rates: dict[Currency, Rate | Annotated[list[DatedRate], Field(min_length=1, max_length=1000)]] = Field(
+        default_factory=dict, max_length=300)
     compliance: CompliancePolicy = CompliancePolicy()
     evaluation: EvaluationSettings = EvaluationSettings()
     health: HealthSettings = HealthSettings()
