@@ -219,7 +219,9 @@ def test_missing_counts_are_left_out_of_totals(tmp_path: Path) -> None:
 
     assert total["conversion_rate"] == pytest.approx(0.04)  # only 'full' has sessions: 40 / 1000
     assert total["checkout_completion_rate"] == pytest.approx(0.8)  # 40 / 50
-    assert total["roi"] == pytest.approx(3.0)  # (4000 - 1000) / 1000, 'partial' has no cost
+    # cost KPIs use every reported amount: (4000 + 6000 - 1000) / 1000; 'partial' reports no cost
+    assert total["roi"] == pytest.approx(9.0)
+    assert total["cpa"] == pytest.approx(10.0)  # 1000 / (40 + 60)
     assert total["aov"] == pytest.approx(100.0)  # (4000 + 6000) / (40 + 60)
     assert total["cart_abandonment_rate"] is None
     assert kpis.campaigns["c"].partners["partial"]["conversion_rate"] is None

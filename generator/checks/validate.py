@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from generator.checks import facts, mkdocs_yml, policy, references, secrets
+from generator.checks import facts, mkdocs_yml, money, policy, references, secrets
 from generator.checks.readcache import ReadCache
 from generator.checks.typing import partial_record, to_record
 from generator.load.discover import Layout, discover
@@ -102,6 +102,7 @@ def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None) 
         problems += facts.check_campaign(campaign.record, campaign.doc)
     problems += references.check_references(portfolio)
     problems += policy.check_policy(portfolio, today)
+    problems += money.check_currencies(portfolio)
     problems += _check_mkdocs_yml(portfolio, problems)
     return portfolio, Result(problems, files)
 

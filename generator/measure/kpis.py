@@ -3,10 +3,17 @@
 A KPI whose denominator is zero or missing is undefined: ``None`` here,
 ``null`` in JSON and "n/a" on pages, never 0.
 
-Campaign totals are ratios of sums, not means of ratios. A ratio's total only
-sums the rows where both its numerator and its denominator are known, so a
+Campaign totals are ratios of sums, not means of ratios. A funnel rate's total
+only sums the rows where both its numerator and its denominator are known, so a
 partner that did not report checkouts does not distort the checkout
-completion rate of the others.
+completion rate of the others. Cost KPIs are different: a campaign's CPA and ROI
+use every reported cost, revenue and order count of the campaign, so a partner
+that costs money but reports no revenue (packaging, a survey tool) still makes
+the campaign's ROI lower, never better than what it cost.
+
+Money is converted into the reporting currency (``generator.rules.money``)
+when the results frame is built, so every total, share and HHI is in one
+currency; the frame keeps each row's original ``currency`` and ``rate``.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from generator.records.portfolio import Portfolio
+from generator.rules.money import campaign_date, rates_of
 from generator.rules.sla import met as sla_met
 
 Kpis = dict[str, float | None]
@@ -79,8 +87,8 @@ _TOTAL_INPUTS: dict[str, tuple[str, ...]] = {
     "checkout_completion_rate": ("orders", "checkouts"),
     "aov": ("revenue", "orders"),
     "revenue_per_session": ("revenue", "sessions"),
-    "cpa": ("cost", "orders"),
-    "roi": ("revenue", "cost"),
+    "cpa": (),  # every reported cost over every reported order
+    "roi": (),  # every reported revenue against every reported cost
     "conversion_lift": ("orders", "sessions", "base_orders", "base_sessions"),
     "abandonment_change": ("orders", "carts", "base_orders", "base_carts"),
     "csat": ("satisfied", "responses"),
@@ -100,7 +108,8 @@ def _totals(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame({kpi: pd.Series(dtype="float64") for kpi in _TOTAL_INPUTS}, index=keys)
     counts = frame[list(COUNTS)]
-    masked = {kpi: counts.where(frame[list(inputs)].notna().all(axis=1)) for kpi, inputs in _TOTAL_INPUTS.items()}
+    masked = {kpi: counts.where(frame[list(inputs)].notna().all(axis=1)) if inputs else counts
+              for kpi, inputs in _TOTAL_INPUTS.items()}
     wide = pd.concat(masked, axis=1)
     sums = wide.groupby(frame[by].to_numpy(), sort=False).sum(min_count=1).reindex(keys)
     return pd.DataFrame({kpi: _rates(sums[kpi])[kpi] for kpi in _TOTAL_INPUTS}, index=keys)
@@ -119,19 +128,28 @@ def hhi(shares: pd.Series) -> float | None:
     return _none((known**2).sum()) if not known.empty else None
 
 
+def _times(amount: float | None, rate: float | None) -> float | None:
+    return None if amount is None or rate is None else amount * rate
+
+
 def results_frame(portfolio: Portfolio) -> pd.DataFrame:
     """One row per campaign and partner with every count (NaN where not reported)."""
     rows: list[dict[str, Any]] = []
+    rates = rates_of(portfolio.settings)
     for campaign_id in sorted(portfolio.campaigns):
         campaign = portfolio.campaigns[campaign_id].record
         margin = campaign.gross_margin if campaign.gross_margin is not None else 1.0
+        currency = campaign.currency or portfolio.settings.currency
+        rate = rates.rate(currency, campaign_date(campaign))  # None: validation reports the missing rate
         for result in campaign.results:
             base = result.baseline
             survey = result.survey
             rows.append({
                 "campaign": campaign_id, "partner": result.partner, "gross_margin": margin,
+                "currency": currency, "rate": rate,
+                "revenue_original": result.revenue, "cost_original": result.cost,
                 "sessions": result.sessions, "carts": result.carts, "checkouts": result.checkouts,
-                "orders": result.orders, "revenue": result.revenue, "cost": result.cost,
+                "orders": result.orders, "revenue": _times(result.revenue, rate), "cost": _times(result.cost, rate),
                 "customers": result.customers if result.customers is not None else result.orders,
                 "repeat_customers": result.repeat_customers,
                 "base_sessions": base.sessions if base else None,
@@ -143,9 +161,10 @@ def results_frame(portfolio: Portfolio) -> pd.DataFrame:
                 "passives": survey.passives if survey else None,
                 "detractors": survey.detractors if survey else None,
             })
-    columns = ["campaign", "partner", "gross_margin", *COUNTS]
+    columns = ["campaign", "partner", "gross_margin", "currency", "rate", "revenue_original", "cost_original",
+               *COUNTS]
     frame = pd.DataFrame(rows, columns=columns)
-    for column in ("gross_margin", *COUNTS):
+    for column in ("gross_margin", "rate", "revenue_original", "cost_original", *COUNTS):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     # ROI is on margin when the campaign gives one (gross_margin = 1 otherwise).
     frame["margin_revenue"] = frame["revenue"] * frame["gross_margin"]

@@ -1,0 +1,133 @@
+"""Money: which currency codes exist, and how an amount becomes an amount in the reporting currency.
+
+The reporting currency is ``currency`` in ``partnerbook.yml`` (EUR by default). Any record may
+name its own ISO 4217 currency; ``rates`` in ``partnerbook.yml`` say what one unit of it is worth
+in the reporting currency, either once (``USD: 0.92``) or as a table of rates with the date each is
+valid from (``USD: [{from: 2026-01-01, rate: 0.92}, ...]``). An amount converts at the rate valid on
+its own date (a campaign's start, a contract's start, an SLA month, a ledger entry's date): the
+latest entry from on or before that date. A date before the first entry has no rate, and an amount
+without a date uses the latest entry.
+
+Every stage asks this module: validation (unknown codes, missing rates), KPIs (results are
+converted before anything is summed), the money ledger, alerts, charts and pages.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING
+
+from generator.load.loader import Document, Path_
+
+if TYPE_CHECKING:
+    from generator.records import Campaign, Contract, Settings
+    from generator.records.portfolio import Portfolio
+
+
+@cache
+def known_currencies() -> frozenset[str]:
+    """Every ISO 4217 code (current and historical), from the CLDR data that Babel ships."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def is_known(code: str) -> bool:
+    return code in known_currencies()
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Conversion into ``reporting``: per currency, (valid from, rate) sorted by date."""
+
+    reporting: str
+    table: dict[str, tuple[tuple[date | None, float], ...]]
+
+    def rate(self, currency: str | None, on: date | None = None) -> float | None:
+        """Reporting-currency units per unit of ``currency`` on ``on``; None when there is no such rate."""
+        if currency is None or currency == self.reporting:
+            return 1.0
+        entries = self.table.get(currency)
+        if not entries:
+            return None
+        if on is None:
+            return entries[-1][1]
+        starts = [start or date.min for start, _ in entries]
+        index = bisect_right(starts, on)
+        return entries[index - 1][1] if index else None
+
+    def convert(self, amount: float | None, currency: str | None, on: date | None = None) -> float | None:
+        """``amount`` in the reporting currency; None when the amount or a rate is missing."""
+        if amount is None:
+            return None
+        rate = self.rate(currency, on)
+        return None if rate is None else amount * rate
+
+    def missing(self, currency: str, on: date | None = None) -> tuple[str, str] | None:
+        """Why ``currency`` on ``on`` cannot be converted (message, hint), or None when it can."""
+        if self.rate(currency, on) is not None:
+            return None
+        entries = self.table.get(currency)
+        if not entries:
+            return (f"no conversion rate for {currency} into {self.reporting}",
+                    f"add it to partnerbook.yml: rates: {{{currency}: <{self.reporting} per 1 {currency}>}}")
+        first = entries[0][0]
+        return (f"no {currency} rate on {on}: the first is valid from {first}",
+                f"add an earlier entry to rates: {currency}: in partnerbook.yml, e.g. {{from: {on}, rate: ...}}")
+
+
+def rates_of(settings: Settings) -> Rates:
+    """The conversion table ``partnerbook.yml`` sets (``settings.rates``)."""
+    table: dict[str, tuple[tuple[date | None, float], ...]] = {}
+    for currency, given in settings.rates.items():
+        if isinstance(given, (int, float)):
+            table[currency] = ((None, float(given)),)
+        else:
+            table[currency] = tuple(sorted(((entry.valid_from, float(entry.rate)) for entry in given),
+                                           key=lambda pair: pair[0] or date.min))
+    return Rates(settings.currency, table)
+
+
+def original(amount: float | None, currency: str | None, reporting: str) -> tuple[float, str] | None:
+    """The amount as recorded, when it was recorded in another currency than the reporting one."""
+    if amount is None or currency is None or currency == reporting:
+        return None
+    return amount, currency
+
+
+@dataclass(frozen=True)
+class CurrencyUse:
+    """A place in a record that names a currency, and the date its amounts convert on."""
+
+    doc: Document
+    loc: Path_
+    currency: str
+    on: date | None
+
+
+def campaign_date(campaign: Campaign) -> date:
+    """The date a campaign's amounts convert on: its start."""
+    return campaign.start
+
+
+def contract_date(contract: Contract) -> date | None:
+    """The date a contract's value converts on: its start, else its signature (None: the latest rate)."""
+    return contract.start or contract.signed
+
+
+def currency_uses(portfolio: Portfolio) -> Iterator[CurrencyUse]:
+    """Every currency a record names, where, and on which date its amounts convert."""
+    for campaign_id in sorted(portfolio.campaigns):
+        loaded = portfolio.campaigns[campaign_id]
+        if loaded.record.currency is not None:
+            yield CurrencyUse(loaded.doc, ("currency",), loaded.record.currency, campaign_date(loaded.record))
+    for partner_id in sorted(portfolio.partners):
+        entry = portfolio.partners[partner_id]
+        for contract in [*(entry.contracts[c] for c in sorted(entry.contracts)), *entry.partial_contracts]:
+            value = contract.record.value
+            if value is not None and value.currency is not None:
+                yield CurrencyUse(contract.doc, ("value", "currency"), value.currency, contract_date(contract.record))
