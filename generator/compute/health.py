@@ -39,6 +39,7 @@ from generator.records.portfolio import PartnerEntry, Portfolio
 from generator.records.settings import HealthSettings
 from generator.rules.documents import document_name
 from generator.rules.formats import percent
+from generator.rules.money import campaign_targets, rates_of
 from generator.rules.obligations import Obligation, obligations
 from generator.rules.sla import attainment
 from generator.rules.windows import warning_days
@@ -184,6 +185,7 @@ def _fmt(kpi: str, value: float) -> str:
 def _performance(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport) -> list[_Item]:
     items: list[_Item] = []
     fallback: list[_Item] = []
+    rates = rates_of(portfolio.settings)
     for campaign_id, loaded in sorted(portfolio.campaigns.items()):
         campaign = loaded.record
         row = next((i for i, r in enumerate(campaign.results) if r.partner == entry.id), None)
@@ -192,7 +194,7 @@ def _performance(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport) -
             continue
         actual = kpis.partners[entry.id]
         line = _line(loaded.doc, ("results", row))
-        targets = campaign.targets.model_dump(exclude_none=True)
+        targets = campaign_targets(campaign, rates)
         for kpi, target in sorted(targets.items()):
             value = actual.get(kpi)
             if value is None:

@@ -191,7 +191,7 @@ def campaign_charts(campaign_id: str, portfolio: Portfolio, report: KpiReport) -
     revenue = {r.partner: _num(r.revenue, 2) for r in rows.itertuples(index=False)}
     shares = {pid: (_num(k.get("revenue_share")), revenue.get(pid)) for pid, k in kpis.partners.items()}
     share_spec = _share_chart(f"{campaign.name}: share of partner revenue", shares, names,
-                              kpis.total.get("hhi"), campaign.currency or portfolio.settings.currency)
+                              kpis.total.get("hhi"), portfolio.settings.currency)
     if share_spec is not None:
         specs.append(share_spec)
     return specs

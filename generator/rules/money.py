@@ -131,3 +131,30 @@ def currency_uses(portfolio: Portfolio) -> Iterator[CurrencyUse]:
             value = contract.record.value
             if value is not None and value.currency is not None:
                 yield CurrencyUse(contract.doc, ("value", "currency"), value.currency, contract_date(contract.record))
+        if entry.sla is not None:
+            for index, credit in enumerate(entry.sla.record.credits):
+                if credit.currency is not None:
+                    yield CurrencyUse(entry.sla.doc, ("credits", index, "currency"), credit.currency,
+                                      month_start(credit.month))
+
+
+def month_start(month: str) -> date:
+    """The date an SLA month's amounts (its service credit) convert on: the month's first day."""
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+# Campaign targets that are amounts of money, in the campaign's currency like its results.
+MONEY_TARGETS = ("aov", "cpa", "revenue")
+
+
+def campaign_targets(campaign: Campaign, rates: Rates) -> dict[str, float]:
+    """A campaign's targets, with its money targets converted like its results (so the two compare)."""
+    rate = rates.rate(campaign.currency, campaign_date(campaign))
+    targets: dict[str, float] = {}
+    for name, target in campaign.targets.model_dump(exclude_none=True).items():
+        if name in MONEY_TARGETS:
+            if rate is None:
+                continue  # no rate: validation reports it, and the target cannot be judged
+            target = target * rate
+        targets[name] = float(target)
+    return targets

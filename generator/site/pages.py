@@ -6,14 +6,13 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.draw import charts
-
-from generator.site import views
 from generator.compute.portfolio import Computed
-from generator.site.ical import calendar_events, render_calendar
+from generator.draw import charts
 from generator.measure.kpis import CAMPAIGN_KPIS
 from generator.rules.documents import document_types
 from generator.rules.windows import warning_days
+from generator.site import views
+from generator.site.ical import calendar_events, render_calendar
 
 CHART_DIR = "assets/charts"
 CALENDAR = "partnerbook.ics"  # the deadlines calendar, linked from the home, contracts and alerts pages
@@ -95,6 +94,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         pages[f"campaigns/{cid}/index.md"] = ("campaign.md.j2", {
             **base, "id": cid, "campaign": campaign, "kpis": report.campaigns.get(cid),
             "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS,
+            "money": views.campaign_money(computed, cid),
             "charts": _chart_refs(specs, 2), "names": names, "known": set(partner_ids),
             "checklist": views.campaign_checklist_view(computed, cid),
             "attention": [a for a in alerts if a.campaign_id == cid],

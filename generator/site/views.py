@@ -8,15 +8,16 @@ from datetime import date
 from typing import Any
 
 from generator.alerts import Alert
-from generator.site.checklists import campaign_checklist, partner_checklists
 from generator.compute.portfolio import Computed
 from generator.records import Contract
 from generator.records.portfolio import Loaded, PartnerEntry
 from generator.rules.contracts import key_dates
 from generator.rules.documents import state_of
+from generator.rules.money import campaign_date, campaign_targets, rates_of
 from generator.rules.obligations import Obligation, obligations
 from generator.rules.partners import followed
 from generator.rules.windows import warning_days
+from generator.site.checklists import campaign_checklist, partner_checklists
 
 TARGET_AT_MOST = frozenset({"cart_abandonment_rate", "cpa"})
 
@@ -203,7 +204,7 @@ def target_rows(computed: Computed, campaign_id: str) -> list[dict[str, Any]]:
     campaign = computed.portfolio.campaigns[campaign_id].record
     total = computed.kpis.campaigns[campaign_id].total if campaign_id in computed.kpis.campaigns else {}
     rows = []
-    for name, target in campaign.targets.model_dump(exclude_none=True).items():
+    for name, target in campaign_targets(campaign, rates_of(computed.portfolio.settings)).items():
         actual = total.get(name)
         if name == "revenue":
             revenue = computed.kpis.results.loc[computed.kpis.results["campaign"] == campaign_id, "revenue"]
@@ -223,3 +224,35 @@ def partner_checklist_views(computed: Computed, entry: PartnerEntry) -> list[Any
 def campaign_checklist_view(computed: Computed, campaign_id: str) -> Any:
     campaign = computed.portfolio.campaigns[campaign_id].record
     return campaign_checklist(campaign_id, campaign, computed.kpis, computed.today)
+
+
+def campaign_money(computed: Computed, campaign_id: str) -> dict[str, Any]:
+    """A campaign's money per partner in the reporting currency, the amounts as recorded, and its cost-only partners.
+
+    ``converted`` is set when the campaign is recorded in another currency: its rate and the date it is valid on.
+    """
+    campaign = computed.portfolio.campaigns[campaign_id].record
+    settings = computed.portfolio.settings
+    results = computed.kpis.results
+    rows = results.loc[results["campaign"] == campaign_id]
+    recorded = campaign.currency or settings.currency
+    money: dict[str, dict[str, Any]] = {}
+    for row in rows.itertuples(index=False):
+        money[str(row.partner)] = {
+            "revenue": _float(row.revenue), "cost": _float(row.cost),
+            "revenue_original": _float(row.revenue_original), "cost_original": _float(row.cost_original)}
+    cost_only = sorted(pid for pid, m in money.items() if m["cost"] is not None and m["revenue"] is None)
+    converted = None
+    if recorded != settings.currency:
+        converted = {"currency": recorded, "on": campaign_date(campaign),
+                     "rate": rates_of(settings).rate(recorded, campaign_date(campaign))}
+    revenue = [m["revenue"] for m in money.values() if m["revenue"] is not None]
+    cost = [m["cost"] for m in money.values() if m["cost"] is not None]
+    return {"currency": settings.currency, "recorded": recorded, "converted": converted, "partners": money,
+            "revenue": sum(revenue) if revenue else None, "cost": sum(cost) if cost else None,
+            "cost_only": cost_only,
+            "cost_only_total": sum(money[pid]["cost"] for pid in cost_only) if cost_only else None}
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)
