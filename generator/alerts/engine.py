@@ -12,8 +12,10 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from generator.alerts.commitments import commitment_alerts
 from generator.alerts.compliance import compliance_alerts
 from generator.alerts.contracts import contract_alerts
+from generator.alerts.credits import credit_alerts
 from generator.alerts.dependency import dependency_alerts
 from generator.alerts.model import RANK, Alert, Context
 from generator.alerts.performance import performance_alerts
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 RULE_GROUPS: tuple[Callable[[Context], Iterable[Alert]], ...] = (
     contract_alerts, compliance_alerts, sla_alerts, relationship_alerts, dependency_alerts, performance_alerts,
+    credit_alerts,
 )
 
 

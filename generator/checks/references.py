@@ -5,6 +5,7 @@ from __future__ import annotations
 from generator.checks.typing import did_you_mean
 from generator.problems import Problem, Severity
 from generator.records.portfolio import PartnerEntry, Portfolio
+from generator.rules.sla import met, value_of
 
 
 def _unknown(what: str, name: str, known: list[str]) -> tuple[str, str]:
@@ -101,4 +102,41 @@ def _check_sla(entry: PartnerEntry, portfolio: Portfolio) -> list[Problem]:
                 message, hint = _unknown("metric", key, list(metric_ids))
                 problems.append(doc.problem(("measurements", index, key), "unknown-metric", message,
                                             hint + " (measurement keys are the ids under metrics:)", key=True))
+    return problems + _check_credits(entry)
+
+
+def _check_credits(entry: PartnerEntry) -> list[Problem]:
+    """``credits:`` name breached months of this SLA, once each, and are received on or after their claim."""
+    assert entry.sla is not None
+    sla, doc = entry.sla.record, entry.sla.doc
+    breached = sorted({m.month for i, m in enumerate(sla.measurements)
+                       if any((v := value_of(sla, i, metric)) is not None and not met(metric, v)
+                              for metric in sla.metrics)})
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, credit in enumerate(sla.credits):
+        loc = ("credits", index)
+        if credit.month in seen:
+            first_line = doc.where(("credits", seen[credit.month], "month"))[0]
+            problems.append(doc.problem((*loc, "month"), "duplicate-entry",
+                                        f"the credit of {credit.month} is recorded twice (first on line {first_line})",
+                                        "keep one entry per month"))
+        seen.setdefault(credit.month, index)
+        if credit.month not in breached:
+            measured = any(m.month == credit.month for m in sla.measurements)
+            why = "no metric missed its target that month" if measured else "that month has no measurements"
+            hint = (f"breached months of this SLA: {', '.join(breached[-12:])}" if breached
+                    else "no month of this SLA is breached, so no credit is due")
+            problems.append(doc.problem((*loc, "month"), "credit-not-breached",
+                                        f"a service credit is recorded for {credit.month}, but {why}",
+                                        hint + "; fix the month or remove the entry"))
+        first_day = f"{credit.month}-01"
+        if credit.claimed is not None and credit.claimed.isoformat() < first_day:
+            problems.append(doc.problem((*loc, "claimed"), "date-order",
+                                        f"claimed {credit.claimed} is before the month {credit.month} it is for",
+                                        "a credit is claimed after its month starts; check the date and the month"))
+        if credit.claimed is not None and credit.received is not None and credit.received < credit.claimed:
+            problems.append(doc.problem((*loc, "received"), "date-order",
+                                        f"received {credit.received} is before claimed {credit.claimed}",
+                                        "a credit is received on or after the day it is claimed; check both dates"))
     return problems

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from generator.measure.money import fee_contract, month_credits, monthly_amount
 from generator.records.portfolio import Portfolio
 from generator.rules.money import campaign_date, rates_of
 from generator.rules.sla import met as sla_met
@@ -194,6 +195,8 @@ class SlaKpis:
     monthly: list[SlaMonth]  # every measured metric-month, by metric then month as recorded
     breached_metric_months: int
     service_credits: float | None
+    # The credits by state (owed: not claimed; claimed: not received; received), recorded amounts where given.
+    credits_by_state: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -243,6 +246,9 @@ class KpiReport:
                 "sla_attainment": kpis.sla_attainment,
                 "sla_metrics": dict(kpis.sla.metrics) if kpis.sla else {},
                 "service_credits": kpis.sla.service_credits if kpis.sla else None,
+                "service_credits_owed": kpis.sla.credits_by_state.get("owed") if kpis.sla else None,
+                "service_credits_claimed": kpis.sla.credits_by_state.get("claimed") if kpis.sla else None,
+                "service_credits_received": kpis.sla.credits_by_state.get("received") if kpis.sla else None,
                 "health_score": scored.score if scored else None,
                 "grade": scored.grade if scored else None,
                 "health_status": scored.status if scored else None,
@@ -279,30 +285,16 @@ def _campaign_kpis(frame: pd.DataFrame, campaign_ids: list[str]) -> dict[str, Ca
     return campaigns
 
 
-MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
-
-
 def monthly_fee(portfolio: Portfolio, partner_id: str) -> float | None:
     """The monthly value of the contract an SLA names (or the partner's only recurring contract).
 
-    ``value.amount`` per month as is, per quarter divided by 3, per year by 12. A one-off
-    value, no value, a named contract that does not exist or several recurring contracts
-    with none named give None: service credits are then n/a, not 0.
+    ``value.amount`` per month as is, per quarter divided by 3, per year by 12, in the contract's own
+    currency (``generator.measure.money.fee_contract`` picks the contract). A one-off value, no value,
+    a named contract that does not exist or several recurring contracts with none named give None:
+    service credits are then n/a, not 0.
     """
-    entry = portfolio.partners[partner_id]
-    if entry.sla is None:
-        return None
-    named = entry.sla.record.contract
-    if named is not None:
-        candidates = [entry.contracts[named]] if named in entry.contracts else []
-    else:
-        candidates = [c for c in entry.contracts.values()
-                      if c.record.value and c.record.value.period in MONTHS_PER_PERIOD]
-    if len(candidates) != 1 or candidates[0].record.value is None:
-        return None
-    value = candidates[0].record.value
-    months = MONTHS_PER_PERIOD.get(value.period)
-    return value.amount / months if months else None
+    contract = fee_contract(portfolio, partner_id)
+    return monthly_amount(contract.record) if contract is not None else None
 
 
 def sla_kpis(portfolio: Portfolio, partner_id: str) -> SlaKpis | None:
@@ -326,9 +318,16 @@ def sla_kpis(portfolio: Portfolio, partner_id: str) -> SlaKpis | None:
     met_months = sum(row.met for row in monthly)
     attainment = met_months / len(monthly) if monthly else None
     breached = len(monthly) - met_months
-    fee = monthly_fee(portfolio, partner_id)
-    credits = None if fee is None else round(breached * sla.service_credit_percent * fee / 100, 2)
-    return SlaKpis(attainment, metrics, monthly, breached, credits)
+    # Each breached month's credit in the reporting currency, at that month's rate (generator.measure.money).
+    month_rows = month_credits(portfolio, partner_id)
+    credits = None
+    if monthly_fee(portfolio, partner_id) is not None:
+        credits = round(sum(c.computed for c in month_rows if c.computed is not None), 2)
+    by_state: dict[str, float | None] = {}
+    for state in ("owed", "claimed", "received"):
+        amounts = [c.amount.value for c in month_rows if c.state == state and c.amount.value is not None]
+        by_state[state] = round(sum(amounts), 2) if amounts else (0.0 if credits is not None else None)
+    return SlaKpis(attainment, metrics, monthly, breached, credits, by_state)
 
 
 def evaluation_score(portfolio: Portfolio, partner_id: str) -> float | None:

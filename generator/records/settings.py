@@ -139,15 +139,16 @@ AlertRule = Literal[
     "contract-notice", "contract-ended", "contract-renewed", "compliance-missing", "compliance-expired",
     "compliance-expiring", "sla-breach", "sla-attainment", "review-overdue", "check-in-stale", "red-flag-open",
     "due-diligence-missing", "no-backup", "single-source-capability", "revenue-concentration",
-    "abandonment-anomaly", "low-conversion", "action-overdue", "silence-expired",
+    "abandonment-anomaly", "low-conversion", "action-overdue", "silence-expired", "credit-unclaimed",
 ]
 ALERT_RULES: tuple[str, ...] = AlertRule.__args__  # type: ignore[attr-defined]
 
 
 # Alerts about the team's own decisions, not the partner's conduct: whether to give notice, how much the
-# portfolio depends on one partner. They stay on the alerts page but neither cap nor cost health points.
+# portfolio depends on one partner, claiming a service credit. They stay on the alerts page but neither cap
+# nor cost health points.
 TEAM_RULES: tuple[AlertRule, ...] = ("contract-notice", "no-backup", "single-source-capability",
-                                     "revenue-concentration")
+                                     "revenue-concentration", "credit-unclaimed")
 
 
 class HealthCaps(Record):
@@ -219,6 +220,7 @@ class AlertSettings(Record):
 
     warning_days: int | None = Field(default=None, ge=0, le=MAX_DAYS)  # default: compliance.expiring_warning_days (60)
     check_in_stale_days: int = Field(default=90, gt=0, le=MAX_DAYS)
+    credit_claim_days: int = Field(default=30, ge=0, le=MAX_DAYS)  # days after its month a credit may stay unclaimed
     revenue_concentration: float = Field(default=0.5, gt=0, le=1)
     no_backup_criticality: list[Criticality] = ["critical"]
     single_source_criticality: list[Criticality] = ["critical", "high"]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from generator.records.common import Id, Month, Number, Record, Text
+from generator.records.common import Currency, Day, Id, Money, Month, Number, Record, Text
 
 MetricId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
@@ -28,6 +28,20 @@ class Measurement(Record):
     month: Month
 
 
+class Credit(Record):
+    """What happened to the service credit of one breached month: when it was claimed and received.
+
+    ``amount`` is what was agreed (default: the credit computed for that month), in ``currency``
+    (default: the currency of the SLA's contract value, else the reporting currency).
+    """
+
+    month: Month
+    claimed: Day | None = None
+    received: Day | None = None
+    amount: Money | None = None
+    currency: Currency | None = None
+
+
 class Sla(Record):
     """SLA targets and monthly measurements of one partner."""
 
@@ -35,3 +49,4 @@ class Sla(Record):
     metrics: list[Metric] = Field(min_length=1)
     service_credit_percent: float = Field(default=0, ge=0, le=100)
     measurements: list[Measurement] = []
+    credits: list[Credit] = []
