@@ -197,23 +197,41 @@ def serve(root: Path, today: str | None, dev_addr: str) -> None:
               help="text for people, csv for spreadsheets, json for tools (every KPI).")
 @click.option("--table", type=click.Choice(["campaigns", "partners"]), default="campaigns", show_default=True,
               help="Which table text and csv show: per campaign and partner, or per partner.")
-def kpis(root: Path, today: str | None, fmt: str, table: str) -> None:
-    """Compute the KPIs of every campaign and partner.
+@click.option("--campaign", metavar="CAMPAIGN-ID", default=None,
+              help="Only this campaign (the campaigns table, and the campaigns of json).")
+def kpis(root: Path, today: str | None, fmt: str, table: str, campaign: str | None) -> None:
+    """Compute the KPIs of every campaign and partner, with the counts behind them.
 
-    Rates are fractions in CSV and JSON; an undefined KPI (zero or missing
-    denominator) is n/a in text, empty in CSV and null in JSON.
+    Beside the ratios: sessions, carts, checkouts, orders, revenue and cost
+    (summed over every reported value for a total), money in the reporting
+    currency of partnerbook.yml. Rates are fractions in CSV and JSON; an
+    undefined KPI (zero or missing denominator) is n/a in text, empty in CSV
+    and null in JSON.
 
     \b
     Example:
       partnerbook kpis --format csv --table partners > partners.csv
+      partnerbook kpis --campaign easter-2026
     """
+    from difflib import get_close_matches
+
     from generator.compute.portfolio import compute_portfolio
+    from generator.inert import shown
     from generator.measure.tables import render
 
     _require_root(root)
+    if campaign is not None and table == "partners":
+        raise click.UsageError("--campaign selects rows of the campaigns table; leave out --table partners")
     _batch_mode()
     computed = compute_portfolio(root, _today(today))
-    click.echo(render(computed.kpis, computed.health, fmt, table), nl=False)
+    if campaign is not None and campaign not in computed.kpis.campaigns:
+        known = sorted(computed.kpis.campaigns)
+        guess = get_close_matches(campaign, known, n=1)
+        hint = f"did you mean {guess[0]}? " if guess else ""
+        raise click.BadParameter(f"no campaign '{shown(campaign)}'; {hint}campaigns: {', '.join(known) or 'none'}",
+                                 param_hint="--campaign")
+    click.echo(render(computed.kpis, computed.health, fmt, table, computed.portfolio.settings.currency, campaign),
+               nl=False)
 
 
 @cli.command()

@@ -65,9 +65,10 @@ def kpis_json(run_line: RunLine, root: Path) -> dict[str, Any]:
 def test_json_shape(seed_root: Path, run_line: RunLine) -> None:
     data = kpis_json(run_line, seed_root)
 
-    assert list(data) == ["campaigns", "partners", "portfolio"]
+    assert list(data) == ["currency", "campaigns", "partners", "portfolio"]
+    assert data["currency"] == "EUR"
     easter = data["campaigns"]["easter"]
-    assert list(easter) == ["total", "partners"]
+    assert list(easter) == ["total", "partners", "counts"]
     assert set(easter["total"]) == {*CAMPAIGN_KPIS, "hhi"}
     assert list(easter["partners"]) == ["partner-a", "partner-b"]
     assert set(easter["partners"]["partner-b"]) == set(CAMPAIGN_KPIS)
@@ -77,7 +78,8 @@ def test_json_shape(seed_root: Path, run_line: RunLine) -> None:
         assert set(values) >= PARTNER_KEYS
         # ... and the health score's status, why it is not rated and the reasons behind it.
         assert set(values) >= HEALTH_KEYS
-        extra = set(values) - PARTNER_KEYS - HEALTH_KEYS
+        assert set(values["counts"]) == {"sessions", "carts", "checkouts", "orders", "revenue", "cost"}
+        extra = set(values) - PARTNER_KEYS - HEALTH_KEYS - {"counts"}
         assert all(k.startswith("campaign_") and k[9:] in CAMPAIGN_KPIS for k in extra)
     assert list(data["portfolio"]) == ["hhi"]
 
@@ -112,7 +114,9 @@ def test_json_campaign_without_results(seed_root: Path, run_line: RunLine) -> No
         "name: Planned\nstart: 2026-12-01\nend: 2026-12-24\nowner: marketing\n", encoding="utf-8")
     data = kpis_json(run_line, seed_root)
 
-    assert data["campaigns"]["planned"] == {"total": dict.fromkeys([*CAMPAIGN_KPIS, "hhi"]), "partners": {}}
+    counts = dict.fromkeys(["sessions", "carts", "checkouts", "orders", "revenue", "cost"])
+    assert data["campaigns"]["planned"] == {"total": dict.fromkeys([*CAMPAIGN_KPIS, "hhi"]), "partners": {},
+                                            "counts": {"total": counts, "partners": {}}}
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:
@@ -139,7 +143,9 @@ def test_csv_campaign_rows(seed_root: Path, run_line: RunLine) -> None:
 
     assert [(r["campaign"], r["partner"]) for r in rows] == [
         ("easter", "partner-a"), ("easter", "partner-b"), ("easter", "(total)")]
-    assert list(rows[0]) == ["campaign", "partner", *CAMPAIGN_KPIS, "hhi"]
+    assert list(rows[0]) == ["campaign", "partner", "sessions", "carts", "checkouts", "orders", "revenue", "cost",
+                             "currency", *CAMPAIGN_KPIS, "hhi"]
+    assert [rows[2][c] for c in ("sessions", "orders", "revenue", "cost")] == ["2000", "250", "2050.0", "1800.0"]
     assert float(rows[2]["conversion_rate"]) == pytest.approx(0.125)
     assert float(rows[0]["abandonment_change"]) == pytest.approx(-1 / 24)
     assert rows[1]["conversion_lift"] == ""  # n/a is an empty cell
@@ -193,13 +199,15 @@ def test_text_shows_n_a(seed_root: Path, run_line: RunLine) -> None:
 
     def cell(line: str, column: str) -> str:
         """Cells are separated by two or more spaces and never contain two spaces."""
-        return dict(zip(header.split(), re.split(r"\s{2,}", line.strip()), strict=True))[column]
+        return dict(zip(re.split(r"\s{2,}", header.strip()), re.split(r"\s{2,}", line.strip()), strict=True))[column]
 
     assert cell(b_line, "conversion_lift") == "n/a"
     assert cell(b_line, "csat") == "n/a"
     assert cell(b_line, "roi") == "12.5%"
     assert cell(total_line, "conversion_rate") == "12.5%"
     assert cell(total_line, "roi") == "13.9%"  # 250 / 1800
+    assert cell(total_line, "sessions") == "2,000"
+    assert cell(total_line, "revenue (EUR)") == "2,050.00"
     assert "nan" not in result.output.lower().replace("n/a", "")
     assert "portfolio hhi: 0.507" in result.output
 
@@ -208,7 +216,8 @@ def test_text_partner_table(seed_root: Path, run_line: RunLine) -> None:
     result = run_line(f"partnerbook kpis --root {seed_root} --today {TODAY} --table partners")
     c_line = next(line for line in result.output.splitlines() if line.startswith("partner-c"))
 
-    assert c_line.split()[1:6] == ["n/a"] * 5  # no revenue, activation, evaluation, SLA or credits
+    # no campaign counts, revenue share, activation, evaluation, SLA or credits
+    assert c_line.split()[1:12] == ["n/a"] * 11
 
 
 def test_record_error_exits_1_without_output(seed_root: Path) -> None:
