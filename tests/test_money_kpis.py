@@ -156,3 +156,45 @@ def test_unknown_codes_in_partnerbook_yml_are_reported(tmp_path: Path) -> None:
     found = sorted((p.line, p.message) for p in result.problems if p.rule == "unknown-currency")
     assert [line for line, _ in found] == [1, 2]
 
+
+
+def _page_text(path: Path) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+def test_campaign_page_shows_converted_money_with_the_recorded_amount(tmp_path: Path, run_line) -> None:  # type: ignore[no-untyped-def]
+    _two_currency_portfolio(tmp_path)
+    campaign(tmp_path, "us-launch", """
+        - partner: us-market
+          sessions: 1000
+          orders: 100
+          revenue: 8000
+          cost: 2000
+        - partner: eu-shop     # a cost-only row: photos for the launch
+          cost: 600
+        """, "currency: USD\n")
+    write(tmp_path, "partners/us-market/contracts/listing.yaml", """
+        title: Marketplace listing
+        start: 2026-02-01
+        value: {amount: 1200, period: year, currency: GBP}
+        """)
+    result = run_line(f"partnerbook build --root {tmp_path} --today {TODAY}")
+    assert result.exit_code == 0, result.output
+    text = " ".join(_page_text(tmp_path / "site/campaigns/us-launch/index.html").split())
+
+    assert "Converted from USD" in text
+    assert "0.5 EUR per USD" in text
+    assert "4,000.00 EUR (8,000.00 USD)" in text  # revenue
+    assert "1,000.00 EUR (2,000.00 USD)" in text  # cost
+    assert "Cost without attributed revenue: Eu-Shop (300.00 EUR)" in text
+    assert "cost 1,300.00 EUR" in text  # the campaign's cost counts the cost-only row
+    # A contract value converts at the rate valid on the contract's start (GBP 1.25 from 2026-01-01)
+    contracts = " ".join(_page_text(tmp_path / "site/contracts/index.html").split())
+    assert "1,500.00 EUR (1,200.00 GBP) / year" in contracts
+    # A campaign in the reporting currency shows no conversion
+    spring = " ".join(_page_text(tmp_path / "site/campaigns/spring/index.html").split())
+    assert "Converted from" not in spring
+    assert "6,000.00 EUR (" not in spring

@@ -10,6 +10,7 @@ from generator.compute.portfolio import Computed
 from generator.draw import charts
 from generator.measure.kpis import CAMPAIGN_KPIS
 from generator.rules.documents import document_types
+from generator.rules.money import rates_of
 from generator.rules.windows import warning_days
 from generator.site import views
 from generator.site.ical import calendar_events, render_calendar
@@ -30,7 +31,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     """Every page as (template, context) by its path under docs/, and every chart the pages show."""
     portfolio, report = computed.portfolio, computed.kpis
     base = {"stamp": stamp, "site_title": portfolio.settings.site.title, "currency": portfolio.settings.currency,
-            "today": computed.today}
+            "rates": rates_of(portfolio.settings), "today": computed.today}
     pages: dict[str, tuple[str, dict[str, Any]]] = {}
     all_specs: list[charts.ChartSpec] = []
     partner_ids = sorted(pid for pid, e in portfolio.partners.items() if e.partner is not None)
@@ -84,6 +85,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "checklists": checklists_of[pid],
             "attention": alerts_of.get(pid, []), "names": names,
             "criteria": portfolio.settings.evaluation.criteria,
+            "commitments": views.commitment_rows(computed, pid),
         })
     pages["campaigns/index.md"] = ("campaigns.md.j2", {
         **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids]})

@@ -8,18 +8,16 @@ marked safe with ``Markup``.
 
 from __future__ import annotations
 
-from generator import templates_dir
-
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from generator import markdown
+from generator import markdown, templates_dir
 from generator.measure.tables import format_kpi
 from generator.rules import formats
+from generator.rules.money import Rates, contract_date
 
 TEMPLATES = templates_dir()
 
@@ -54,9 +52,32 @@ _STATE_CLASSES = {"error": "bad", "warning": "warn", "info": "info", "none": "ba
                   "amber": "warn", "expired": "bad", "missing": "bad", "missed": "bad", "red": "bad"}
 
 
-def _money(amount: float | None, currency: str) -> Markup:
-    """Money as everywhere else: ``9,000.00 EUR`` (``generator.rules.formats.money``)."""
-    return markdown.text(formats.money(amount, currency))
+def _money(amount: Any, currency: str, negative: bool = False) -> Markup:
+    """Money as everywhere else: ``9,000.00 EUR`` (``generator.rules.formats.money``).
+
+    A ledger amount (``generator.measure.money.Amount``) shows its original beside it when it was all
+    recorded in one other currency: ``920.00 EUR (1,000.00 USD)``. ``negative`` writes it as a deduction.
+    """
+    original = None
+    if amount is not None and not isinstance(amount, int | float):
+        amount, original = amount.value, amount.original
+    sign = -1 if negative else 1
+    text = formats.money(None if amount is None else sign * amount + 0.0, currency)
+    if original is not None and amount is not None:
+        text += f" ({formats.money(sign * original[0] + 0.0, original[1])})"
+    return markdown.text(text)
+
+
+def _contract_value(contract: Any, rates: Rates) -> Markup:
+    """A contract's value in the reporting currency, the recorded amount beside it when converted, per period."""
+    value = contract.value
+    if value is None:
+        return Markup("n/a")
+    amount = rates.convert(value.amount, value.currency, contract_date(contract))
+    text = formats.money(amount, rates.reporting)
+    if value.currency is not None and value.currency != rates.reporting:
+        text += f" ({formats.money(value.amount, value.currency)})"
+    return markdown.text(f"{text} / {value.period}")
 
 
 def _state(state: str | None) -> Markup:
@@ -93,6 +114,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(markdown.FILTERS)
     env.filters["kpi"] = _kpi
     env.filters["money"] = _money
+    env.filters["contract_value"] = _contract_value
     env.filters["tick"] = _tick
     env.filters["front_title"] = markdown.yaml_title
     env.filters["state"] = _state
