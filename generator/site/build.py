@@ -206,7 +206,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     caller to draw (``build_site`` draws them in the pool that renders the pages).
     """
     from generator.draw import chart_draw
-    from generator.site import pages
+    from generator.site import downloads, pages
     from generator.site import render
     from generator.compute.portfolio import compute_portfolio
 
@@ -221,6 +221,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     step = time.perf_counter()
     plan, specs = pages.plan(computed, stamp)
     files = render.render_all(plan)
+    files.update(downloads.csv_files(pages.download_tables(computed)))  # docs/downloads/*.csv
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():
             files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()

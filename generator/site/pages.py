@@ -12,7 +12,7 @@ from generator.measure.kpis import CAMPAIGN_KPIS
 from generator.rules.documents import document_types
 from generator.rules.money import rates_of
 from generator.rules.windows import warning_days
-from generator.site import views
+from generator.site import downloads, views
 from generator.site.ical import calendar_events, render_calendar
 
 CHART_DIR = "assets/charts"
@@ -24,6 +24,11 @@ def _chart_refs(specs: list[charts.ChartSpec], depth: int) -> list[dict[str, str
     prefix = "../" * depth
     return [{"src": Markup(f"{prefix}{CHART_DIR}/{spec.key()}.svg"), "alt": spec.alt, "title": spec.title}
             for spec in specs]
+
+
+def download_tables(computed: Computed) -> dict[str, Any]:
+    """Every table the site offers as a CSV file, by name; add a table here (see generator/site/downloads.py)."""
+    return downloads.kpi_tables(computed.kpis, computed.health, computed.portfolio.settings.currency)
 
 
 def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str, dict[str, Any]]],
@@ -62,11 +67,13 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         "silenced_count": len(alerts) - len(attention),
         "charts": _chart_refs(portfolio_specs, 0), "names": names,
         "upcoming": [d for d in deadlines if 0 <= d.days_left <= warning_days(portfolio.settings)],
+        "csv_link": downloads.link(f"kpis-campaign-{latest}", 0) if latest else None,
     })
     pages["partners/index.md"] = ("partners.md.j2", {
         **base, "rows": [{"id": pid, "partner": portfolio.partners[pid].partner,
                           "health": computed.health.get(pid), "kpis": report.partners.get(pid)}
-                         for pid in partner_ids]})
+                         for pid in partner_ids],
+        "csv_link": downloads.link("kpis-partners", 1)})
     for pid in partner_ids:
         entry = portfolio.partners[pid]
         specs = charts.partner_charts(pid, portfolio, report)
@@ -88,7 +95,8 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "commitments": views.commitment_rows(computed, pid),
         })
     pages["campaigns/index.md"] = ("campaigns.md.j2", {
-        **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids]})
+        **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids],
+        "csv_link": downloads.link("kpis-campaigns", 1)})
     for cid in campaign_ids:
         specs = charts.campaign_charts(cid, portfolio, report)
         all_specs += specs
@@ -97,6 +105,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             **base, "id": cid, "campaign": campaign, "kpis": report.campaigns.get(cid),
             "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS,
             "money": views.campaign_money(computed, cid),
+            "csv_link": downloads.link(f"kpis-campaign-{cid}", 2),
             "charts": _chart_refs(specs, 2), "names": names, "known": set(partner_ids),
             "checklist": views.campaign_checklist_view(computed, cid),
             "attention": [a for a in alerts if a.campaign_id == cid],
