@@ -24,6 +24,7 @@ EXAMPLE = Path(__file__).resolve().parent / "kpi_cases" / "easter-2026"
 PARTNER_KEYS = {"revenue_share", "activation_days", "evaluation_score", "sla_attainment", "sla_metrics",
                 "service_credits", "health_score", "grade"}
 HEALTH_KEYS = {"health_status", "health_not_rated", "health_reasons"}
+CREDIT_KEYS = {"service_credits_owed", "service_credits_claimed", "service_credits_received"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -79,7 +80,8 @@ def test_json_shape(seed_root: Path, run_line: RunLine) -> None:
         # ... and the health score's status, why it is not rated and the reasons behind it.
         assert set(values) >= HEALTH_KEYS
         assert set(values["counts"]) == {"sessions", "carts", "checkouts", "orders", "revenue", "cost"}
-        extra = set(values) - PARTNER_KEYS - HEALTH_KEYS - {"counts"}
+        assert set(values) >= CREDIT_KEYS  # service credits by state (owed, claimed, received)
+        extra = set(values) - PARTNER_KEYS - HEALTH_KEYS - CREDIT_KEYS - {"counts"}
         assert all(k.startswith("campaign_") and k[9:] in CAMPAIGN_KPIS for k in extra)
     assert list(data["portfolio"]) == ["hhi"]
 

@@ -59,7 +59,8 @@ OWN_JS = "assets/partnerbook.js"
 NAV: list[dict[str, str]] = [
     {"Home": "index.md"}, {"Alerts": "alerts.md"}, {"Risk register": "risk.md"},
     {"Partners": "partners/index.md"}, {"Campaigns": "campaigns/index.md"},
-    {"Compliance": "compliance.md"}, {"Contracts": "contracts.md"}, {"Checklists": "checklists.md"},
+    {"Money": "money.md"}, {"Compliance": "compliance.md"}, {"Contracts": "contracts.md"},
+    {"Checklists": "checklists.md"},
     {"KPI glossary": "glossary.md"}, {"Validation": "problems.md"},
 ]
 

@@ -194,9 +194,39 @@ def _draw_share(title: str, data: dict[str, Any]) -> Figure:
     return figure
 
 
+def _draw_money(title: str, data: dict[str, Any]) -> Figure:
+    """Spend and attributed revenue per partner, side by side, with the amounts written beside the bars."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    currency, rows = data["currency"], data["rows"]
+    labels = [label for label, _, _ in rows]
+    top, bottom = TITLE_IN, XAXIS_IN + LEGEND_IN + PAD_IN
+    figure = _new_figure(title, max(2.6, top + bottom + 0.42 * len(rows)))
+    ax = figure.subplots()
+    _adjust(figure, left=_text_width(labels, 8.0) + 0.2, bottom=bottom, top=top)
+    values = [v for _, spend, revenue in rows for v in (spend, revenue) if v is not None]
+    for offset, colour, series, index in ((-0.2, VERMILLION, "Spend", 1), (0.2, BLUE, "Attributed revenue", 2)):
+        known = [(i, row[index]) for i, row in enumerate(rows) if row[index] is not None]
+        if known:
+            ax.barh([i + offset for i, _ in known], [max(v, 0.0) for _, v in known], height=0.4, color=colour,
+                    label=series)
+        for i, row in enumerate(rows):
+            value = row[index]
+            note = " n/a" if value is None else f" {money(value, currency)}"
+            ax.text(max(value or 0.0, 0.0), i + offset, note, va="center", fontsize=6.5,
+                    color=GREY if value is None else BLACK)
+    ax.set_xlim(0, max(1.0, *values) * 1.45)  # room for the amounts
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    ax.set_xlabel(f"{currency}, all years")
+    _row_labels(ax, labels)
+    _legend(figure, *ax.get_legend_handles_labels())
+    return figure
+
+
 _DRAWERS: dict[str, Callable[[str, dict[str, Any]], Figure]] = {
     "partner-funnel": _draw_comparison, "campaign-comparison": _draw_comparison,
-    "sla-monthly": _draw_sla, "revenue-share": _draw_share,
+    "sla-monthly": _draw_sla, "revenue-share": _draw_share, "money-spend-revenue": _draw_money,
 }
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from generator.inert import shown as _visible
 from generator.measure.kpis import KpiReport
+from generator.measure.money import Ledger
 from generator.records.portfolio import Portfolio
 from generator.rules import formats
 
@@ -32,7 +33,7 @@ LABEL_CHARS = 28
 class ChartSpec:
     """One chart: what it shows (``kind``, ``title``, ``data``) and how the page describes it (``alt``)."""
 
-    kind: str  # "partner-funnel" | "sla-monthly" | "campaign-comparison" | "revenue-share"
+    kind: str  # "partner-funnel" | "sla-monthly" | "campaign-comparison" | "revenue-share" | "money-spend-revenue"
     title: str
     alt: str
     data: tuple[Any, ...]  # ((field, value), ...), values tuples of primitives
@@ -226,3 +227,25 @@ def _share_chart(subject: str, shares: dict[str, tuple[float | None, float | Non
            + ("" if hhi is None else f" Concentration (HHI, 0 to 1) is {hhi:.2f}."))
     return ChartSpec("revenue-share", f"{_short(subject, 80)}{concentration}", alt,
                      (("currency", currency), ("rows", tuple(rows))))
+
+
+def money_chart(ledger: Ledger, portfolio: Portfolio) -> ChartSpec | None:
+    """The Money page's chart: each partner's spend against its attributed revenue, all years."""
+    rows = []
+    for pid, partner_money in ledger.partners.items():
+        spend, revenue = _num(partner_money.total.spend, 2), _num(partner_money.total.revenue.value, 2)
+        if spend is None and revenue is None:
+            continue
+        rows.append((_partner_name(portfolio, pid), pid, spend, revenue))
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (-max(r[2] or 0, r[3] or 0), r[0].casefold(), r[1]))
+    part = f" ({MAX_ROWS} of {len(rows)} partners, largest first)" if len(rows) > MAX_ROWS else ""
+    shown = rows[:MAX_ROWS]
+    currency = ledger.currency
+    figures = [f"{name} spend {formats.money(spend, currency)}, revenue {formats.money(revenue, currency)}"
+               for name, _, spend, revenue in shown]
+    alt = f"Spend against attributed revenue by partner, all years, in {currency}: {_listed(figures, 8)}."
+    data = tuple((_short(name), spend, revenue) for name, _, spend, revenue in shown)
+    return ChartSpec("money-spend-revenue", f"Spend against attributed revenue by partner{part}", alt,
+                     (("currency", currency), ("rows", data)))

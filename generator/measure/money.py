@@ -25,7 +25,7 @@ and keeps its original amount and currency when it was recorded in another one.
 * **Spend** = fees + commissions + campaign costs - every credit the SLA earned (owed, claimed or
   received: the partner owes it whether or not it has been asked for).
 * **ROI** of a partner = (attributed revenue - spend) / spend over all years; n/a without spend
-  (none, or credits at or above the costs).
+  (none, or credits at or above the costs) and without any attributed revenue.
 """
 
 from __future__ import annotations
@@ -149,10 +149,11 @@ class YearRow:
 
 
 def roi(revenue: float | None, spend: float | None) -> float | None:
-    """(revenue - spend) / spend; n/a without spend (none, zero or negative after credits)."""
-    if spend is None or spend <= 0:
+    """(revenue - spend) / spend; n/a without spend (none, zero or negative after credits) and without
+    attributed revenue (a partner that reports none, like a support desk: as a campaign's cost-only partner)."""
+    if spend is None or spend <= 0 or revenue is None:
         return None
-    return ((revenue or 0.0) - spend) / spend
+    return (revenue - spend) / spend
 
 
 @dataclass(frozen=True)

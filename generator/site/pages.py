@@ -9,10 +9,11 @@ from markupsafe import Markup
 from generator.compute.portfolio import Computed
 from generator.draw import charts
 from generator.measure.kpis import CAMPAIGN_KPIS
+from generator.measure.money import ledger as money_ledger
 from generator.rules.documents import document_types
 from generator.rules.money import rates_of
 from generator.rules.windows import warning_days
-from generator.site import downloads, views
+from generator.site import downloads, money_view, views
 from generator.site.ical import calendar_events, render_calendar
 
 CHART_DIR = "assets/charts"
@@ -28,7 +29,10 @@ def _chart_refs(specs: list[charts.ChartSpec], depth: int) -> list[dict[str, str
 
 def download_tables(computed: Computed) -> dict[str, Any]:
     """Every table the site offers as a CSV file, by name; add a table here (see generator/site/downloads.py)."""
-    return downloads.kpi_tables(computed.kpis, computed.health, computed.portfolio.settings.currency)
+    tables: dict[str, Any] = dict(downloads.kpi_tables(computed.kpis, computed.health,
+                                                       computed.portfolio.settings.currency))
+    tables.update(money_view.money_tables(computed, money_ledger(computed.portfolio, computed.kpis, computed.today)))
+    return tables
 
 
 def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str, dict[str, Any]]],
@@ -56,6 +60,9 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             alerts_of.setdefault(alert.partner_id, []).append(alert)
     portfolio_specs = charts.portfolio_charts(portfolio, report)
     all_specs += portfolio_specs
+    ledger = money_ledger(portfolio, report, computed.today)
+    money_spec = charts.money_chart(ledger, portfolio)
+    all_specs += [money_spec] if money_spec is not None else []
 
     latest = views.latest_campaign(computed)
     pages["index.md"] = ("home.md.j2", {
@@ -93,6 +100,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "attention": alerts_of.get(pid, []), "names": names,
             "criteria": portfolio.settings.evaluation.criteria,
             "commitments": views.commitment_rows(computed, pid),
+            "ledger": money_view.partner_money(computed, ledger, pid),
         })
     pages["campaigns/index.md"] = ("campaigns.md.j2", {
         **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids],
@@ -110,6 +118,9 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "checklist": views.campaign_checklist_view(computed, cid),
             "attention": [a for a in alerts if a.campaign_id == cid],
         })
+    pages["money.md"] = ("money.md.j2", {**base, **money_view.money_page(computed, ledger, names),
+                                         "charts": _chart_refs([money_spec] if money_spec else [], 0),
+                                         "csv": {name: downloads.link(name, 0) for name in money_view.TABLES}})
     pages["compliance.md"] = ("compliance.md.j2", {
         **base, "doc_types": doc_types, "doc_names": document_types(portfolio.settings.compliance),
         "rows": [(pid, names[pid], views.compliance_row(computed, portfolio.partners[pid], doc_types))

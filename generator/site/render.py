@@ -49,7 +49,8 @@ def _tick(done: bool | None) -> Markup:
 _STATE_LABELS = {"not required": "&ndash;"}
 _STATE_CLASSES = {"error": "bad", "warning": "warn", "info": "info", "none": "bad",
                   "valid": "good", "met": "good", "green": "good", "expiring": "warn", "pending": "warn",
-                  "amber": "warn", "expired": "bad", "missing": "bad", "missed": "bad", "red": "bad"}
+                  "amber": "warn", "expired": "bad", "missing": "bad", "missed": "bad", "red": "bad",
+                  "owed": "warn", "claimed": "info", "received": "good"}
 
 
 def _money(amount: Any, currency: str, negative: bool = False) -> Markup:
