@@ -77,7 +77,7 @@ def test_every_rule_id_is_the_specs_plus_documented_extras() -> None:
             "due-diligence-missing", "no-backup", "single-source-capability", "revenue-concentration",
             "abandonment-anomaly", "low-conversion", "action-overdue"}
 
-    assert set(ALERT_RULES) == spec | {"contract-renewed", "silence-expired", "credit-unclaimed"}
+    assert set(ALERT_RULES) == spec | {"contract-renewed", "silence-expired", "credit-unclaimed", "commitment-missed"}
 
 
 # contract-notice

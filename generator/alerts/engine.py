@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 RULE_GROUPS: tuple[Callable[[Context], Iterable[Alert]], ...] = (
     contract_alerts, compliance_alerts, sla_alerts, relationship_alerts, dependency_alerts, performance_alerts,
-    credit_alerts,
+    credit_alerts, commitment_alerts,
 )
 
 

@@ -6,9 +6,13 @@ import itertools
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
+
 from generator.load.loader import Document, Path_
 from generator.problems import Problem, Severity
 from generator.records import Campaign, Contract, Partner
+from generator.records.contract import Commitment
+from generator.rules.commitments import bound_problem
 
 
 def _order(doc: Document, first: tuple[Path_, date | None], second: tuple[Path_, date | None],
@@ -55,6 +59,64 @@ def check_contract(contract: Contract, doc: Document) -> list[Problem]:
                                     "notice_days is set but the contract has no end date",
                                     "add 'end:' or 'auto_renew: true', or remove notice_days",
                                     key=True, severity=Severity.WARNING))
+    problems += _commitments(contract, doc)
+    return problems
+
+
+def _file_indices(doc: Document, items: list[Commitment]) -> list[int]:
+    """Where each commitment is in the file: a record checked without its failing entries has fewer."""
+    raw = doc.data.get("commitments") if isinstance(doc.data, dict) else None
+    if not isinstance(raw, list) or len(raw) == len(items):
+        return list(range(len(items)))
+    found, position = [], 0
+    for item in items:
+        while position < len(raw):
+            try:
+                same = Commitment.model_validate(raw[position]) == item
+            except ValidationError:
+                same = False
+            position += 1
+            if same:
+                found.append(position - 1)
+                break
+        else:
+            found.append(len(found))  # not found (cannot happen): keep a position
+    return found
+
+
+def _commitments(contract: Contract, doc: Document) -> list[Problem]:
+    """Each commitment has exactly one bound, of a size its KPI can take, and a window in order."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str, str, date | None, date | None], int] = {}
+    for index, item in zip(_file_indices(doc, contract.commitments), contract.commitments, strict=True):
+        loc: Path_ = ("commitments", index)
+        if item.min is None and item.max is None:
+            problems.append(doc.problem(loc, "missing-field", f"commitment on {item.kpi} has neither min nor max",
+                                        f"add 'min: ...' (at least) or 'max: ...' (at most) for {item.kpi}",
+                                        key=True))
+            continue
+        if item.min is not None and item.max is not None:
+            problems.append(doc.problem((*loc, "max"), "invalid-value",
+                                        f"commitment on {item.kpi} has both min and max",
+                                        "a commitment is one bound: keep min or max, or write two commitments",
+                                        key=True))
+            continue
+        bound = "min" if item.min is not None else "max"
+        value = item.min if item.min is not None else item.max
+        found = bound_problem(item.kpi, float(value))  # type: ignore[arg-type]  # one of them is set (above)
+        if found is not None:
+            rule, message, hint = found
+            problems.append(doc.problem((*loc, bound), rule, message, hint))
+        problems += _order(doc, ((*loc, "from"), item.valid_from), ((*loc, "until"), item.until),
+                           "a commitment applies until a date after it starts")
+        key = (item.kpi, bound, item.period, item.valid_from, item.until)
+        if key in seen:
+            problems.append(doc.problem(loc, "duplicate-entry",
+                                        f"commitment on {item.kpi} ({bound}, per {item.period}) is listed twice",
+                                        f"keep one of it and commitment #{seen[key] + 1}", key=True,
+                                        severity=Severity.WARNING))
+        else:
+            seen[key] = index
     return problems
 
 
@@ -85,6 +147,10 @@ def check_campaign(campaign: Campaign, doc: Document) -> list[Problem]:
         problems += _funnel(doc, loc, result)
         if result.baseline:
             problems += _funnel(doc, (*loc, "baseline"), result.baseline)
+        if result.returns is not None and result.orders is not None and result.returns > result.orders:
+            problems.append(doc.problem((*loc, "returns"), "funnel-order",
+                                        f"returns ({result.returns}) is more than orders ({result.orders})",
+                                        "returns count orders sent back: at most the orders"))
         customers = result.customers if result.customers is not None else result.orders
         if result.repeat_customers is not None and customers is not None and result.repeat_customers > customers:
             problems.append(doc.problem((*loc, "repeat_customers"), "inconsistent-counts",

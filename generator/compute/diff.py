@@ -75,7 +75,7 @@ def read_side(root: Path, today: date, memo: Memo, *, compute: bool = True) -> S
         from generator.compute.health import score_portfolio
         from generator.measure.kpis import compute as compute_kpis
 
-        computed = Computed(portfolio, result, compute_kpis(portfolio), {}, today)
+        computed = Computed(portfolio, result, compute_kpis(portfolio, today), {}, today)
         computed.alerts = compute_alerts(computed)
         computed.health = score_portfolio(portfolio, computed.kpis, today, computed.alerts)
         side.computed = computed

@@ -56,7 +56,7 @@ def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -
     if cache is not None:
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time next run
             cache.save()
-    report = compute(portfolio)
+    report = compute(portfolio, today)
     from generator.alerts.engine import compute_alerts
 
     computed = Computed(portfolio, result, report, {}, today)

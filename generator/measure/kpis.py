@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
@@ -30,10 +31,13 @@ from generator.records.portfolio import Portfolio
 from generator.rules.money import campaign_date, rates_of
 from generator.rules.sla import met as sla_met
 
+if TYPE_CHECKING:
+    from generator.rules.commitments import Outcome
+
 Kpis = dict[str, float | None]
 
 COUNTS = ("sessions", "carts", "checkouts", "orders", "revenue", "margin_revenue", "cost", "customers",
-          "repeat_customers",
+          "repeat_customers", "returns",
           "base_sessions", "base_carts", "base_orders", "responses", "satisfied", "promoters", "passives",
           "detractors")
 
@@ -41,7 +45,7 @@ COUNTS = ("sessions", "carts", "checkouts", "orders", "revenue", "margin_revenue
 CAMPAIGN_KPIS = (
     "conversion_rate", "cart_abandonment_rate", "checkout_completion_rate", "aov", "revenue_per_session",
     "cpa", "roi", "conversion_lift", "abandonment_change", "csat", "nps", "repeat_purchase_rate",
-    "revenue_share",
+    "revenue_share", "return_rate",
 )
 
 
@@ -78,6 +82,7 @@ def _rates(df: pd.DataFrame) -> pd.DataFrame:
     nps_total = df[["promoters", "passives", "detractors"]].sum(axis=1, min_count=3)
     out["nps"] = 100 * _div(df["promoters"] - df["detractors"], nps_total)
     out["repeat_purchase_rate"] = _div(df["repeat_customers"], df["customers"])
+    out["return_rate"] = _div(df["returns"], df["orders"])
     return out
 
 
@@ -95,6 +100,7 @@ _TOTAL_INPUTS: dict[str, tuple[str, ...]] = {
     "csat": ("satisfied", "responses"),
     "nps": ("promoters", "passives", "detractors"),
     "repeat_purchase_rate": ("repeat_customers", "customers"),
+    "return_rate": ("returns", "orders"),
 }
 
 
@@ -114,6 +120,20 @@ def _totals(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     wide = pd.concat(masked, axis=1)
     sums = wide.groupby(frame[by].to_numpy(), sort=False).sum(min_count=1).reindex(keys)
     return pd.DataFrame({kpi: _rates(sums[kpi])[kpi] for kpi in _TOTAL_INPUTS}, index=keys)
+
+
+def figures(frame: pd.DataFrame) -> Kpis:
+    """Every total KPI of all rows of ``frame`` as one group, plus the summed ``revenue`` and ``orders``.
+
+    The same ratios of sums as a campaign total; a sum with no reported value is None.
+    """
+    if frame.empty:
+        return {**dict.fromkeys(_TOTAL_INPUTS), "revenue": None, "orders": None}
+    group = frame.assign(_group="all")
+    found = _total_of(_totals(group, "_group"), "all")
+    found["revenue"] = _none(frame["revenue"].sum(min_count=1))
+    found["orders"] = _none(frame["orders"].sum(min_count=1))
+    return found
 
 
 def _total_of(totals: pd.DataFrame, key: str) -> Kpis:
@@ -152,7 +172,7 @@ def results_frame(portfolio: Portfolio) -> pd.DataFrame:
                 "sessions": result.sessions, "carts": result.carts, "checkouts": result.checkouts,
                 "orders": result.orders, "revenue": _times(result.revenue, rate), "cost": _times(result.cost, rate),
                 "customers": result.customers if result.customers is not None else result.orders,
-                "repeat_customers": result.repeat_customers,
+                "repeat_customers": result.repeat_customers, "returns": result.returns,
                 "base_sessions": base.sessions if base else None,
                 "base_carts": base.carts if base else None,
                 "base_orders": base.orders if base else None,
@@ -220,6 +240,8 @@ class KpiReport:
     partners: dict[str, PartnerKpis]
     hhi: float | None
     results: pd.DataFrame
+    # Each partner's contract commitments judged period by period (generator.rules.commitments).
+    commitments: dict[str, list[Outcome]] = field(default_factory=dict)
 
     @cached_property
     def rows_by_partner(self) -> dict[str, list[Any]]:
@@ -255,6 +277,7 @@ class KpiReport:
                 "health_not_rated": scored.not_rated if scored else None,
                 "health_reasons": [r.as_json() for r in scored.reasons] if scored else [],
                 **{f"campaign_{k}": v for k, v in kpis.campaigns.items()},
+                "commitments": [o.as_json() for o in self.commitments.get(partner_id, [])],
             }
         return {
             "campaigns": {cid: {"total": c.total, "partners": c.partners} for cid, c in self.campaigns.items()},
@@ -341,8 +364,8 @@ def evaluation_score(portfolio: Portfolio, partner_id: str) -> float | None:
     return _none(sum(s * w for s, w in scored) / total_weight) if total_weight else None
 
 
-def compute(portfolio: Portfolio) -> KpiReport:
-    """Every KPI of the portfolio: campaigns, partners and concentration."""
+def compute(portfolio: Portfolio, today: date | None = None) -> KpiReport:
+    """Every KPI of the portfolio: campaigns, partners and concentration; with ``today``, commitments too."""
     frame = results_frame(portfolio)
     campaigns = _campaign_kpis(frame, sorted(portfolio.campaigns))
     all_revenue = frame["revenue"].sum(min_count=1) if not frame.empty else float("nan")
@@ -363,4 +386,9 @@ def compute(portfolio: Portfolio) -> KpiReport:
             kpis.revenue_share = _none(shares[partner_id])
             kpis.campaigns = _total_of(per_partner, partner_id)
         partners[partner_id] = kpis
-    return KpiReport(campaigns, partners, hhi(shares) if not shares.empty else None, frame)
+    report = KpiReport(campaigns, partners, hhi(shares) if not shares.empty else None, frame)
+    if today is not None:
+        from generator.measure.commitments import evaluate
+
+        report.commitments = evaluate(portfolio, frame, today)
+    return report

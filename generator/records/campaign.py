@@ -69,6 +69,7 @@ class PartnerResult(Record):
     orders: Count | None = None
     revenue: Money | None = None
     cost: Money | None = None
+    returns: Count | None = None  # orders returned (at most orders)
     customers: Count | None = None
     repeat_customers: Count | None = None
     baseline: Baseline | None = None

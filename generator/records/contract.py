@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from generator.records.common import MAX_NUMBER, Currency, Day, Days, LongText, Money, PositiveMonths, Record, Text
 
@@ -46,6 +46,35 @@ class Milestone(Record):
     status: Literal["planned", "in-progress", "done", "blocked"] = "planned"
 
 
+# KPIs a contract may commit a partner to (each as over the partner's campaign results; see
+# generator.rules.commitments). Rates are fractions; revenue, aov and cpa are amounts in the
+# contract's currency (value.currency, else the reporting currency).
+CommitmentKpi = Literal[
+    "conversion_rate", "revenue", "orders", "aov", "cpa", "roi", "return_rate", "cart_abandonment_rate",
+    "checkout_completion_rate",
+]
+CommitmentPeriod = Literal["campaign", "month", "quarter", "year"]
+
+
+class Commitment(Record):
+    """A performance commitment: ``kpi`` at least ``min`` or at most ``max`` in each ``period``.
+
+    ``from``/``until`` limit it to part of the contract's term (default: the whole term).
+    Give exactly one of ``min`` (at least) and ``max`` (at most). Rates are fractions; revenue,
+    aov and cpa are in the contract's currency (value.currency, else the reporting currency).
+    """
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    kpi: CommitmentKpi
+    min: float | None = Field(default=None, ge=-MAX_NUMBER, le=MAX_NUMBER)
+    max: float | None = Field(default=None, ge=-MAX_NUMBER, le=MAX_NUMBER)
+    period: CommitmentPeriod
+    valid_from: Day | None = Field(default=None, alias="from")
+    until: Day | None = None
+    note: LongText | None = None
+
+
 class Contract(Record):
     """A contract with a partner."""
 
@@ -63,3 +92,4 @@ class Contract(Record):
     clauses: dict[str, LongText] = {}
     legal_review: LegalReview | None = None
     milestones: list[Milestone] = []
+    commitments: list[Commitment] = []

@@ -140,6 +140,7 @@ AlertRule = Literal[
     "compliance-expiring", "sla-breach", "sla-attainment", "review-overdue", "check-in-stale", "red-flag-open",
     "due-diligence-missing", "no-backup", "single-source-capability", "revenue-concentration",
     "abandonment-anomaly", "low-conversion", "action-overdue", "silence-expired", "credit-unclaimed",
+    "commitment-missed",
 ]
 ALERT_RULES: tuple[str, ...] = AlertRule.__args__  # type: ignore[attr-defined]
 

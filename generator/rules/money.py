@@ -131,6 +131,11 @@ def currency_uses(portfolio: Portfolio) -> Iterator[CurrencyUse]:
             value = contract.record.value
             if value is not None and value.currency is not None:
                 yield CurrencyUse(contract.doc, ("value", "currency"), value.currency, contract_date(contract.record))
+                for index, commitment in enumerate(contract.record.commitments):
+                    # A money bound converts on each period's first day; the earliest is its ``from``.
+                    if commitment.kpi in ("revenue", "aov", "cpa") and commitment.valid_from is not None:
+                        yield CurrencyUse(contract.doc, ("commitments", index, "from"), value.currency,
+                                          commitment.valid_from)
         if entry.sla is not None:
             for index, credit in enumerate(entry.sla.record.credits):
                 if credit.currency is not None:

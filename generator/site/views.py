@@ -256,3 +256,21 @@ def campaign_money(computed: Computed, campaign_id: str) -> dict[str, Any]:
 
 def _float(value: Any) -> float | None:
     return None if value is None or value != value else float(value)
+
+
+def commitment_rows(computed: Computed, partner_id: str) -> list[dict[str, Any]]:
+    """The partner's contract commitments, period by period, for the scorecard (generator.rules.commitments)."""
+    entry = computed.portfolio.partners[partner_id]
+    rows = []
+    for outcome in computed.kpis.commitments.get(partner_id, []):
+        loaded = entry.contracts[outcome.contract]
+        line, _ = loaded.doc.where(("commitments", outcome.index), key=True)
+        period = outcome.period
+        rows.append({
+            "contract": loaded.record.title, "contract_id": outcome.contract,
+            "commitment": outcome.commitment_text(), "note": outcome.note,
+            "period": period.label if period else None,
+            "dates": f"{period.start} to {period.end}" if period else None,
+            "actual": outcome.actual_text(), "state": outcome.state, "where": f"{loaded.doc.path}:{line}",
+        })
+    return rows
