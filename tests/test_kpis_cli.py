@@ -81,7 +81,8 @@ def test_json_shape(seed_root: Path, run_line: RunLine) -> None:
         assert set(values) >= HEALTH_KEYS
         assert set(values["counts"]) == {"sessions", "carts", "checkouts", "orders", "revenue", "cost"}
         assert set(values) >= CREDIT_KEYS  # service credits by state (owed, claimed, received)
-        extra = set(values) - PARTNER_KEYS - HEALTH_KEYS - CREDIT_KEYS - {"counts"}
+        assert values["commitments"] == []  # no contract commits this partner to anything
+        extra = set(values) - PARTNER_KEYS - HEALTH_KEYS - CREDIT_KEYS - {"counts", "commitments"}
         assert all(k.startswith("campaign_") and k[9:] in CAMPAIGN_KPIS for k in extra)
     assert list(data["portfolio"]) == ["hhi"]
 
