@@ -225,7 +225,10 @@ def write_portfolio(root: Path, hostile: bool = True) -> list[str]:
     files: dict[str, Any] = {"partnerbook.yml": settings}
     for pid, other in ((IDS["partner"], IDS["other"]), (IDS["other"], IDS["partner"])):
         files[f"partners/{pid}/partner.yaml"] = _fix_partner(gen.model(Partner, f"{pid}/partner.yaml"), other)
-        files[f"partners/{pid}/contracts/{IDS['contract']}.yaml"] = gen.model(Contract, f"{pid}/contract.yaml")
+        contract = gen.model(Contract, f"{pid}/contract.yaml")
+        for commitment in contract["commitments"]:
+            del commitment["max"]  # a commitment has one bound: min here
+        files[f"partners/{pid}/contracts/{IDS['contract']}.yaml"] = contract
         sla = gen.model(Sla, f"{pid}/sla.yaml")
         sla["contract"] = IDS["contract"]
         sla["metrics"][0].update(id=IDS["metric"], better="higher")
