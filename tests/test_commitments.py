@@ -250,3 +250,19 @@ def test_the_example_shows_met_and_missed_commitments() -> None:
     assert {"met", "missed", "in progress"} <= states["corriere-rapido"]
     missed: list[Any] = [a for a in computed.alerts if a.rule == "commitment-missed"]
     assert {a.partner for a in missed} == {"rete-artigiana-affiliates", "corriere-rapido"}
+
+
+@pytest.mark.parametrize("kpi", ["conversion_rate", "return_rate", "aov", "cpa", "roi", "cart_abandonment_rate",
+                                 "checkout_completion_rate"])
+def test_a_period_holding_every_campaign_gives_the_partners_campaign_total(tmp_path: Path, kpi: str) -> None:
+    """One answer: a year's figure over all of a partner's campaigns is its KPI over all campaigns."""
+    contract(tmp_path, f"- {{kpi: {kpi}, min: 0, period: year}}\n")
+    campaign(tmp_path, "a", "2026-02-01", "2026-02-10",
+             "- {partner: net, sessions: 900, carts: 300, checkouts: 150, orders: 90, returns: 9, "
+             "revenue: 5400, cost: 700}\n")
+    campaign(tmp_path, "b", "2026-05-01", "2026-05-10",  # cost without revenue; orders without sessions
+             "- {partner: net, carts: 100, orders: 40, cost: 300}\n")
+    computed = compute_portfolio(tmp_path, TODAY)
+    [outcome] = computed.kpis.commitments["net"]
+    assert outcome.actual == pytest.approx(computed.kpis.partners["net"].campaigns[kpi])
+    assert outcome.actual is not None

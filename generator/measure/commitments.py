@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from generator.measure.kpis import figures
+from generator.measure.kpis import figure
 from generator.records.contract import Commitment, Contract
 from generator.records.portfolio import Portfolio
 from generator.rules.commitments import (
@@ -51,7 +51,7 @@ def _commitment(ids: tuple[str, str, int], commitment: Commitment, contract: Con
     for period in spans:
         target = rates.convert(value, currency, period.start) if money else value
         members = campaigns_in(period, campaigns)
-        actual = figures(rows[rows["campaign"].isin(members)]).get(commitment.kpi) if members else None
+        actual = figure(rows[rows["campaign"].isin(members)], commitment.kpi) if members else None
         found.append(make(period, target, actual, state(side, target, actual, period, today)))
     return found
 

@@ -122,18 +122,20 @@ def _totals(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     return pd.DataFrame({kpi: _rates(sums[kpi])[kpi] for kpi in _TOTAL_INPUTS}, index=keys)
 
 
-def figures(frame: pd.DataFrame) -> Kpis:
-    """Every total KPI of all rows of ``frame`` as one group, plus the summed ``revenue`` and ``orders``.
+def figure(frame: pd.DataFrame, kpi: str) -> float | None:
+    """One total KPI over all rows of ``frame``, as a campaign total computes it; ``revenue`` and ``orders`` summed.
 
-    The same ratios of sums as a campaign total; a sum with no reported value is None.
+    The same rule as ``_totals``: a ratio of sums over the rows that report the KPI's inputs
+    (every row for CPA and ROI); None when undefined or nothing is reported.
     """
-    if frame.empty:
-        return {**dict.fromkeys(_TOTAL_INPUTS), "revenue": None, "orders": None}
-    group = frame.assign(_group="all")
-    found = _total_of(_totals(group, "_group"), "all")
-    found["revenue"] = _none(frame["revenue"].sum(min_count=1))
-    found["orders"] = _none(frame["orders"].sum(min_count=1))
-    return found
+    if kpi in ("revenue", "orders"):
+        return _none(frame[kpi].sum(min_count=1)) if not frame.empty else None
+    inputs = list(_TOTAL_INPUTS[kpi])
+    rows = frame[frame[inputs].notna().all(axis=1)] if inputs else frame
+    if rows.empty:
+        return None
+    sums = rows[list(COUNTS)].sum(min_count=1).to_frame().T
+    return _none(_rates(sums)[kpi].iloc[0])
 
 
 def _total_of(totals: pd.DataFrame, key: str) -> Kpis:
