@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Literal
 
 from generator.records import Contract
 from generator.records.portfolio import Loaded, PartnerEntry, Portfolio
+from generator.records.sla import Credit as SlaCredit
 from generator.rules.money import Rates, campaign_date, month_start, rates_of
 from generator.rules.sla import met, value_of
 
@@ -281,16 +282,18 @@ def month_credits(portfolio: Portfolio, partner_id: str, rates: Rates | None = N
     contract = fee_contract(portfolio, partner_id)
     fee = monthly_amount(contract.record) if contract else None
     fee_currency = (contract.record.value.currency if contract and contract.record.value else None) or reporting
-    recorded = {}
-    for index, credit in enumerate(sla.credits):
-        recorded.setdefault(credit.month, (index, credit))
+    recorded: dict[str, tuple[int, SlaCredit]] = {}
+    for position, entry_credit in enumerate(sla.credits):
+        recorded.setdefault(entry_credit.month, (position, entry_credit))
     out = []
     for month, (measurement, breaches) in sorted(_breached_months(entry).items()):
         on = month_start(month)
         original = None if fee is None else round(breaches * sla.service_credit_percent * fee / 100, 2)
         computed = rates.convert(original, fee_currency, on)
         amount = Amount()
-        index, credit = recorded.get(month, (None, None))
+        found = recorded.get(month)
+        index: int | None = found[0] if found is not None else None
+        credit: SlaCredit | None = found[1] if found is not None else None
         if credit is not None and credit.amount is not None:
             currency = credit.currency or fee_currency
             amount.add(rates.convert(credit.amount, currency, on), credit.amount, currency, reporting)
