@@ -693,6 +693,11 @@ site:
   title: Generated partnerships
   language: en
 currency: EUR
+rates:                 # contracts are in EUR, USD or GBP
+  USD: 0.92
+  GBP:
+    - {from: 2020-01-01, rate: 1.15}
+    - {from: 2026-01-01, rate: 1.18}
 """
 
 

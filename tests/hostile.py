@@ -231,8 +231,10 @@ def write_portfolio(root: Path, hostile: bool = True) -> list[str]:
         files[f"partners/{pid}/contracts/{IDS['contract']}.yaml"] = contract
         sla = gen.model(Sla, f"{pid}/sla.yaml")
         sla["contract"] = IDS["contract"]
-        sla["metrics"][0].update(id=IDS["metric"], better="higher")
+        sla["metrics"][0].update(id=IDS["metric"], better="higher", target=99)
         sla["measurements"] = [{"month": "2026-09", IDS["metric"]: 99.5}, {"month": "2026-10", IDS["metric"]: 98.0}]
+        for credit in sla.get("credits", []):
+            credit.update(month="2026-10", claimed="2026-11-05", received="2026-11-20")  # 98.0 under 99: breached
         files[f"partners/{pid}/sla.yaml"] = sla
     campaign = gen.model(Campaign, "campaign.yaml")
     campaign["currency"] = "EUR"
