@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from generator.alerts.model import Alert, Context, days_phrase
 from generator.records import Contract
 from generator.records.portfolio import Loaded, PartnerEntry
-from generator.rules.contracts import contract_state, in_force, notice_deadline, review_due
+from generator.rules.contracts import contract_state, effective_start, in_force, notice_deadline, review_due
 
 
 def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterator[Alert]:
@@ -76,7 +76,7 @@ def _review(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
     if record.review is None or contract_state(record, ctx.today) != "in-force":
         return
     every = record.review.every_months
-    since = record.review.last or record.start or record.signed
+    since = record.review.last or effective_start(record)
     due = review_due(record)
     if due is None or since is None or due >= ctx.today:
         return

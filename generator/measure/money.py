@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Literal
 from generator.records import Contract
 from generator.records.portfolio import Loaded, PartnerEntry, Portfolio
 from generator.records.sla import Credit as SlaCredit
+from generator.rules.contracts import term
 from generator.rules.money import Rates, campaign_date, month_start, rates_of
 from generator.rules.sla import met, value_of
 
@@ -227,17 +228,6 @@ def monthly_amount(contract: Contract) -> float | None:
     if value is None or value.period not in MONTHS_PER_PERIOD:
         return None
     return value.amount / MONTHS_PER_PERIOD[value.period]
-
-
-def term(contract: Contract, today: date) -> tuple[date, date | None] | None:
-    """(first day, last day) the contract is in force; last day None while it runs on (open or renewed)."""
-    start = contract.start or contract.signed
-    if start is None:
-        return None
-    end = contract.end
-    if end is not None and contract.auto_renew and end < today:
-        end = None  # renewed: still in force
-    return start, end
 
 
 def _months(first: date, last: date | None, horizon: int) -> Iterator[date]:

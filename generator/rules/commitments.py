@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from generator.rules.contracts import term
 from generator.rules.formats import money, percent
 
 if TYPE_CHECKING:
@@ -119,10 +120,13 @@ class CampaignSpan:
     end: date
 
 
-def window(commitment: Commitment, contract: Contract, first_campaign: date | None) -> tuple[date | None, date | None]:
-    """(first day, last day) the commitment applies; None: no start known / no end."""
-    start = commitment.valid_from or contract.start or contract.signed or first_campaign
-    end = commitment.until or (None if contract.auto_renew else contract.end)
+def window(commitment: Commitment, contract: Contract, first_campaign: date | None,
+           today: date) -> tuple[date | None, date | None]:
+    """(first day, last day) the commitment applies: ``from``/``until``, else the contract's term
+    (``generator.rules.contracts.term``), else from the partner's first campaign; None: no start / no end."""
+    span = term(contract, today)
+    start = commitment.valid_from or (span[0] if span else first_campaign)
+    end = commitment.until or (span[1] if span else contract.end)
     return start, end
 
 
@@ -142,7 +146,7 @@ def periods(commitment: Commitment, contract: Contract, campaigns: Sequence[Camp
             today: date) -> list[Period]:
     """Every period of the commitment that has begun by ``today``, oldest first."""
     first_campaign = min((c.start for c in campaigns), default=None)
-    start, end = window(commitment, contract, first_campaign)
+    start, end = window(commitment, contract, first_campaign, today)
     if start is None:
         return []
     if commitment.period == "campaign":

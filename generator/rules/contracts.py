@@ -5,6 +5,8 @@
   and the record should get the new term.
 * Every other contract is **in force** (including one that starts later): clauses are
   required of these, and only these.
+* Its **term** runs from ``start`` (else ``signed``) to ``end``; an open-ended or renewed
+  contract runs on. Fees, commitments, reviews and currency conversion all use this term.
 * The **notice deadline** is ``end - notice_days``; with no notice period (absent or 0) it
   is ``end`` itself. An open-ended contract has none.
 """
@@ -18,6 +20,22 @@ from generator.records import Contract
 from generator.rules.windows import plus_days
 
 ContractState = Literal["in-force", "ended", "renewed"]
+
+
+def effective_start(contract: Contract) -> date | None:
+    """When the contract starts counting: ``start``, else ``signed`` (None when neither is recorded)."""
+    return contract.start or contract.signed
+
+
+def term(contract: Contract, today: date) -> tuple[date, date | None] | None:
+    """(first day, last day) the contract is in force on ``today``'s knowledge; None without a start.
+
+    The last day is None while it runs on: open-ended, or auto-renewed after its ``end`` passed.
+    """
+    start = effective_start(contract)
+    if start is None:
+        return None
+    return start, None if contract_state(contract, today) == "renewed" else contract.end
 
 
 def contract_state(contract: Contract, today: date) -> ContractState:
@@ -47,7 +65,7 @@ def review_due(contract: Contract) -> date | None:
     review = contract.review
     if review is None:
         return None
-    since = review.last or contract.start or contract.signed
+    since = review.last or effective_start(contract)
     if since is None:
         return None
     return add_months(since, review.every_months)

@@ -22,6 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from generator.load.loader import Document, Path_
+from generator.rules.contracts import effective_start
 
 if TYPE_CHECKING:
     from generator.records import Campaign, Contract, Settings
@@ -116,7 +117,7 @@ def campaign_date(campaign: Campaign) -> date:
 
 def contract_date(contract: Contract) -> date | None:
     """The date a contract's value converts on: its start, else its signature (None: the latest rate)."""
-    return contract.start or contract.signed
+    return effective_start(contract)
 
 
 def currency_uses(portfolio: Portfolio) -> Iterator[CurrencyUse]:
