@@ -3,7 +3,10 @@
 The package is the pipeline a record takes, one subpackage per stage, each importing only
 earlier ones (``tests/test_layout.py`` guards it):
 
-load -> records -> rules -> checks -> measure -> alerts -> compute -> draw -> site
+load -> records -> rules -> checks -> ingest -> measure -> alerts -> compute -> draw -> site
+
+(``ingest`` turns the exports teams already have, analytics, shop orders and surveys, into
+campaign records; it writes records, so it sits after the checks it runs on what it writes.)
 
 ``cli`` is the command line on top. Shared by every stage: ``problems`` (findings), ``errors``,
 ``today``, ``workdir`` (the tool's own folders, safely) and the one escaping path for record

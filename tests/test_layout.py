@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
-STAGES = ["load", "records", "rules", "checks", "measure", "alerts", "compute", "draw", "site"]
+STAGES = ["load", "records", "rules", "checks", "ingest", "measure", "alerts", "compute", "draw", "site"]
 # The shared core: findings, errors, the date, the tool's own folders, and the one escaping path for text.
 SHARED = {"generator", "generator.templates_dir", "generator.problems", "generator.errors", "generator.today",
           "generator.workdir", "generator.markdown", "generator.inert"}
