@@ -1,0 +1,485 @@
+"""Reading an export robustly, one row at a time: encoding, delimiter, decimal comma, preamble, bad cells.
+
+Every preset reads its file through :func:`open_table`::
+
+    table = open_table(path, required=("Session source / medium", "Sessions"))
+    for row, values in table.rows():
+        sessions = table.count(values["Sessions"], row, "Sessions")
+
+* encodings: UTF-8 with or without BOM, UTF-16 LE/BE with a BOM (what spreadsheet tools write as
+  "Unicode text"), UTF-16 without a BOM when the bytes show it; anything else is refused with the byte
+  offset and row of the first byte that does not decode;
+* delimiters ``,`` ``;`` tab ``|``, detected from the header and the first rows unless given;
+* numbers with a decimal point or a decimal comma (``1.234,56`` as Italian spreadsheets write them),
+  thousands separators, currency signs;
+* comment lines (``#``) and blank lines above the header, as Google Analytics writes them;
+* errors name the file, the row as a spreadsheet numbers it (comment lines count) and the column.
+
+The file is never loaded whole: rows are read with the ``csv`` module as they are needed. Files larger than
+``max_bytes`` are refused (the order presets stream theirs through DuckDB with :func:`utf8_copy`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import difflib
+import math
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from generator.ingest.model import ImportProblem
+from generator.problems import printable
+
+DELIMITERS = (",", ";", "\t", "|")
+MAX_BYTES = 256 * 1024 * 1024  # the in-memory presets (csv, ga4, zigpoll) read at most this much
+_CHUNK = 1 << 16
+_SNIFF_LINES = 50
+_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _show(text: str, limit: int = 60) -> str:
+    return printable(text, limit)
+
+
+def _size(size: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
+# --------------------------------------------------------------------------------------------- encoding
+
+def _encoding(head: bytes) -> tuple[str, int]:
+    """The codec of a file from its first bytes, and how many BOM bytes to skip."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    sample = head[:4096]
+    if len(sample) >= 4:  # UTF-16 without a BOM: ASCII text with a NUL byte beside every character
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+            return "utf-16-le", 0
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+            return "utf-16-be", 0
+    return "utf-8", 0
+
+
+def _lines(path: Path, display: str, encoding: str, skip: int) -> Iterator[str]:
+    """The decoded lines of ``path`` (line ends kept), read in chunks; undecodable bytes are an ImportProblem."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    consumed = skip  # bytes handed to the decoder so far (before this chunk)
+    line = 1
+    pending = ""
+    with open(path, "rb") as handle:
+        handle.seek(skip)
+        while True:
+            chunk = handle.read(_CHUNK)
+            buffered = decoder.getstate()[0]
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                good = (buffered + chunk)[:exc.start].decode(encoding, "replace")
+                offset = consumed - len(buffered) + exc.start
+                row = line + (pending + good).count("\n")
+                bad = (buffered + chunk)[exc.start:exc.start + 4].hex(" ")
+                raise ImportProblem(
+                    display, f"the file is not {_ENCODING_NAMES.get(encoding, encoding)} text: bytes {bad} at byte "
+                    f"offset {offset} (row {row}) do not decode",
+                    "save the export as CSV UTF-8 (in Excel: Save as > CSV UTF-8; in LibreOffice: Character set "
+                    "Unicode (UTF-8)) and import that file", row=row) from None
+            consumed += len(chunk)
+            if "\x00" in text:
+                row = line + (pending + text[:text.index("\x00")]).count("\n")
+                raise ImportProblem(display, f"the file holds a NUL byte at row {row}: it is a binary file "
+                                    "(a spreadsheet, an archive?), not a CSV export",
+                                    "export the data as CSV (comma- or semicolon-separated text) and import that",
+                                    row=row)
+            pending += text
+            if not chunk:
+                break
+            *parts, pending = pending.split("\n")
+            for part in parts:
+                line += 1
+                yield part + "\n"
+    if pending:
+        yield pending
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16 (little-endian)", "utf-16-be": "UTF-16 (big-endian)"}
+
+
+# --------------------------------------------------------------------------------------------- numbers
+
+_CURRENCY = re.compile(r"^(?:[A-Z]{3}|[€$£¥₹]|CHF|kr)\s*|\s*(?:[A-Z]{3}|[€$£¥₹]|CHF|kr)$")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+
+
+def parse_number(text: str, decimal: str = ".") -> float | None:
+    """``text`` as a number (None when empty); ValueError when it is not one.
+
+    ``decimal`` is the file's decimal separator; a value that shows the other one unambiguously
+    (``1.234,56``, ``12,5`` in a ``.`` file) is read as written. Thousands separators (``,`` ``.``,
+    spaces, ``'``), a leading or trailing currency sign or code, a Unicode minus and accounting
+    parentheses ``(12.00)`` are accepted.
+    """
+    value = text.strip()
+    if not value:
+        return None
+    negative = False
+    if value.startswith("(") and value.endswith(")"):
+        negative, value = True, value[1:-1].strip()
+    value = _CURRENCY.sub("", value.replace("\u2212", "-")).strip()
+    if value[:1] in ("+", "-"):
+        negative, value = negative ^ (value[0] == "-"), value[1:]
+    value = _SPACES.sub("", _CURRENCY.sub("", value))
+    match = re.fullmatch(r"([\d.,]*)([eE][+-]?\d+)?", value)
+    if not match or not any(ch.isdigit() for ch in match[1]):
+        raise ValueError(text)
+    mantissa, exponent = match[1], match[2] or ""
+    dots, commas = mantissa.count("."), mantissa.count(",")
+    if dots and commas:  # the last one is the decimal separator
+        point = "." if mantissa.rfind(".") > mantissa.rfind(",") else ","
+    elif dots + commas == 1:
+        sep = "." if dots else ","
+        head, tail = mantissa.split(sep)
+        point = decimal if sep != decimal and len(tail) == 3 and head not in ("", "0") else sep
+    elif dots + commas > 1:  # 1.234.567: thousands only
+        point = "," if dots else "."
+    else:
+        point = decimal
+    thousands = "," if point == "." else "."
+    head, frac = mantissa.rsplit(point, 1) if point in mantissa else (mantissa, "")
+    if thousands in head:
+        groups = head.split(thousands)
+        if not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:]):
+            raise ValueError(text)
+        head = "".join(groups)
+    if (head and not head.isdigit()) or (frac and not frac.isdigit()) or not (head or frac):
+        raise ValueError(text)
+    number = float(f"{head or 0}.{frac or 0}{exponent}")
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return -number if negative else number
+
+
+# --------------------------------------------------------------------------------------------- dates
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})"
+                      r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?)?$")
+_COMPACT_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # GA4: 20260301
+
+
+def parse_day(text: str, fmt: str | None = None) -> date | None:
+    """``text`` as a date (None when empty); ValueError when it is not one.
+
+    Without ``fmt``: ISO dates and date-times (``2026-03-01``, ``2026-03-01T10:00:00+01:00``,
+    ``2026-03-01 10:12:13 +0100`` as Shopify writes them) and ``20260301`` (GA4). The day is the one
+    written (a time zone never moves it). With ``fmt``: a strptime format (``%d/%m/%Y``); a trailing time
+    after the date is accepted.
+    """
+    value = text.strip()
+    if not value:
+        return None
+    if fmt:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            head = value.split()[0] if " " in value and " " not in fmt else value.split("T")[0]
+            return datetime.strptime(head, fmt).date()
+    match = _ISO_DAY.match(value) or _COMPACT_DAY.match(value)
+    if not match:
+        raise ValueError(text)
+    return date(int(match[1]), int(match[2]), int(match[3]))
+
+
+# --------------------------------------------------------------------------------------------- the table
+
+def _sniff(lines: list[str]) -> str:
+    """The delimiter that splits the header and the first rows into the same, largest number of fields."""
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(lines, delimiter=delimiter) if r and any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        same = sum(1 for r in rows[1:] if len(r) == width)
+        score = (same == len(rows) - 1, width) if len(rows) > 1 else (True, width)
+        score_n = (int(score[0]), score[1])
+        if score_n > best_score:
+            best, best_score = delimiter, score_n
+    return best
+
+
+def _key(name: str) -> str:
+    return " ".join(name.strip().lower().split())
+
+
+class Table:
+    """An export's header and rows. Open it with :func:`open_table`."""
+
+    def __init__(self, path: Path, display: str, encoding: str, skip: int, delimiter: str, decimal: str,
+                 header_row: int, columns: tuple[str, ...], comments: tuple[str, ...], size: int,
+                 unique: tuple[str, ...] = ()) -> None:
+        self.path, self.display, self.encoding, self._skip = path, display, encoding, skip
+        self.delimiter, self.decimal = delimiter, decimal
+        self.header_row = header_row  # the row of the header (1 when there is no preamble)
+        self.columns = columns  # header names as written (stripped)
+        self.comments = comments  # the preamble lines above the header, without their leading '#'
+        self.size = size
+        self._index = {}
+        for name in columns:
+            self._index.setdefault(_key(name), name)
+        self._unique = tuple(self.column(name) for name in unique)
+        self._aliases: list[tuple[str, str]] = []  # (name the caller used, header name) where they differ
+
+    # -- columns
+
+    def has(self, name: str) -> bool:
+        """Whether the header has ``name`` (case and spacing ignored)."""
+        return _key(name) in self._index
+
+    def column(self, name: str) -> str:
+        """The header name as written for ``name`` (case and spacing ignored); ImportProblem when missing."""
+        found = self._index.get(_key(name))
+        if found is None:
+            raise self.missing((name,))
+        return found
+
+    def missing(self, names: Iterable[str]) -> ImportProblem:
+        """The problem for required columns the header lacks: the columns found and the nearest names."""
+        names = list(names)
+        near = []
+        for name in names:
+            close = difflib.get_close_matches(_key(name), list(self._index), n=1, cutoff=0.6)
+            if close:
+                near.append(f"'{_show(self._index[close[0]])}' for '{_show(name)}'")
+        found = ", ".join(f"'{_show(c)}'" for c in self.columns[:40]) + (", ..." if len(self.columns) > 40 else "")
+        what = "column" if len(names) == 1 else "columns"
+        hint = ("did you mean " + ", ".join(near) + "? " if near else "") + \
+            "check the export's settings (or the mapping in partnerbook.yml) and the delimiter " + \
+            f"({_NAMES[self.delimiter]} detected)"
+        return ImportProblem(self.display, f"missing {what} {', '.join(repr(_show(n)) for n in names)}; "
+                             f"the header (row {self.header_row}) has {found or 'no columns'}", hint,
+                             row=self.header_row)
+
+    # -- rows
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """``(row, values)`` for every data row: values by header name (and by the names the caller
+        asked for, when they differ in case). Blank rows and ``#`` comment rows are skipped."""
+        lines = _lines(self.path, self.display, self.encoding, self._skip)
+        for _ in range(self.header_row):  # the preamble and the header
+            next(lines, None)
+        counter = _Counter(lines, self.header_row)
+        reader = csv.reader(counter, delimiter=self.delimiter, strict=False)
+        width = len(self.columns)
+        seen: dict[str, dict[str, int]] = {name: {} for name in self._unique}
+        while True:
+            start = counter.line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportProblem(self.display, f"the row cannot be read as CSV: {exc}",
+                                    "check the quoting of this row (a quote opened and never closed?)",
+                                    row=start) from None
+            if not cells or not any(c.strip() for c in cells):
+                continue
+            if len(cells) != width and cells[0].lstrip().startswith("#"):
+                continue  # a comment line (GA4 puts them between tables)
+            if len(cells) > width:
+                extra = [c for c in cells[width:] if c.strip()]
+                if extra:
+                    raise ImportProblem(
+                        self.display, f"the row has {len(cells)} fields but the header has {width}",
+                        f"the file is read as {_NAMES[self.delimiter]}-separated: check the delimiter and the "
+                        "quoting of values that contain it", row=start)
+                cells = cells[:width]
+            elif len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            values = dict(zip(self.columns, cells, strict=True))
+            for key, name in self._aliases:
+                values.setdefault(key, values[name])
+            for name, first in seen.items():
+                value = values[name].strip()
+                if not value:
+                    continue
+                if value in first:
+                    raise ImportProblem(
+                        self.display, f"'{_show(value)}' appears again (first at row {first[value]}); each "
+                        "value of this column must be unique",
+                        "export the data once (no overlapping exports pasted together) and remove the duplicated "
+                        "rows", row=start, column=name)
+                first[value] = start
+            yield start, values
+
+    # -- cells
+
+    def number(self, text: str, row: int, column: str) -> float | None:
+        """A number cell (None when empty); ImportProblem naming row and column when it is not a number."""
+        try:
+            return parse_number(text, self.decimal)
+        except ValueError:
+            raise ImportProblem(
+                self.display, f"'{_show(text)}' is not a number",
+                f"the column holds numbers (decimal separator '{self.decimal}'); fix the cell or the export's "
+                "format", row=row, column=column) from None
+
+    def count(self, text: str, row: int, column: str) -> int | None:
+        """A whole, non-negative number cell (None when empty)."""
+        value = self.number(text, row, column)
+        if value is None:
+            return None
+        if value < 0 or value != int(value):
+            raise ImportProblem(self.display, f"'{_show(text)}' is not a count (a whole number, 0 or more)",
+                                "fix the cell or check that this is the right column", row=row, column=column)
+        return int(value)
+
+    def day(self, text: str, row: int, column: str, fmt: str | None = None) -> date | None:
+        """A date cell (None when empty); ImportProblem naming row and column when it is not one."""
+        try:
+            return parse_day(text, fmt)
+        except ValueError:
+            how = f"the format '{_show(fmt)}'" if fmt else "ISO dates (2026-03-01) or 20260301"
+            raise ImportProblem(
+                self.display, f"'{_show(text)}' is not a date in {how}",
+                "set date_format in the mapping (e.g. \"%d/%m/%Y\") or export ISO dates" if not fmt else
+                "fix the cell, or change date_format in the mapping to the format the file uses",
+                row=row, column=column) from None
+
+
+class _Counter:
+    """Lines passed to csv.reader, counted, so a row knows the line it starts on."""
+
+    def __init__(self, lines: Iterator[str], start: int) -> None:
+        self._lines, self.line = lines, start
+
+    def __iter__(self) -> _Counter:
+        return self
+
+    def __next__(self) -> str:
+        text = next(self._lines)
+        self.line += 1
+        return text
+
+
+def _check_file(path: Path, display: str) -> int:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ImportProblem(display, "no such file", "check the path of the export") from None
+    except OSError as exc:
+        raise ImportProblem(display, f"cannot be read: {exc.strerror}", "check the path of the export") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportProblem(display, "is not a regular file", "give the path of the exported CSV file")
+    return info.st_size
+
+
+def open_table(path: Path, *, delimiter: str | None = None, decimal: str | None = None,
+               required: Iterable[str] = (), unique: Iterable[str] = (), max_bytes: int | None = MAX_BYTES,
+               display: str | None = None) -> Table:
+    """Open an export: encoding, preamble, header and delimiter worked out; required columns checked.
+
+    ``unique`` columns must not repeat a value (an order id): ``rows()`` raises on the second one.
+    ``max_bytes`` refuses larger files (None: no limit, for callers that stream).
+    """
+    shown = display if display is not None else _show(str(path), 200)
+    size = _check_file(path, shown)
+    if max_bytes is not None and size > max_bytes:
+        raise ImportProblem(
+            shown, f"the file is {_size(size)}, more than the {_size(max_bytes)} this source reads",
+            "order exports of any size import with the shopify-orders or woocommerce-orders presets, which "
+            "stream them through DuckDB; otherwise aggregate the export (per day, per source) before importing it")
+    if size == 0:
+        raise ImportProblem(shown, "the file is empty", "export the data again: the file has no header and no rows")
+    with open(path, "rb") as handle:
+        head = handle.read(_CHUNK)
+    encoding, skip = _encoding(head)
+    if encoding == "utf-8" and b"\x00" in head:
+        raise ImportProblem(shown, "the file holds NUL bytes: it is a binary file (a spreadsheet, an archive?), "
+                            "not a CSV export", "export the data as CSV (comma- or semicolon-separated text)")
+    comments: list[str] = []
+    header_row = 0
+    sample: list[str] = []
+    for text in _lines(path, shown, encoding, skip):
+        if not sample:
+            stripped = text.strip()
+            if not stripped or stripped.startswith("#"):
+                header_row += 1
+                if stripped:
+                    comments.append(stripped[1:].strip())
+                continue
+            header_row += 1
+        sample.append(text)
+        if len(sample) > _SNIFF_LINES:
+            break
+    if not sample:
+        raise ImportProblem(shown, "the file has no header row" + (" (only comment lines)" if comments else ""),
+                            "export the data again: the file holds no table")
+    if delimiter is None:
+        delimiter = _sniff(sample)
+    try:
+        header = next(csv.reader(sample, delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        raise ImportProblem(shown, "the header cannot be read as CSV", "check the first row of the file",
+                            row=header_row) from None
+    columns = tuple(c.strip().lstrip("\ufeff") for c in header)
+    if decimal is None:
+        decimal = "," if delimiter == ";" else "."
+    table = Table(path, shown, encoding, skip, delimiter, decimal, header_row, columns, tuple(comments), size)
+    required = list(required)
+    lacking = [name for name in required if not table.has(name)]
+    if lacking:
+        raise table.missing(lacking)
+    blank = [i + 1 for i, c in enumerate(columns) if not c]
+    if blank and len(columns) > 1 and len(blank) == len(columns):
+        raise ImportProblem(shown, "the header row is empty", "the first row of the table must name the columns",
+                            row=header_row)
+    table._unique = tuple(table.column(name) for name in unique)
+    table._aliases = [(name, table.column(name)) for name in dict.fromkeys([*required, *unique])
+                      if table.column(name) != name]
+    return table
+
+
+def utf8_copy(table: Table, *, numbers: Iterable[str] = (), row_column: str | None = "_row") -> Path:
+    """A temporary UTF-8, comma-separated copy of ``table`` (header and data rows only), for DuckDB.
+
+    ``numbers`` columns are written as plain numbers (``1234.56``; empty stays empty), checked row by row
+    with the same messages as :meth:`Table.number`. ``row_column`` adds each row's number in the original
+    file, so later errors can name it. The caller deletes the file (``path.unlink()``).
+    """
+    names = [table.column(n) for n in numbers]
+    fd, name = tempfile.mkstemp(prefix="partnerbook-import-", suffix=".csv")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow([*table.columns, *([row_column] if row_column else [])])
+            for row, values in table.rows():
+                for column in names:
+                    number = table.number(values[column], row, column)
+                    values[column] = "" if number is None else repr(number)
+                cells = [values[c] for c in table.columns]
+                writer.writerow([*cells, *([row] if row_column else [])])
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+    return path
