@@ -51,6 +51,7 @@ class Request:
     settings: Any  # generator.records.settings.ImportSettings
     partners: tuple[str, ...]  # every partner id of the portfolio
     mapping: str | None = None  # `--mapping NAME` for the csv source
+    partner: str | None = None  # `--partner ID`: every row is this partner's (a survey run for one partner)
 
 
 @dataclass

@@ -245,6 +245,10 @@ class SurveyScale(Record):
     passives: int = Field(default=7, ge=0, le=10)
     satisfaction_max: int = Field(default=5, ge=2, le=10)
     satisfied: int = Field(default=4, ge=1, le=10)
+    # The survey's question (column or slide title, case-insensitive) that holds the NPS 0-10 answer
+    # and the satisfaction answer; when left out they are recognised by their text.
+    nps_question: Text | None = None
+    satisfaction_question: Text | None = None
 
 
 class ColumnMapping(Record):
@@ -284,7 +288,7 @@ class AlertSettings(Record):
     silences: list[Silence] = []
 
 
-Rate = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
+Rate = Annotated[float, Field(gt=0, le=1_000_000)]  # a million units per unit: above is a typo
 
 
 class DatedRate(Record):
