@@ -124,7 +124,7 @@ def extract(path: Path, request: Request) -> Extract:
     keys = [(kind, column) for kind, names in KEYS if (column := find(columns, names)) is not None]
     metrics = {name: column for name, names in METRICS.items() if (column := find(columns, names)) is not None}
     if not keys or not metrics:
-        missing = "a source / medium, campaign or source column" if not keys else "a metric column"
+        missing = "source / medium, campaign or source column" if not keys else "metric column GA4 names"
         raise ImportProblem(
             file, f"no {missing}; the header (row {table.header_row}) has {columns_found(columns)}",
             "export the GA4 report with the dimension 'Session source / medium' (or 'Session campaign') "
