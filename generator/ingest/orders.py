@@ -10,8 +10,8 @@ Rules (the README's "Order exports" section says the same):
 
 * **Attribution**: an order goes to the partner of its discount code, else of the ``utm_source``
   of its landing URL (or of the export's utm_source column), else of its referrer's host. Several
-  codes on one order: the first that a partner claims wins. Rules match case-insensitively, ``*``
-  is a wildcard; a host also matches without its leading ``www.``.
+  codes on one order: the first that a partner claims wins. Rules match as generator/ingest/match.py
+  says (case-insensitive, ``*`` wildcard, ``www.`` ignored, a partner's own id matches too).
 * **Counted orders**: paid (or being paid) orders. Refunded, voided, cancelled, failed and pending
   orders are left out of every figure and reported in a note.
 * **Revenue**: the order total (items after discounts, plus shipping and taxes, as the customer
@@ -28,26 +28,27 @@ Rules (the README's "Order exports" section says the same):
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from generator.ingest.match import Matcher
 from generator.ingest.model import Extract, Figures, ImportProblem, Request
+from generator.ingest.read import Table, open_table, utf8_copy
+from generator.problems import printable
 
 # DuckDB's share of the machine: enough to aggregate tens of millions of rows, spilling to disk beyond.
 MEMORY_LIMIT = os.environ.get("PARTNERBOOK_DUCKDB_MEMORY", "1GB")
 THREADS = max(1, min(os.cpu_count() or 1, 4))
 EXAMPLES = 5
-SNIFF_BYTES = 1 << 16
+REQUIRED = ("order_id", "created", "status", "total", "email")
 
 
 @dataclass(frozen=True)
@@ -92,22 +93,23 @@ class _Columns:
 
 def extract_orders(path: Path, request: Request, preset: Preset) -> Extract:
     """Aggregate an order export per partner (see the module's rules)."""
-    path = Path(path)
-    file = str(path)
-    with _readable(path) as (source, delimiter, header):
-        columns = _locate(file, header, preset)
+    table = open_table(Path(path), max_bytes=None)
+    file = table.display
+    columns = _locate(table, preset)
+    matcher = Matcher(request.settings, request.partners)
+    with _readable(table, columns) as source:
         workdir = Path(tempfile.mkdtemp(prefix="partnerbook-orders-"))
         try:
             import duckdb
 
             con = duckdb.connect(str(workdir / "orders.duckdb"), config={
                 "memory_limit": MEMORY_LIMIT, "threads": THREADS, "temp_directory": str(workdir / "spill"),
-                "preserve_insertion_order": False, "enable_external_access": True,
+                "preserve_insertion_order": False,
             })
             try:
-                return _run(con, file, source, delimiter, columns, request, preset)
+                return _run(con, file, source, columns, request, preset, matcher)
             except duckdb.Error as error:
-                raise _duckdb_problem(file, error, columns) from None
+                raise _duckdb_problem(file, error, source) from None
             finally:
                 con.close()
         finally:
@@ -117,87 +119,48 @@ def extract_orders(path: Path, request: Request, preset: Preset) -> Extract:
 # ---------------------------------------------------------------------------------------------- reading
 
 
+@dataclass
+class _Source:
+    """What DuckDB reads: the export itself when it is UTF-8 with the header on row 1, else a UTF-8 copy."""
+
+    path: Path
+    delimiter: str
+    decimal: str | None  # None: worked out from the amounts
+    first_row: int  # file row of the first data row, when rows are counted (no ``_row`` column)
+    row_column: int | None = None  # index of the copy's ``_row`` column (rows as the original file numbers them)
+
+
 @contextlib.contextmanager
-def _readable(path: Path) -> Iterator[tuple[Path, str, list[str]]]:
-    """The file as UTF-8 DuckDB can read (a converted copy when it is not), its delimiter and header."""
-    file = str(path)
+def _readable(table: Table, columns: _Columns) -> Iterator[_Source]:
+    if table.encoding == "utf-8" and table.header_row == 1:
+        yield _Source(Path(table.path), table.delimiter, None, 2)
+        return
+    numbers = [name for name in (columns.name("total"), columns.name("refunded")) if name]
+    copy = utf8_copy(table, numbers=numbers, row_column="_row")
     try:
-        with path.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
-    except OSError as error:
-        raise ImportProblem(file, f"cannot read the file: {error.strerror or error}",
-                            "check the path and that the file is readable") from None
-    if not head.strip(b"\r\n\t \xef\xbb\xbf\xff\xfe\x00"):
-        raise ImportProblem(file, "the file is empty", "export the orders again: the file has no header and no rows")
-    copy: Path | None = None
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not _is_utf8(head):
-        copy = utf8_copy(path)
-    try:
-        source = copy or path
-        with source.open(encoding="utf-8-sig", newline="") as handle:
-            first = handle.readline()
-        delimiter = max((",", ";", "\t", "|"), key=first.count)
-        header = next(csv.reader([first], delimiter=delimiter), [])
-        header = [name.strip() for name in header]
-        yield source, delimiter, header
+        yield _Source(copy, ",", ".", 2, row_column=len(table.columns))
     finally:
-        if copy is not None:
-            _discard_copy(copy)
+        with contextlib.suppress(OSError):
+            copy.unlink()
 
 
-def _is_utf8(head: bytes) -> bool:
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return error.start >= len(head) - 3  # a character cut by the sniffing window
-    return True
-
-
-def utf8_copy(path: Path) -> Path:
-    """A UTF-8 copy of an export in another encoding (the import core's ``read.utf8_copy`` when present)."""
-    try:
-        from generator.ingest.read import utf8_copy as core_copy  # type: ignore[attr-defined]
-    except ImportError:
-        return _own_utf8_copy(path)
-    return Path(core_copy(path))
-
-
-def _own_utf8_copy(path: Path) -> Path:
-    """UTF-16 (with its byte order mark, as spreadsheets save it) or Windows-1252, re-encoded as UTF-8."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-    encoding = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "cp1252"
-    handle_out, name = tempfile.mkstemp(prefix="partnerbook-utf8-", suffix=".csv")
-    try:
-        with path.open(encoding=encoding, newline="") as source, os.fdopen(handle_out, "w", encoding="utf-8",
-                                                                            newline="") as target:
-            shutil.copyfileobj(source, target, 1 << 20)
-    except UnicodeError as error:
-        Path(name).unlink(missing_ok=True)
-        raise ImportProblem(str(path), f"the file is neither UTF-8 nor {encoding}: {error.reason}",
-                            "save the export as CSV UTF-8") from None
-    return Path(name)
-
-
-def _discard_copy(copy: Path) -> None:
-    if copy.name.startswith("partnerbook-utf8-") and copy.parent == Path(tempfile.gettempdir()):
-        copy.unlink(missing_ok=True)
-
-
-def _locate(file: str, header: list[str], preset: Preset) -> _Columns:
-    """Find the preset's columns by name (case and spaces ignored); required ones must be there."""
-    names = {_key(name): index for index, name in reversed(list(enumerate(header)))}
+def _locate(table: Table, preset: Preset) -> _Columns:
+    """Find the preset's columns by name (case and spaces ignored, ``meta:`` optional); required ones must be there."""
+    header = list(table.columns)
+    names: dict[str, int] = {}
+    for index, name in enumerate(header):
+        names.setdefault(_key(name), index)
     columns = _Columns(header)
-    required = ("order_id", "created", "status", "total", "email")
     for role in ("order_id", "created", "status", "total", "email", "currency", "codes", "utm_source", "landing",
                  "referrer", "cancelled_at", "refunded"):
         candidates: tuple[str, ...] = getattr(preset, role)
         index = next((names[_key(c)] for c in candidates if _key(c) in names), None)
-        if index is None and role in required:
-            shown = ", ".join(repr(name) for name in header[:8]) + (", ..." if len(header) > 8 else "")
-            raise ImportProblem(file, f"missing column '{candidates[0]}' of a {preset.name} export", (
-                f"the header has {shown or 'no columns'}; export the orders from {preset.docs} "
-                f"(the {preset.name} preset reads {', '.join(repr(c) for c in candidates)})"), row=1)
+        if index is None and role in REQUIRED:
+            problem = table.missing([candidates[0]])
+            also = f" (the {preset.name} preset also reads {', '.join(repr(c) for c in candidates[1:])})" \
+                if len(candidates) > 1 else ""
+            raise ImportProblem(problem.file, str(problem).split("\n")[0].split(": ", 1)[1] + also,
+                                f"{problem.hint}; export the orders from {preset.docs}", row=problem.row)
         columns.found[role] = index
     return columns
 
@@ -274,13 +237,13 @@ def _order_rows(columns: _Columns, preset: Preset) -> str:
     return f"trim(coalesce({columns.sql('total')}, '')) <> '' OR trim(coalesce({columns.sql('status')}, '')) <> ''"
 
 
-def _run(con: Any, file: str, source: Path, delimiter: str, columns: _Columns, request: Request,
-         preset: Preset) -> Extract:
-    scan = _scan(source, delimiter, len(columns.header))
-    total_col = columns.sql("total")
-    decimal = "."
-    if delimiter == ";":
-        comma = con.execute(f"SELECT count(*) FROM (SELECT {total_col} AS t FROM {scan} LIMIT 10000) "
+def _run(con: Any, file: str, source: _Source, columns: _Columns, request: Request, preset: Preset,
+         matcher: Matcher) -> Extract:
+    width = len(columns.header) + (1 if source.row_column is not None else 0)
+    scan = _scan(source.path, source.delimiter, width)
+    decimal = source.decimal or "."
+    if source.decimal is None and source.delimiter == ";":
+        comma = con.execute(f"SELECT count(*) FROM (SELECT {columns.sql('total')} AS t FROM {scan} LIMIT 10000) "
                             "WHERE t LIKE '%,%'").fetchone()[0]
         decimal = "," if comma else "."
     select = _normalised(columns, preset, decimal)
@@ -288,55 +251,63 @@ def _run(con: Any, file: str, source: Path, delimiter: str, columns: _Columns, r
     rows = con.execute(f"SELECT count(*) FROM {scan}").fetchone()[0]
     if rows == 0:
         raise ImportProblem(file, "the export has a header but no orders",
-                            "export the orders of the campaign's period again", row=1)
+                            "export the orders of the campaign's period again", row=source.first_row - 1)
     con.execute(f"CREATE TABLE o AS SELECT {select} FROM {scan} WHERE {where}")
+    numbered = _numbered(source, scan, select, where)
 
     known = sorted(preset.counted | preset.excluded)
-    checks = _checks(request, known, columns)
+    checks = _checks(request, known)
     failing = con.execute("SELECT " + ", ".join(f"bool_or({condition})" for condition, *_ in checks)
                           + " FROM o").fetchone()
     for (condition, message, hint, role), bad in zip(checks, failing, strict=True):
         if bad:
-            raise _first_problem(con, file, scan, select, where, condition, message, hint, role, columns)
+            raise _first_problem(con, file, numbered, condition, message, hint, role, columns)
     duplicate = con.execute("SELECT order_id FROM o GROUP BY order_id HAVING count(*) > 1 LIMIT 1").fetchone()
     if duplicate:
-        _raise_duplicate(con, file, scan, select, where, duplicate[0], columns, preset)
+        _raise_duplicate(con, file, numbered, duplicate[0], columns, preset)
 
     excluded_statuses = ", ".join(_quote(s) for s in sorted(preset.excluded))
     con.execute(f"""CREATE TABLE counted AS SELECT *, total - least(refunded, total) AS revenue FROM o
         WHERE status NOT IN ({excluded_statuses}) AND NOT cancelled""")
-    excluded = con.execute("SELECT count(*) FROM o").fetchone()[0] - con.execute(
-        "SELECT count(*) FROM counted").fetchone()[0]
+    orders = con.execute("SELECT count(*) FROM o").fetchone()[0]
+    excluded = orders - con.execute("SELECT count(*) FROM counted").fetchone()[0]
     start, end = request.start, request.end
     outside = con.execute("SELECT count(*) FROM o WHERE day < ? OR day > ?", [start, end]).fetchone()[0]
 
-    _attribute(con, request)
+    _attribute(con, file, matcher)
     figures = _figures(con, request)
-    unmatched, examples = _unmatched(con, start, end)
-    orders = con.execute("SELECT count(*) FROM o").fetchone()[0]
+    unmatched, examples = _unmatched(con)
     notes = [f"{orders} orders in {rows} rows" + (" (one row per line item)" if preset.line_items else "")]
     if excluded:
         notes.append(f"{excluded} refunded, cancelled, failed or unpaid orders left out of every figure")
     if columns.found.get("currency") is not None:
-        notes.append(f"every order is in {request.currency} (column '{columns.name('currency')}')")
+        notes.append(f"every order is in {request.currency} (column '{printable(columns.name('currency') or '')}')")
     return Extract(source=preset.name, file=Path(file), rows=rows, figures=figures, unmatched_rows=unmatched,
                    unmatched_examples=examples, outside_rows=outside, notes=tuple(notes))
 
 
-def _checks(request: Request, known: Sequence[str], columns: _Columns) -> list[tuple[str, str, str, str]]:
+def _numbered(source: _Source, scan: str, select: str, where: str) -> str:
+    """The order rows with their row number in the original file, in file order."""
+    if source.row_column is not None:
+        return f"SELECT CAST(c{source.row_column} AS BIGINT) AS row, {select}, ({where}) AS keep FROM {scan}"
+    return (f"SELECT row_number() OVER () + {source.first_row - 1} AS row, * FROM "
+            f"(SELECT {select}, ({where}) AS keep FROM {scan})")
+
+
+def _checks(request: Request, known: Sequence[str]) -> list[tuple[str, str, str, str]]:
     """(condition on a row of ``o`` that makes it wrong, message, hint, column role)."""
     statuses = ", ".join(_quote(s) for s in known)
     return [
         ("order_id = ''", "an order without an order id", "every order row needs its order id", "order_id"),
-        ("day IS NULL", "the order date {value!r} is not a date the preset reads",
+        ("day IS NULL", "the order date '{value}' is not a date the preset reads",
          "dates must start with YYYY-MM-DD (e.g. 2026-03-20 14:05:00 +0100), as the platform exports them",
          "created"),
-        (f"status NOT IN ({statuses})", "unknown order status {value!r}",
+        (f"status NOT IN ({statuses})", "unknown order status '{value}'",
          "the preset knows " + ", ".join(known), "status"),
-        ("total IS NULL OR total < 0", "the order total {value!r} is not an amount",
+        ("total IS NULL OR total < 0", "the order total '{value}' is not an amount",
          "amounts are plain numbers such as 79.90 (or 79,90 in a semicolon-separated file)", "total"),
         ("refunded_raw IS NOT NULL AND trim(refunded_raw) <> '' AND refunded = 0 AND NOT regexp_full_match("
-         "trim(refunded_raw), '[0.,]+')", "the refunded amount {value!r} is not an amount",
+         "trim(refunded_raw), '[0.,]+')", "the refunded amount '{value}' is not an amount",
          "amounts are plain numbers such as 79.90", "refunded"),
         (f"currency <> '' AND currency <> {_quote(request.currency)}",
          "the order is in {value}, the campaign in " + request.currency,
@@ -348,49 +319,43 @@ _RAW = {"order_id": "order_id", "created": "created_raw", "status": "status", "t
         "refunded": "refunded_raw", "currency": "currency"}
 
 
-def _first_problem(con: Any, file: str, scan: str, select: str, where: str, condition: str, message: str,
-                   hint: str, role: str, columns: _Columns) -> ImportProblem:
+def _first_problem(con: Any, file: str, numbered: str, condition: str, message: str, hint: str, role: str,
+                   columns: _Columns) -> ImportProblem:
     """The first row (in file order) where ``condition`` holds, as an ImportProblem."""
     con.execute("SET preserve_insertion_order = true")
-    found = con.execute(f"""SELECT row, {_RAW[role]} FROM (
-        SELECT row_number() OVER () + 1 AS row, * FROM (SELECT {select}, ({where}) AS keep FROM {scan}))
-        WHERE keep AND ({condition}) ORDER BY row LIMIT 1""").fetchone()
+    found = con.execute(f"SELECT row, {_RAW[role]} FROM ({numbered}) WHERE keep AND ({condition}) "
+                        "ORDER BY row LIMIT 1").fetchone()
     row, value = (found if found else (None, None))
-    return ImportProblem(file, message.format(value=value), hint, row=row, column=columns.name(role))
+    shown = printable(str(value), 80) if value is not None else ""
+    return ImportProblem(file, message.format(value=shown), hint, row=row, column=columns.name(role))
 
 
-def _raise_duplicate(con: Any, file: str, scan: str, select: str, where: str, order_id: str, columns: _Columns,
-                     preset: Preset) -> None:
+def _raise_duplicate(con: Any, file: str, numbered: str, order_id: str, columns: _Columns, preset: Preset) -> None:
     con.execute("SET preserve_insertion_order = true")
-    found = con.execute(f"""SELECT row FROM (
-        SELECT row_number() OVER () + 1 AS row, * FROM (SELECT {select}, ({where}) AS keep FROM {scan}))
-        WHERE keep AND order_id = ? ORDER BY row LIMIT 2""", [order_id]).fetchall()
+    found = con.execute(f"SELECT row FROM ({numbered}) WHERE keep AND order_id = ? ORDER BY row LIMIT 2",
+                        [order_id]).fetchall()
     rows = [r[0] for r in found]
-    again = ("it carries the order's totals again: a line-item row leaves them empty" if preset.line_items
+    again = ("it carries the order's totals again, where a line-item row leaves them empty" if preset.line_items
              else "an order appears once in an order export")
-    raise ImportProblem(file, f"order {order_id!r} appears again (first at row {rows[0]}): {again}",
-                        "export the orders once, without merging two exports that overlap",
+    raise ImportProblem(file, f"order '{printable(order_id, 80)}' appears again (first at row {rows[0]}): {again}",
+                        "export the orders once, without joining two exports that overlap",
                         row=rows[-1], column=columns.name("order_id"))
 
 
 # ---------------------------------------------------------------------------------------------- partners
 
 
-def _attribute(con: Any, request: Request) -> None:
-    """partner per counted order: discount code, else utm_source, else referrer host."""
-    rules = getattr(request.settings, "partners", {}) or {}
-    code_of = _matcher(rules, "discount_codes")
-    utm_of = _matcher(rules, "utm_source")
-    host_of = _matcher(rules, "referrers")
-    codes = [(raw, _first(code_of, _split_codes(raw))) for (raw,) in
-             con.execute("SELECT DISTINCT codes FROM counted WHERE codes IS NOT NULL").fetchall()]
-    utms = [(raw, utm_of(raw)) for (raw,) in con.execute(
-        "SELECT DISTINCT utm FROM counted WHERE utm IS NOT NULL").fetchall()]
-    hosts = [(raw, host_of(raw) or (host_of(raw[4:]) if raw.startswith("www.") else None)) for (raw,) in
-             con.execute("SELECT DISTINCT host FROM counted WHERE host IS NOT NULL").fetchall()]
-    for table, pairs in (("code_map", codes), ("utm_map", utms), ("host_map", hosts)):
+def _attribute(con: Any, file: str, matcher: Matcher) -> None:
+    """partner per counted order: discount code, else utm_source, else referrer host (the first a partner claims)."""
+    def code_partner(raw: str) -> str | None:
+        return next((p for p in (matcher.partner("discount_codes", c) for c in _split_codes(raw)) if p), None)
+
+    kinds = (("code_map", "codes", code_partner), ("utm_map", "utm", lambda v: matcher.partner("utm_source", v)),
+             ("host_map", "host", lambda v: matcher.partner("referrers", v)))
+    for table, column, of in kinds:
         con.execute(f"CREATE TABLE {table} (k VARCHAR, partner VARCHAR)")
-        matched = [(k, p) for k, p in pairs if p]
+        values = con.execute(f"SELECT DISTINCT {column} FROM counted WHERE {column} IS NOT NULL").fetchall()
+        matched = [(value, partner) for (value,) in values if (partner := of(value))]
         if matched:
             con.executemany(f"INSERT INTO {table} VALUES (?, ?)", matched)
     con.execute("""CREATE TABLE attributed AS SELECT c.*, coalesce(cm.partner, um.partner, hm.partner) AS partner
@@ -398,30 +363,11 @@ def _attribute(con: Any, request: Request) -> None:
         LEFT JOIN host_map hm ON c.host = hm.k""")
 
 
-def _matcher(rules: dict[str, Any], attribute: str) -> Callable[[str], str | None]:
-    """value -> partner id, from one kind of rule of every partner (first declared partner wins)."""
-    compiled = []
-    for partner, match in rules.items():
-        for pattern in getattr(match, attribute, None) or []:
-            regex = ".*".join(re.escape(part) for part in pattern.strip().split("*"))
-            compiled.append((re.compile(regex, re.IGNORECASE | re.DOTALL), partner))
-
-    def of(value: str) -> str | None:
-        value = value.strip()
-        return next((partner for regex, partner in compiled if regex.fullmatch(value)), None)
-
-    return of
-
-
 def _split_codes(raw: str) -> list[str]:
     """Codes of one order: "EASTER10", "EASTER10, SHIP", or WooCommerce's "code:easter10|amount:5.00;code:..."."""
     if "code:" in raw.lower():
         return [m.strip() for m in re.findall(r"code:([^|;]+)", raw, re.IGNORECASE) if m.strip()]
     return [part.strip() for part in re.split(r"[,;]", raw) if part.strip()]
-
-
-def _first(of: Callable[[str], str | None], values: list[str]) -> str | None:
-    return next((partner for partner in map(of, values) if partner), None)
 
 
 def _figures(con: Any, request: Request) -> dict[str, Figures]:
@@ -454,16 +400,16 @@ def _amount(value: Any) -> float | int:
     return int(number) if number.is_integer() else number
 
 
-def _unmatched(con: Any, start: date, end: date) -> tuple[int, tuple[str, ...]]:
+def _unmatched(con: Any) -> tuple[int, tuple[str, ...]]:
     count = con.execute("SELECT count(*) FROM period WHERE partner IS NULL").fetchone()[0]
     keys = con.execute("""SELECT concat_ws(', ', 'code ' || codes, 'utm_source ' || utm, 'referrer ' || host) AS k,
             count(*) AS n FROM period WHERE partner IS NULL GROUP BY k ORDER BY n DESC, k LIMIT ?""",
                        [EXAMPLES]).fetchall()
-    examples = tuple(f"{k or 'no code, utm_source or referrer'} ({n} orders)" for k, n in keys)
+    examples = tuple(f"{printable(k, 120) if k else 'no code, utm_source or referrer'} ({n} orders)" for k, n in keys)
     return int(count), examples
 
 
-def _duckdb_problem(file: str, error: Exception, columns: _Columns) -> ImportProblem:
+def _duckdb_problem(file: str, error: Exception, source: _Source) -> ImportProblem:
     """A DuckDB error as the user's problem: its line when DuckDB names one."""
     text = str(error)
     line = re.search(r"CSV Error on Line: (\d+)", text)
@@ -478,4 +424,6 @@ def _duckdb_problem(file: str, error: Exception, columns: _Columns) -> ImportPro
         hint = "free disk space in the temporary folder (TMPDIR) or set PARTNERBOOK_DUCKDB_MEMORY higher"
     else:
         message, hint = text.splitlines()[0][:300], "check that the file is a CSV export of orders"
-    return ImportProblem(file, message, hint, row=int(line.group(1)) if line else None)
+    # DuckDB counts the file's lines; a copy has only the header above its rows, like the original's header row.
+    row = int(line.group(1)) + (source.first_row - 2) if line else None
+    return ImportProblem(file, message, hint, row=row)
