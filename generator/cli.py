@@ -408,6 +408,47 @@ def init(directory: Path, ci: str, title: str, currency: str) -> None:
                "   (the site is in site/; `partnerbook serve` previews it)")
 
 
+def _import_sources() -> list[str]:
+    from generator.ingest.presets import PRESETS
+
+    return sorted(PRESETS)
+
+
+@cli.command("import")
+@_ROOT
+@_TODAY
+@click.argument("source", type=click.Choice(_import_sources()))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--campaign", "campaign_id", required=True, metavar="CAMPAIGN-ID", help="The campaign to update.")
+@click.option("--mapping", metavar="NAME", help="For the csv source: a mapping under imports.mappings.")
+@click.option("--partner", "partner_id", metavar="PARTNER-ID", help="Every row is this partner's.")
+@click.option("--replace", is_flag=True, help="Replace figures the record already holds with the export's.")
+@click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+def import_(root: Path, today: str | None, source: str, file: Path, campaign_id: str, mapping: str | None,
+            partner_id: str | None, replace: bool, dry_run: bool) -> None:
+    """Update a campaign's results from an export (GA4, Shopify or WooCommerce orders, Zigpoll, any CSV).
+
+    Comments and formatting of the record are kept; a figure the record holds already is replaced only
+    with --replace; nothing is written when the file is bad or the record would not validate.
+
+    \b
+    Examples:
+      partnerbook import ga4 traffic.csv --campaign easter-2026 --dry-run
+      partnerbook import csv report.csv --campaign easter-2026 --mapping affiliate-report
+    """
+    from generator.ingest.command import UsageProblem, run_import
+    from generator.today import resolve_today
+
+    _require_root(root)
+    try:
+        outcome = run_import(root, source, file, campaign_id, today=resolve_today(today), mapping=mapping,
+                             partner=partner_id, replace=replace, dry_run=dry_run)
+    except UsageProblem as exc:
+        raise click.UsageError(str(exc)) from None
+    for line in outcome.lines:
+        click.echo(line)
+
+
 @cli.command()
 @_ROOT
 @_TODAY

@@ -36,9 +36,13 @@ def _read_file(data: bytes, display: str, model: type[M],
 
 
 def _read(path: Path, layout: Layout, model: type[M], record_id: str,
-          problems: list[Problem], cache: ReadCache | None = None) -> Loaded[M] | None:
+          problems: list[Problem], cache: ReadCache | None = None,
+          overrides: dict[Path, bytes] | None = None) -> Loaded[M] | None:
     display = layout.display(path)
-    data, refused = read_record(layout.root, path, display)
+    if overrides and path in overrides:  # the text a command is about to write (partnerbook import)
+        data, refused = overrides[path], []
+    else:
+        data, refused = read_record(layout.root, path, display)
     if data is None:
         problems.extend(refused)
         return None
@@ -56,10 +60,12 @@ def _read(path: Path, layout: Layout, model: type[M], record_id: str,
     return loaded
 
 
-def load_portfolio(root: Path, cache: ReadCache | None = None) -> tuple[Portfolio, list[Problem], int]:
+def load_portfolio(root: Path, cache: ReadCache | None = None,
+                   overrides: dict[Path, bytes] | None = None) -> tuple[Portfolio, list[Problem], int]:
     """Read every record under ``root``: the typed portfolio, the record problems, the file count.
 
     With ``cache``, files whose bytes did not change since the cached run are not read again.
+    ``overrides`` gives the bytes of files (as discovered under ``root``) to check instead of the disk's.
     """
     layout = discover(root)
     problems = list(layout.problems)
@@ -84,15 +90,16 @@ def load_portfolio(root: Path, cache: ReadCache | None = None) -> tuple[Portfoli
         portfolio.partners[partner_id] = entry
     portfolio.campaign_ids = set(layout.campaigns)
     for campaign_id, path in layout.campaigns.items():
-        campaign = _read(path, layout, Campaign, campaign_id, problems, cache)
+        campaign = _read(path, layout, Campaign, campaign_id, problems, cache, overrides)
         if campaign is not None:
             portfolio.campaigns[campaign_id] = campaign
     return portfolio, problems, layout.file_count()
 
 
-def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None) -> tuple[Portfolio, Result]:
+def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None,
+                       overrides: dict[Path, bytes] | None = None) -> tuple[Portfolio, Result]:
     """Load, then run every check: record checks, references and the compliance policy."""
-    portfolio, problems, files = load_portfolio(root, cache)
+    portfolio, problems, files = load_portfolio(root, cache, overrides)
     for entry in portfolio.partners.values():
         if entry.profile:
             problems += facts.check_partner(entry.profile.record, entry.profile.doc)

@@ -8,7 +8,7 @@ from __future__ import annotations
 PRESETS: dict[str, str] = {
     "csv": "generator.ingest.csvmap",
     "ga4": "generator.ingest.ga4",
-    "shopify-orders": "generator.ingest.shopify",
-    "woocommerce-orders": "generator.ingest.woocommerce",
+    "shopify-orders": "generator.ingest.shopify_orders",
+    "woocommerce-orders": "generator.ingest.woocommerce_orders",
     "zigpoll": "generator.ingest.zigpoll",
 }
