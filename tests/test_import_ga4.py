@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
@@ -166,7 +167,9 @@ def test_preamble_range_other_than_the_campaign_is_noted(tmp_path: Path) -> None
 def test_sample_reproduces_the_example_easter_figures() -> None:
     """samples/ga4-easter-2026.csv against the figures typed in campaigns/easter-2026.yaml."""
     settings = Settings.model_validate(yaml.safe_load((ROOT / "partnerbook.yml").read_text(encoding="utf-8")))
-    result = ga4.extract(SAMPLE, request(settings.imports, date(2026, 3, 20), date(2026, 4, 6)))
+    example = dataclasses.replace(request(settings.imports, date(2026, 3, 20), date(2026, 4, 6)),
+                                  partners=tuple(sorted(p.name for p in (ROOT / "partners").iterdir())))
+    result = ga4.extract(SAMPLE, example)
     counts = {partner: figures.counts for partner, figures in result.figures.items()}
     assert counts == {
         "casa-di-marta": {"sessions": 4200, "carts": 610, "checkouts": 240, "orders": 118, "revenue": 8260},
@@ -187,3 +190,10 @@ def test_sample_reproduces_the_example_easter_figures() -> None:
     # 18 days of google / organic and (direct) / (none), 3 newsletter days; 2 days either side of the campaign
     assert (result.unmatched_rows, result.outside_rows) == (39, 4)
     assert set(result.unmatched_examples) == {"google / organic", "(direct) / (none)", "newsletter / email"}
+
+
+def test_partner_option_takes_every_row(tmp_path: Path) -> None:
+    text = "Session source / medium,Sessions\ngoogle / organic,7\nawin / affiliate,3\n"
+    result = ga4.extract(write(tmp_path, text), dataclasses.replace(request(), partner="carrier"))
+    assert result.figures["carrier"].counts == {"sessions": 10}
+    assert result.unmatched_rows == 0

@@ -155,7 +155,8 @@ def test_duplicated_response_id_and_bad_date(tmp_path: Path) -> None:
 def test_sample_reproduces_the_example_easter_surveys() -> None:
     """samples/zigpoll-easter-2026.csv against the surveys typed in campaigns/easter-2026.yaml."""
     example = Settings.model_validate(yaml.safe_load((ROOT / "partnerbook.yml").read_text(encoding="utf-8")))
-    result = zigpoll.extract(SAMPLE, request(example.imports, end=date(2026, 4, 6)))
+    partners = tuple(sorted(p.name for p in (ROOT / "partners").iterdir()))
+    result = zigpoll.extract(SAMPLE, request(example.imports, end=date(2026, 4, 6), partners=partners))
     surveys = {partner: figures.survey for partner, figures in result.figures.items()}
 
     def survey(responses: int, satisfied: int, promoters: int, passives: int, detractors: int) -> dict:

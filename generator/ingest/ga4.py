@@ -30,6 +30,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from generator.inert import shown
+from generator.ingest.match import Matcher
 from generator.ingest.model import DAILY_FIELDS, Extract, Figures, ImportProblem, Request
 from generator.ingest.read import Table, open_table
 
@@ -80,21 +81,6 @@ def columns_found(columns: Iterable[str]) -> str:
     return ", ".join(f"'{shown(c)}'" for c in columns) or "none"
 
 
-def partner_for(rules: dict, kind: str, value: str) -> str | None:
-    """The first partner (in partnerbook.yml order) with a ``kind`` rule matching ``value``.
-
-    Case-insensitive; ``*`` stands for any text; surrounding spaces and the spacing around ``/``
-    do not matter (``awin/affiliate`` matches ``awin / affiliate``).
-    """
-    text = header_key(value)
-    for partner, rule in rules.items():
-        for pattern in getattr(rule, kind, ()):
-            regex = ".*".join(re.escape(part) for part in header_key(pattern).split("*"))
-            if re.fullmatch(regex, text, re.DOTALL):
-                return partner
-    return None
-
-
 def _metric(table: Table, text: str | None, row: int, column: str, *, money: bool) -> float | int:
     """A metric cell: empty is 0; counts are whole numbers, money keeps two decimals and is never negative."""
     if money:
@@ -133,7 +119,7 @@ def extract(path: Path, request: Request) -> Extract:
     date_column = find(columns, DATES)
     currency_column = find(columns, CURRENCIES)
     header = [header_key(c) for c in columns]
-    rules = request.settings.partners
+    matcher = Matcher(request.settings, request.partners)
 
     figures: dict[str, Figures] = {}
     rows = unmatched = outside = 0
@@ -163,10 +149,11 @@ def extract(path: Path, request: Request) -> Extract:
             if not request.start <= day <= request.end:
                 outside += 1
                 continue
-        partner = None
-        for (kind, _), label in zip(keys, labels, strict=True):
-            if label and (partner := partner_for(rules, kind, label)) is not None:
+        partner = request.partner
+        for (kind, column), label in zip(keys, labels, strict=True):
+            if partner is not None:
                 break
+            partner = matcher.partner(kind, label, file=file, row=row_number, column=column)
         if partner is None:
             unmatched += 1
             example = " | ".join(shown(label) or "(empty)" for label in labels)

@@ -28,7 +28,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from generator.inert import shown
-from generator.ingest.ga4 import columns_found, find, header_key, partner_for
+from generator.ingest.ga4 import columns_found, find, header_key
+from generator.ingest.match import Matcher
 from generator.ingest.model import Extract, Figures, ImportProblem, Request
 from generator.ingest.read import Table, open_table
 
@@ -80,6 +81,7 @@ def extract(path: Path, request: Request) -> Extract:
             "campaign": find(columns, UTM_CAMPAIGNS), "referrers": find(columns, REFERRERS),
             "page": find(columns, PAGES)}
     forced = request.partner
+    matcher = Matcher(request.settings, request.partners)
 
     respondents: dict[object, _Respondent] = {}
     if long_layout:
@@ -140,7 +142,7 @@ def extract(path: Path, request: Request) -> Extract:
         if person.day is not None and not request.start <= person.day <= request.end:
             outside += 1
             continue
-        partner = forced or _attribute(request, person)
+        partner = forced or _attribute(matcher, person, file)
         if partner is None:
             unmatched += 1
             example = " | ".join(f"{kind} {value}" for kind, value in person.keys.items()) or "(no attribution)"
@@ -251,25 +253,19 @@ def _read_meta(person: _Respondent, record: dict[str, str], meta: dict[str, str 
         person.day = table.day(text, row, date_col)
 
 
-def _attribute(request: Request, person: _Respondent) -> str | None:
-    rules = request.settings.partners
+def _attribute(matcher: Matcher, person: _Respondent, file: str) -> str | None:
+    """The partner of the first of discount code, UTM source, UTM campaign, referrer that a rule claims."""
     for kind in ("discount_codes", "utm_source", "campaign", "referrers"):
         value = person.keys.get(kind)
         if not value:
             continue
-        if kind == "discount_codes":
-            candidates = [code.strip() for code in re.split(r"[,;]", value) if code.strip()]
-        elif kind == "referrers":
-            host = urlsplit(value if "//" in value else "//" + value).hostname or value
-            candidates = [host.removeprefix("www."), value]
-            query = parse_qs(urlsplit(value).query).get("utm_source")
-            if query:  # a referring URL with utm_source in it
-                partner = partner_for(rules, "utm_source", query[0])
-                if partner:
-                    return partner
-        else:
-            candidates = [value]
-        for candidate in candidates:
-            if (partner := partner_for(rules, kind, candidate)) is not None:
+        pairs = [(kind, value)]
+        if kind == "discount_codes":  # "MARTA10, FREESHIP": each code
+            pairs = [(kind, code) for code in re.split(r"[,;]", value) if code.strip()]
+        elif kind == "referrers" and "utm_source=" in value.casefold():
+            pairs.append(("utm_source", value))  # a referring URL that carries utm_source
+        for rule, candidate in pairs:
+            partner = matcher.partner(rule, candidate, file=file, row=person.first_row)
+            if partner is not None:
                 return partner
     return None
