@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import RunLine
 
 from generator.ingest import ga4
 from generator.ingest.model import ImportProblem, Request
@@ -197,3 +199,47 @@ def test_partner_option_takes_every_row(tmp_path: Path) -> None:
     result = ga4.extract(write(tmp_path, text), dataclasses.replace(request(), partner="carrier"))
     assert result.figures["carrier"].counts == {"sessions": 10}
     assert result.unmatched_rows == 0
+
+
+def copy_example(target: Path) -> Path:
+    """The example portfolio (the repository's own records) copied to ``target``."""
+    target.mkdir()
+    for name in ("partners", "campaigns"):
+        shutil.copytree(ROOT / name, target / name)
+    for name in ("partnerbook.yml", "mkdocs.yml"):
+        shutil.copyfile(ROOT / name, target / name)
+    return target
+
+
+def test_cli_dry_run_prints_the_daily_series_and_writes_nothing(tmp_path: Path, run_line: RunLine) -> None:
+    root = copy_example(tmp_path / "example")
+    record = root / "campaigns" / "easter-2026.yaml"
+    before = record.read_bytes()
+    result = run_line(f"partnerbook import ga4 {SAMPLE} --campaign easter-2026 --dry-run --root {root}")
+    assert result.exit_code == 0, result.output
+    assert record.read_bytes() == before
+    assert "39 rows matched no partner" in result.output
+    assert "4 rows dated outside" in result.output
+    # the affiliates' first day: 115 sessions, 23 carts, 8 orders, 600 EUR (the sample's first rete row)
+    assert "+      - {date: 2026-03-20, sessions: 115, carts: 23, orders: 8, revenue: 600}" in result.output
+
+
+def test_cli_import_keeps_comments_validates_and_a_rerun_changes_nothing(tmp_path: Path, run_line: RunLine) -> None:
+    root = copy_example(tmp_path / "example")
+    record = root / "campaigns" / "easter-2026.yaml"
+    comments = [line for line in record.read_text(encoding="utf-8").splitlines() if line.lstrip().startswith("#")]
+    result = run_line(f"partnerbook import ga4 {SAMPLE} --campaign easter-2026 --root {root}")
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(record.read_text(encoding="utf-8"))
+    results = {entry["partner"]: entry for entry in written["results"]}
+    assert len(results["casa-di-marta"]["daily"]) == 18
+    assert sum(day["sessions"] for day in results["casa-di-marta"]["daily"]) == 4200
+    outage = next(day for day in results["corriere-rapido"]["daily"] if day["date"] == date(2026, 3, 28))
+    assert outage == {"date": date(2026, 3, 28), "sessions": 119, "carts": 39, "orders": 2, "revenue": 140}
+    text = record.read_text(encoding="utf-8")
+    assert all(line in text for line in comments)
+    assert run_line(f"partnerbook validate --root {root}").exit_code == 0
+    after = record.read_bytes()
+    again = run_line(f"partnerbook import ga4 {SAMPLE} --campaign easter-2026 --root {root}")
+    assert again.exit_code == 0, again.output
+    assert record.read_bytes() == after

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import RunLine
 
 from generator.ingest import zigpoll
 from generator.ingest.model import ImportProblem, Request
@@ -172,3 +174,29 @@ def test_sample_reproduces_the_example_easter_surveys() -> None:
     }
     # 12 responses from google, newsletter, pinterest or nowhere; 5 answered on 2026-04-09
     assert (result.unmatched_rows, result.outside_rows) == (12, 5)
+
+
+def test_cli_import_writes_the_survey_back_and_validates(tmp_path: Path, run_line: RunLine) -> None:
+    root = tmp_path / "example"
+    root.mkdir()
+    for name in ("partners", "campaigns"):
+        shutil.copytree(ROOT / name, root / name)
+    for name in ("partnerbook.yml", "mkdocs.yml"):
+        shutil.copyfile(ROOT / name, root / name)
+    record = root / "campaigns" / "easter-2026.yaml"
+    line = "    survey: {tool: zigpoll, responses: 64, satisfied: 49, promoters: 30, passives: 20, detractors: 14}\n"
+    original = record.read_text(encoding="utf-8")
+    assert line in original
+    record.write_text(original.replace(line, ""), encoding="utf-8")
+    dry = run_line(f"partnerbook import zigpoll {SAMPLE} --campaign easter-2026 --dry-run --root {root}")
+    assert dry.exit_code == 0, dry.output
+    assert "12 rows matched no partner" in dry.output
+    assert record.read_text(encoding="utf-8") == original.replace(line, "")
+    result = run_line(f"partnerbook import zigpoll {SAMPLE} --campaign easter-2026 --root {root}")
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(record.read_text(encoding="utf-8"))
+    casa = next(entry for entry in written["results"] if entry["partner"] == "casa-di-marta")
+    assert casa["survey"] == {"tool": "zigpoll", "responses": 64, "satisfied": 49, "promoters": 30, "passives": 20,
+                              "detractors": 14}
+    assert record.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schemas/campaign")
+    assert run_line(f"partnerbook validate --root {root}").exit_code == 0
