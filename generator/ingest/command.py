@@ -149,6 +149,9 @@ def run_import(root: Path, source: str, file: Path, campaign_id: str, *, today: 
                       settings=portfolio.settings.imports, partners=tuple(sorted(portfolio.partners)),
                       mapping=mapping, partner=partner)
     extract: Extract = module.extract(file, request)
+    if extract.rows == 0:
+        raise ImportProblem(shown(file), "the export has a header but no data rows",
+                            "export again with the campaign's dates selected; nothing was written")
     old = read_in_root(root, path).decode("utf-8")
     applied = apply(old, extract, display=display, replace=replace)
     outcome = Outcome(_report(extract))
