@@ -68,7 +68,7 @@ def header_key(name: str) -> str:
 
 def find(columns: Iterable[str], accepted: Iterable[str]) -> str | None:
     """The first column (its header as written) whose name is one of ``accepted``."""
-    by_key = {}
+    by_key: dict[str, str] = {}
     for column in columns:
         by_key.setdefault(header_key(column), column)
     for name in accepted:

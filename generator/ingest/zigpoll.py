@@ -75,7 +75,6 @@ def extract(path: Path, request: Request) -> Extract:
     columns = list(table.columns)
     scale = request.settings.survey
     question_col, answer_col = find(columns, QUESTIONS), find(columns, ANSWERS)
-    long_layout = question_col is not None and answer_col is not None
     date_col = find(columns, DATES)
     meta = {"discount_codes": find(columns, DISCOUNTS), "utm_source": find(columns, UTM_SOURCES),
             "campaign": find(columns, UTM_CAMPAIGNS), "referrers": find(columns, REFERRERS),
@@ -84,7 +83,7 @@ def extract(path: Path, request: Request) -> Extract:
     matcher = Matcher(request.settings, request.partners)
 
     respondents: dict[object, _Respondent] = {}
-    if long_layout:
+    if question_col is not None and answer_col is not None:  # one row per answer
         nps_q = sat_q = None  # decided from the slide titles once they are known
         titles: dict[str, str] = {}
         answers: list[tuple[int, dict[str, str]]] = []
@@ -185,7 +184,7 @@ def extract(path: Path, request: Request) -> Extract:
 
 def _questions(file: str, candidates: list[str], scale: object, what: str) -> tuple[str | None, str | None]:
     """The NPS and the satisfaction question among ``candidates``: named in the settings, else by their text."""
-    chosen = []
+    chosen: list[str | None] = []
     for setting, pattern, kind in (("nps_question", NPS_TEXT, "NPS"), ("satisfaction_question", CSAT_TEXT,
                                                                        "satisfaction")):
         named = getattr(scale, setting, None)
