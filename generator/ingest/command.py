@@ -156,8 +156,9 @@ def run_import(root: Path, source: str, file: Path, campaign_id: str, *, today: 
     applied = apply(old, extract, display=display, replace=replace)
     outcome = Outcome(_report(extract))
     if applied.conflicts:
-        raise ImportProblem(display, f"{len(applied.conflicts)} figure{'s' if len(applied.conflicts) != 1 else ''} "
-                            "in the record differ from the export; nothing was written:\n"
+        many = len(applied.conflicts) != 1
+        raise ImportProblem(display, f"{len(applied.conflicts)} figure{'s' if many else ''} in the record "
+                            f"differ{'' if many else 's'} from the export; nothing was written:\n"
                             + "\n".join(_conflict_lines(applied.conflicts)),
                             "check the export and the campaign; run again with --replace to take the export's "
                             "figures")

@@ -122,6 +122,7 @@ _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16 (little-endian)", "utf
 # --------------------------------------------------------------------------------------------- numbers
 
 _CURRENCY = re.compile(r"^(?:[A-Z]{3}|[€$£¥₹]|CHF|kr)\s*|\s*(?:[A-Z]{3}|[€$£¥₹]|CHF|kr)$")
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 
 
@@ -347,6 +348,8 @@ class Table:
         value = self.number(text, row, column)
         if value is None:
             return None
+        if value != int(value) and _GROUPED.fullmatch(text.strip()):
+            value = float(re.sub(r"[.,]", "", text.strip()))  # 1.234 in a count: a thousand, whatever the file
         if value < 0 or value != int(value):
             raise ImportProblem(self.display, f"'{_show(text)}' is not a count (a whole number, 0 or more)",
                                 "fix the cell or check that this is the right column", row=row, column=column)
