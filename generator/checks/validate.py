@@ -39,8 +39,10 @@ def _read(path: Path, layout: Layout, model: type[M], record_id: str,
           problems: list[Problem], cache: ReadCache | None = None,
           overrides: dict[Path, bytes] | None = None) -> Loaded[M] | None:
     display = layout.display(path)
+    data: bytes | None
+    refused: list[Problem] = []
     if overrides and path in overrides:  # the text a command is about to write (partnerbook import)
-        data, refused = overrides[path], []
+        data = overrides[path]
     else:
         data, refused = read_record(layout.root, path, display)
     if data is None:

@@ -145,7 +145,7 @@ class Matcher:
               column: str | None = None) -> str | None:
         """The one partner several values of a row point to (``[("discount_codes", "MARTA10"), ("referrers",
         "blog.it")]``): None when none does; ImportProblem when they point to different partners."""
-        found = {}
+        found: dict[str, tuple[str, str]] = {}
         for kind, value in pairs:
             pid = self.partner(kind, value, file=file, row=row, column=column)
             if pid is not None:

@@ -243,7 +243,7 @@ class Table:
         self.columns = columns  # header names as written (stripped)
         self.comments = comments  # the preamble lines above the header, without their leading '#'
         self.size = size
-        self._index = {}
+        self._index: dict[str, str] = {}
         for name in columns:
             self._index.setdefault(_key(name), name)
         self._unique = tuple(self.column(name) for name in unique)

@@ -98,7 +98,7 @@ class _Editor:
         self.replace = replace
         self.applied = Applied("")
 
-    def put(self, mapping: CommentedMap, key: str, value: Any, order: tuple[str, ...], partner: str,
+    def put(self, mapping: Any, key: str, value: Any, order: tuple[str, ...], partner: str,
             where: str) -> None:
         value = _plain(value)
         old = mapping.get(key)
@@ -115,7 +115,7 @@ class _Editor:
             _insert(mapping, key, value, order)
 
 
-def _entry(results: CommentedSeq, partner: str) -> CommentedMap | None:
+def _entry(results: list[Any], partner: str) -> Any:
     for item in results:
         if isinstance(item, dict) and str(item.get("partner")) == partner:
             return item
@@ -172,7 +172,7 @@ def _survey(editor: _Editor, entry: CommentedMap, partner: str, survey: dict[str
             editor.put(current, key, survey[key], SURVEY_ORDER, partner, f"survey {key}")
 
 
-def _apply_partner(editor: _Editor, results: CommentedSeq, partner: str, figures: Figures) -> None:
+def _apply_partner(editor: _Editor, results: list[Any], partner: str, figures: Figures) -> None:
     entry = _entry(results, partner)
     if entry is None:
         entry = CommentedMap([("partner", partner)])
