@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
+from conftest import RunLine
 
 from generator.ingest import orders, shopify_orders, woocommerce_orders
 from generator.ingest.model import ImportProblem, Request
@@ -266,3 +268,36 @@ def test_woocommerce_sample_matches_figures_worked_by_hand() -> None:
     extract = woocommerce_orders.extract(SAMPLES / "woocommerce-orders-easter-2026.csv", example_request())
     assert {p: f.counts for p, f in extract.figures.items()} == {p: f for p, f in expected.items() if p != "unmatched"}
     assert extract.unmatched_rows == expected["unmatched"]["orders"]
+
+
+def copy_example(target: Path) -> Path:
+    target.mkdir()
+    for name in ("partners", "campaigns"):
+        shutil.copytree(ROOT / name, target / name)
+    for name in ("partnerbook.yml", "mkdocs.yml"):
+        shutil.copyfile(ROOT / name, target / name)
+    return target
+
+
+def test_cli_dry_run_then_replace_writes_a_campaign_that_validates(tmp_path: Path, run_line: RunLine) -> None:
+    root = copy_example(tmp_path / "example")
+    record = root / "campaigns" / "easter-2026.yaml"
+    before = record.read_bytes()
+    sample = SAMPLES / "shopify-orders-easter-2026.csv"
+    # The record holds hand-typed figures: without --replace the import reports the conflict and writes nothing.
+    with pytest.raises(ImportProblem, match="affiliates orders: the record has 212, the export gives 33"):
+        run_line(f"partnerbook import shopify-orders {sample} --campaign easter-2026 --dry-run --root {root}")
+    assert record.read_bytes() == before
+    result = run_line(f"partnerbook import shopify-orders {sample} --campaign easter-2026 --replace --root {root}")
+    assert result.exit_code == 0, result.output
+    assert run_line(f"partnerbook validate --root {root}").exit_code == 0
+    written = {entry["partner"]: entry for entry in yaml.safe_load(record.read_text(encoding="utf-8"))["results"]}
+    assert written["rete-artigiana-affiliates"]["orders"] == 33
+    # The carrier's daily series keeps the analytics' sessions and carts beside the export's orders: what the
+    # abandonment-anomaly rule reads (carts against orders per day).
+    outage = next(day for day in written["corriere-rapido"]["daily"] if day["date"] == date(2026, 3, 28))
+    assert (outage["sessions"], outage["carts"]) == (119, 39)
+    expected = shopify_orders.extract(sample, example_request()).figures["corriere-rapido"].daily[date(2026, 3, 28)]
+    assert outage["orders"] == expected["orders"]
+    alerts = run_line(f"partnerbook alerts --root {root} --today 2026-04-20")
+    assert alerts.exit_code in (0, 1), alerts.output

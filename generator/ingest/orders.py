@@ -35,7 +35,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -386,12 +386,11 @@ def _figures(con: Any, request: Request) -> dict[str, Figures]:
         figures[partner] = Figures(counts={"orders": int(orders), "revenue": _amount(revenue),
                                            "customers": int(customers), "repeat_customers": int(repeat)})
         if span[0] is not None:
-            day = span[0]
-            while day <= span[1]:
-                figures[partner].daily[day] = {"orders": 0, "revenue": 0}
-                day += timedelta(days=1)
+            for offset in range((span[1] - span[0]).days + 1):
+                figures[partner].daily[span[0] + timedelta(days=offset)] = {"orders": 0, "revenue": 0}
     for partner, day, orders, revenue in daily:
-        figures[partner].daily[day] = {"orders": int(orders), "revenue": _amount(revenue)}
+        # A date object of its own per partner: a YAML writer shows one object met twice as an anchor and alias.
+        figures[partner].daily[date.fromordinal(day.toordinal())] = {"orders": int(orders), "revenue": _amount(revenue)}
     return figures
 
 
