@@ -299,5 +299,5 @@ def test_cli_dry_run_then_replace_writes_a_campaign_that_validates(tmp_path: Pat
     assert (outage["sessions"], outage["carts"]) == (119, 39)
     expected = shopify_orders.extract(sample, example_request()).figures["corriere-rapido"].daily[date(2026, 3, 28)]
     assert outage["orders"] == expected["orders"]
-    alerts = run_line(f"partnerbook alerts --root {root} --today 2026-04-20")
+    alerts = run_line(f"partnerbook alerts --root {root} --today 2026-11-24")
     assert alerts.exit_code in (0, 1), alerts.output
