@@ -154,14 +154,14 @@ def _locate(table: Table, preset: Preset) -> _Columns:
     for role in ("order_id", "created", "status", "total", "email", "currency", "codes", "utm_source", "landing",
                  "referrer", "cancelled_at", "refunded"):
         candidates: tuple[str, ...] = getattr(preset, role)
-        index = next((names[_key(c)] for c in candidates if _key(c) in names), None)
-        if index is None and role in REQUIRED:
+        found = next((names[_key(c)] for c in candidates if _key(c) in names), None)
+        if found is None and role in REQUIRED:
             problem = table.missing([candidates[0]])
             also = f" (the {preset.name} preset also reads {', '.join(repr(c) for c in candidates[1:])})" \
                 if len(candidates) > 1 else ""
             raise ImportProblem(problem.file, str(problem).split("\n")[0].split(": ", 1)[1] + also,
                                 f"{problem.hint}; export the orders from {preset.docs}", row=problem.row)
-        columns.found[role] = index
+        columns.found[role] = found
     return columns
 
 
