@@ -180,6 +180,8 @@ class _Generator:
             return get_args(annotation)[0] if get_origin(annotation) is Literal else "no-backup"
         if path.endswith("clauses"):
             return "termination"
+        if get_origin(annotation) is Literal:  # a closed set of keys (a mapping's columns): its first
+            return str(get_args(annotation)[0])
         return self.string(annotation, path + "<key>")
 
     def scalar(self, annotation: Any, kind: Any, name: str) -> Any:

@@ -254,7 +254,7 @@ def test_sla_breach_in_the_latest_month_with_the_service_credit(base_portfolio: 
     assert (alert.file, alert.line, alert.partner) == (SHOPCLOUD_SLA, 20, "shopcloud")
     # 5% of the 900 EUR monthly fee.
     assert alert.message == ("Support first response: 5.5 h in 2026-10, target at most 4 h; "
-                             "service credit owed: 45.00 EUR")
+                             "the service credit of 2026-10: 45.00 EUR owed")
 
 
 @pytest.mark.parametrize("value", ["4", "null"])
@@ -289,7 +289,8 @@ def test_sla_attainment_at_the_threshold_does_not_fire_and_below_does(base_portf
     [alert] = of(base_portfolio, "sla-attainment")
     assert (alert.line, alert.severity) == (15, "warning")
     assert alert.message == ("SLA attainment 80% over the last 5 measured months (2026-05 to 2026-09): 8 of 10 "
-                             "metric-months met, under the 90% threshold; 2 breaches; service credit owed: 90.00 EUR")
+                             "metric-months met, under the 90% threshold; 2 breaches; service credits of these months: "
+                             "90.00 EUR owed")
 
 
 def test_sla_attainment_looks_at_the_last_six_measured_months_only(base_portfolio: Path) -> None:

@@ -59,8 +59,29 @@ def check_contract(contract: Contract, doc: Document) -> list[Problem]:
                                     "notice_days is set but the contract has no end date",
                                     "add 'end:' or 'auto_renew: true', or remove notice_days",
                                     key=True, severity=Severity.WARNING))
+    problems += _pricing(contract, doc)
     problems += _commitments(contract, doc)
     return problems
+
+
+def _pricing(contract: Contract, doc: Document) -> list[Problem]:
+    """A revenue share or commission is a fraction of attributed revenue, and it must be given."""
+    pricing = contract.pricing
+    if pricing is None or pricing.model not in ("revenue-share", "commission"):
+        return []
+    if pricing.rate is None:
+        return [doc.problem(("pricing",), "missing-field",
+                            f"a {pricing.model} contract has no pricing.rate, so its commissions cannot be counted",
+                            "add rate: the share of attributed revenue as a fraction (0.05 = 5%)", key=True)]
+    if 1 < pricing.rate <= 100:
+        return [doc.problem(("pricing", "rate"), "percent-for-fraction",
+                            f"rate {pricing.rate:g} looks like a percent; a {pricing.model} rate is a fraction",
+                            f"write {pricing.rate / 100:g} for {pricing.rate:g}%")]
+    if pricing.rate > 1:
+        return [doc.problem(("pricing", "rate"), "out-of-range",
+                            f"rate {pricing.rate:g} is more than all of the revenue",
+                            "a share of revenue is a fraction between 0 and 1 (0.05 = 5%)")]
+    return []
 
 
 def _file_indices(doc: Document, items: list[Commitment]) -> list[int]:

@@ -13,7 +13,7 @@ from generator.checks.readcache import ReadCache
 from generator.checks.typing import partial_record, to_record
 from generator.load.discover import Layout, discover
 from generator.load.loader import load_bytes, read_record
-from generator.problems import Problem, Result
+from generator.problems import Problem, Result, Severity
 from generator.records import Campaign, Contract, Partner, Settings, Sla
 from generator.records.portfolio import Loaded, PartnerEntry, Portfolio
 
@@ -111,7 +111,9 @@ def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None,
         problems += facts.check_campaign(campaign.record, campaign.doc)
     problems += references.check_references(portfolio)
     problems += policy.check_policy(portfolio, today)
-    problems += money.check_currencies(portfolio)
+    settings_failed = any(p.file == "partnerbook.yml" and p.severity is Severity.ERROR for p in problems)
+    problems += money.check_currencies(portfolio, settings_failed)
+    problems += money.check_credit_dates(portfolio, today)
     problems += _check_mkdocs_yml(portfolio, problems)
     return portfolio, Result(problems, files)
 

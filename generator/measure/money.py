@@ -37,12 +37,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from generator.records import Contract
-from generator.records.portfolio import Loaded, PartnerEntry, Portfolio
+from generator.records.portfolio import Portfolio
 from generator.records.sla import Credit as SlaCredit
 from generator.rules.contracts import term
-from generator.rules.money import Rates, campaign_date, month_start, rates_of
-from generator.rules.sla import met, value_of
+from generator.rules.money import (
+    Rates,
+    campaign_date,
+    credit_months,
+    fee_contract,
+    month_start,
+    monthly_amount,
+    rates_of,
+)
 
 if TYPE_CHECKING:
     from generator.measure.kpis import KpiReport
@@ -173,10 +179,18 @@ class PartnerMoney:
     total: YearRow
     credits: list[Credit]
     terms: list[Terms]
+    future_fees: float = 0.0  # fees of months after today (committed, not yet spent)
+
+    @property
+    def spend_to_date(self) -> float | None:
+        """Spend over all years without the fees of months still to come."""
+        spend = self.total.spend
+        return None if spend is None else spend - self.future_fees
 
     @property
     def roi(self) -> float | None:
-        return self.total.roi
+        """ROI to date: attributed revenue against what has been spent so far (future fees left out)."""
+        return roi(self.total.revenue.value, self.spend_to_date)
 
     def credit_totals(self) -> dict[CreditState, float | None]:
         return {"owed": self.total.credits_owed.value, "claimed": self.total.credits_claimed.value,
@@ -199,37 +213,6 @@ class Ledger:
 
 # ---------------------------------------------------------------------------- contracts and fees
 
-def fee_contract(portfolio: Portfolio, partner_id: str) -> Loaded[Contract] | None:
-    """The contract whose monthly fee service credits are a percentage of.
-
-    The contract the SLA names, else the partner's only contract with a recurring value. A
-    one-off value, no value, a named contract that does not exist or several recurring
-    contracts with none named give None: service credits are then n/a, not 0.
-    """
-    entry = portfolio.partners[partner_id]
-    if entry.sla is None:
-        return None
-    named = entry.sla.record.contract
-    if named is not None:
-        candidates = [entry.contracts[named]] if named in entry.contracts else []
-    else:
-        candidates = [c for c in entry.contracts.values()
-                      if c.record.value and c.record.value.period in MONTHS_PER_PERIOD]
-    if len(candidates) != 1 or candidates[0].record.value is None:
-        return None
-    if candidates[0].record.value.period not in MONTHS_PER_PERIOD:
-        return None
-    return candidates[0]
-
-
-def monthly_amount(contract: Contract) -> float | None:
-    """The contract's value per month in its own currency (None for one-off or no value)."""
-    value = contract.value
-    if value is None or value.period not in MONTHS_PER_PERIOD:
-        return None
-    return value.amount / MONTHS_PER_PERIOD[value.period]
-
-
 def _months(first: date, last: date | None, horizon: int) -> Iterator[date]:
     """First days of the months from ``first`` to ``last`` (or the end of ``horizon``) that fall in the term."""
     year, month = first.year, first.month
@@ -249,18 +232,6 @@ def _in_term(day: date, span: tuple[date, date | None]) -> bool:
 
 # ---------------------------------------------------------------------------- credits
 
-def _breached_months(entry: PartnerEntry) -> dict[str, tuple[int, int]]:
-    """Breached months of the partner's SLA: month -> (measurement index, breached metrics)."""
-    assert entry.sla is not None
-    sla = entry.sla.record
-    months: dict[str, tuple[int, int]] = {}
-    for index, measurement in enumerate(sla.measurements):
-        breaches = sum(1 for m in sla.metrics if (v := value_of(sla, index, m)) is not None and not met(m, v))
-        if breaches and measurement.month not in months:
-            months[measurement.month] = (index, breaches)
-    return months
-
-
 def month_credits(portfolio: Portfolio, partner_id: str, rates: Rates | None = None) -> list[Credit]:
     """The service credit of every breached month of the partner's SLA, with its state, by month."""
     entry = portfolio.partners[partner_id]
@@ -276,7 +247,7 @@ def month_credits(portfolio: Portfolio, partner_id: str, rates: Rates | None = N
     for position, entry_credit in enumerate(sla.credits):
         recorded.setdefault(entry_credit.month, (position, entry_credit))
     out = []
-    for month, (measurement, breaches) in sorted(_breached_months(entry).items()):
+    for month, (measurement, breaches) in sorted(credit_months(portfolio, partner_id).items()):
         on = month_start(month)
         original = None if fee is None else round(breaches * sla.service_credit_percent * fee / 100, 2)
         computed = rates.convert(original, fee_currency, on)
@@ -310,6 +281,7 @@ def _partner_money(portfolio: Portfolio, partner_id: str, report: KpiReport, tod
     entry = portfolio.partners[partner_id]
     reporting = portfolio.settings.currency
     years: dict[int, YearRow] = defaultdict(lambda: YearRow(None))
+    future_fees = 0.0
     rows = [r for r in report.rows_by_partner.get(partner_id, []) if r.campaign in portfolio.campaigns]
     campaign_start = {r.campaign: campaign_date(portfolio.campaigns[r.campaign].record) for r in rows}
     for row in rows:
@@ -332,13 +304,18 @@ def _partner_money(portfolio: Portfolio, partner_id: str, report: KpiReport, tod
         if value is not None and pricing != "free":
             currency = value.currency or reporting
             if value.period == "one-off":
-                years[span[0].year].fees.add(rates.convert(value.amount, currency, span[0]), value.amount,
-                                             currency, reporting)
+                converted = rates.convert(value.amount, currency, span[0])
+                years[span[0].year].fees.add(converted, value.amount, currency, reporting)
+                if span[0] > today and converted is not None:
+                    future_fees += converted
             else:
                 monthly = value.amount / MONTHS_PER_PERIOD[value.period]
                 horizon = span[1].year if span[1] is not None else max(today.year, span[0].year)
                 for day in _months(span[0], span[1], horizon):
-                    years[day.year].fees.add(rates.convert(monthly, currency, day), monthly, currency, reporting)
+                    converted = rates.convert(monthly, currency, day)
+                    years[day.year].fees.add(converted, monthly, currency, reporting)
+                    if day > today and converted is not None:
+                        future_fees += converted
         if pricing in COMMISSION_MODELS and contract.pricing and contract.pricing.rate is not None:
             for row in rows:
                 start = campaign_start[row.campaign]
@@ -355,7 +332,7 @@ def _partner_money(portfolio: Portfolio, partner_id: str, report: KpiReport, tod
         years[year].year = year
         by_year[year] = years[year]
         total.merge(years[year])
-    return PartnerMoney(partner_id, by_year, total, credits, terms)
+    return PartnerMoney(partner_id, by_year, total, credits, terms, future_fees)
 
 
 def ledger(portfolio: Portfolio, report: KpiReport, today: date) -> Ledger:

@@ -228,4 +228,14 @@ Score = Annotated[int, Field(ge=1, le=5)]
 Url = Annotated[str, AfterValidator(_url), AfterValidator(_one_line)]
 UrlOrPath = Annotated[str, AfterValidator(_url_or_path), Field(min_length=1)]
 Email = Annotated[str, AfterValidator(_email)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+def _currency(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        upper = value.strip().upper()
+        fix = f"write '{upper}'" if re.fullmatch(r"[A-Z]{3}", upper) else "write its three capital letters"
+        raise PydanticCustomError("currency_code",
+                                  "'{value}' is not a currency code: an ISO 4217 code is three capital letters; {fix}",
+                                  {"value": value, "fix": fix})
+    return value
+
+
+Currency = Annotated[str, AfterValidator(_currency), Field(json_schema_extra={"pattern": "^[A-Z]{3}$"})]

@@ -213,7 +213,9 @@ class Outcome:
         return figure_text(self.kpi, self.actual, self.currency)
 
     def as_json(self) -> dict[str, object]:
-        return {"contract": self.contract, "kpi": self.kpi, "bound": self.bound, "target": self.target,
+        # a money bound converted from another currency is rounded to the cent, like every amount shown
+        target = round(self.target, 2) if self.target is not None and self.original is not None else self.target
+        return {"contract": self.contract, "kpi": self.kpi, "bound": self.bound, "target": target,
                 "period": self.period.label if self.period else None,
                 "from": self.period.start.isoformat() if self.period else None,
                 "until": self.period.end.isoformat() if self.period else None,

@@ -22,11 +22,12 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from generator.load.loader import Document, Path_
-from generator.rules.contracts import effective_start
+from generator.rules.contracts import effective_start, term
+from generator.rules.sla import breached_months
 
 if TYPE_CHECKING:
     from generator.records import Campaign, Contract, Settings
-    from generator.records.portfolio import Portfolio
+    from generator.records.portfolio import Loaded, Portfolio
 
 
 @cache
@@ -142,6 +143,7 @@ def currency_uses(portfolio: Portfolio) -> Iterator[CurrencyUse]:
                 if credit.currency is not None:
                     yield CurrencyUse(entry.sla.doc, ("credits", index, "currency"), credit.currency,
                                       month_start(credit.month))
+        yield from _credit_uses(portfolio, partner_id)
 
 
 def month_start(month: str) -> date:
@@ -164,3 +166,81 @@ def campaign_targets(campaign: Campaign, rates: Rates) -> dict[str, float]:
             target = target * rate
         targets[name] = float(target)
     return targets
+
+
+# ---------------------------------------------------------------------------- the fee service credits are a share of
+
+MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
+
+
+def fee_contract(portfolio: Portfolio, partner_id: str) -> Loaded[Contract] | None:
+    """The contract whose monthly fee service credits are a percentage of.
+
+    The contract the SLA names, else the partner's only contract with a recurring value. A
+    one-off value, no value, a named contract that does not exist or several recurring
+    contracts with none named give None: service credits are then n/a, not 0.
+    """
+    entry = portfolio.partners[partner_id]
+    if entry.sla is None:
+        return None
+    named = entry.sla.record.contract
+    if named is not None:
+        candidates = [entry.contracts[named]] if named in entry.contracts else []
+    else:
+        candidates = [c for c in entry.contracts.values()
+                      if c.record.value and c.record.value.period in MONTHS_PER_PERIOD]
+    if len(candidates) != 1 or candidates[0].record.value is None:
+        return None
+    if candidates[0].record.value.period not in MONTHS_PER_PERIOD:
+        return None
+    return candidates[0]
+
+
+def monthly_amount(contract: Contract) -> float | None:
+    """The contract's value per month in its own currency (None for one-off or no value)."""
+    value = contract.value
+    if value is None or value.period not in MONTHS_PER_PERIOD:
+        return None
+    return value.amount / MONTHS_PER_PERIOD[value.period]
+
+
+def credit_months(portfolio: Portfolio, partner_id: str) -> dict[str, tuple[int, int]]:
+    """The breached SLA months that earn a service credit: month -> (measurement index, metrics breached).
+
+    A month earns one only while the fee contract (:func:`fee_contract`) is in force on its first day
+    (``generator.rules.contracts.term``); without a fee contract no month does.
+    """
+    entry = portfolio.partners[partner_id]
+    contract = fee_contract(portfolio, partner_id)
+    if entry.sla is None or contract is None:
+        return {}
+    return {month: found for month, found in breached_months(entry.sla.record).items()
+            if _in_force(contract.record, month_start(month))}
+
+
+def outside_term(portfolio: Portfolio, partner_id: str) -> dict[str, tuple[int, int]]:
+    """Breached months before or after the fee contract's term: they earn no service credit."""
+    entry = portfolio.partners[partner_id]
+    contract = fee_contract(portfolio, partner_id)
+    if entry.sla is None or contract is None:
+        return {}
+    return {month: found for month, found in breached_months(entry.sla.record).items()
+            if not _in_force(contract.record, month_start(month))}
+
+
+def _in_force(contract: Contract, day: date) -> bool:
+    span = term(contract, day)
+    return span is not None and span[0] <= day and (span[1] is None or day <= span[1])
+
+
+def _credit_uses(portfolio: Portfolio, partner_id: str) -> Iterator[CurrencyUse]:
+    """Each month that earns a service credit converts the fee contract's currency on its first day."""
+    entry = portfolio.partners[partner_id]
+    contract = fee_contract(portfolio, partner_id)
+    if entry.sla is None or contract is None or contract.record.value is None:
+        return
+    currency = contract.record.value.currency
+    if currency is None or currency == portfolio.settings.currency or not entry.sla.record.service_credit_percent:
+        return
+    for month, (index, _) in sorted(credit_months(portfolio, partner_id).items()):
+        yield CurrencyUse(entry.sla.doc, ("measurements", index, "month"), currency, month_start(month))

@@ -55,3 +55,16 @@ def latest_breaches(sla: Sla) -> list[tuple[int, Metric, float]]:
         return []
     index = window[0]
     return [(index, m, v) for m in sla.metrics if (v := value_of(sla, index, m)) is not None and not met(m, v)]
+
+
+def breached_months(sla: Sla) -> dict[str, tuple[int, int]]:
+    """Every month in which a metric missed its target: month -> (measurement index, metrics breached).
+
+    Not measured is no breach; a month measured twice counts its first measurement.
+    """
+    months: dict[str, tuple[int, int]] = {}
+    for index, measurement in enumerate(sla.measurements):
+        breaches = sum(1 for m in sla.metrics if (v := value_of(sla, index, m)) is not None and not met(m, v))
+        if breaches and measurement.month not in months:
+            months[measurement.month] = (index, breaches)
+    return months

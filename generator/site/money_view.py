@@ -6,6 +6,7 @@ from typing import Any
 
 from generator.compute.portfolio import Computed
 from generator.measure.money import Amount, Credit, Ledger
+from generator.measure.tables import Table
 
 TABLES = ("money-by-year", "money-credits", "money-payment-terms")  # CSV downloads of the Money page
 
@@ -45,7 +46,13 @@ def partner_money(computed: Computed, ledger: Ledger, partner_id: str) -> dict[s
             "terms": money.terms, "credits": [_credit_row(computed, c, names) for c in money.credits]}
 
 
-def money_tables(computed: Computed, ledger: Ledger) -> dict[str, list[dict[str, Any]]]:
+BY_YEAR_COLUMNS = ["partner", "year", "fees", "commissions", "campaign_costs", "credits_owed", "credits_claimed",
+                   "credits_received", "spend", "attributed_revenue", "currency"]
+CREDIT_COLUMNS = ["partner", "month", "breaches", "amount", "currency", "state", "claimed", "received", "age_days"]
+TERM_COLUMNS = ["partner", "contract", "title", "method", "net_days"]
+
+
+def money_tables(computed: Computed, ledger: Ledger) -> dict[str, Table]:
     """The Money page's tables as CSV downloads (amounts in the reporting currency, rounded to cents)."""
     currency = ledger.currency
     by_year = [{"partner": pid, "year": row.year, "fees": _figure(row.fees), "commissions": _figure(row.commissions),
@@ -59,4 +66,6 @@ def money_tables(computed: Computed, ledger: Ledger) -> dict[str, list[dict[str,
                for money in ledger.partners.values() for c in money.credits]
     terms = [{"partner": pid, "contract": t.contract, "title": t.title, "method": t.method, "net_days": t.net_days}
              for pid, money in ledger.partners.items() for t in money.terms]
-    return dict(zip(TABLES, (by_year, credits, terms), strict=True))
+    # explicit columns: a portfolio without money still downloads files with their header row
+    return dict(zip(TABLES, (Table(BY_YEAR_COLUMNS, by_year), Table(CREDIT_COLUMNS, credits),
+                             Table(TERM_COLUMNS, terms)), strict=True))
