@@ -219,6 +219,8 @@ def test_cli_dry_run_prints_the_daily_series_and_writes_nothing(tmp_path: Path, 
     assert result.exit_code == 0, result.output
     assert record.read_bytes() == before
     assert "39 rows matched no partner" in result.output
+    # the hint names a GA4 rule with one of the values that matched nothing
+    assert "(source_medium, campaign), e.g. source_medium: ['" in " ".join(result.output.split())
     assert "4 rows dated outside" in result.output
     # the affiliates' first day: 115 sessions, 23 carts, 8 orders, 600 EUR (the sample's first rete row)
     assert "+      - {date: 2026-03-20, sessions: 115, carts: 23, orders: 8, revenue: 600}" in result.output

@@ -191,6 +191,7 @@ def test_cli_import_writes_the_survey_back_and_validates(tmp_path: Path, run_lin
     dry = run_line(f"partnerbook import zigpoll {SAMPLE} --campaign easter-2026 --dry-run --root {root}")
     assert dry.exit_code == 0, dry.output
     assert "12 rows matched no partner" in dry.output
+    assert "(discount_codes, utm_source, campaign, referrers)" in " ".join(dry.output.split())
     assert record.read_text(encoding="utf-8") == original.replace(line, "")
     result = run_line(f"partnerbook import zigpoll {SAMPLE} --campaign easter-2026 --root {root}")
     assert result.exit_code == 0, result.output

@@ -109,15 +109,27 @@ def _summary(applied: Applied, extract: Extract, display: str) -> list[str]:
     return [f"{display}:", *lines] if lines else [f"{display}: no partner in the export"]
 
 
+# The rules under imports.partners.<id> that recognise a partner in each source's rows.
+RULE_KINDS = {"ga4": ("source_medium", "campaign"), "shopify-orders": ("discount_codes", "utm_source", "referrers"),
+              "woocommerce-orders": ("discount_codes", "utm_source", "referrers"),
+              "zigpoll": ("discount_codes", "utm_source", "campaign", "referrers")}
+
+
 def _report(extract: Extract) -> list[str]:
     lines = [f"read {extract.rows} row{'s' if extract.rows != 1 else ''} of {shown(extract.file)} ({extract.source})"]
     if extract.unmatched_rows:
         examples = ", ".join(f"'{shown(e)}'" for e in extract.unmatched_examples)
+        kinds = RULE_KINDS.get(extract.source)
+        if kinds and extract.source == "ga4" and extract.unmatched_examples:
+            rule = f"({', '.join(kinds)}), e.g. {kinds[0]}: ['{shown(extract.unmatched_examples[0])}']"
+        elif kinds:
+            rule = f"({', '.join(kinds)})"
+        else:
+            rule = "(or name the partner's id in the export's partner column)"
         lines.append(f"{extract.unmatched_rows} row{'s' if extract.unmatched_rows != 1 else ''} matched no partner"
                      + (f", e.g. {examples}" if examples else "")
                      + "; to count them for a partner add a rule under imports.partners.<partner-id> in "
-                     "partnerbook.yml (source_medium, campaign, utm_source, discount_codes or referrers), "
-                     "e.g. source_medium: ['newsletter / email']")
+                     f"partnerbook.yml {rule}")
     if extract.outside_rows:
         lines.append(f"{extract.outside_rows} row{'s' if extract.outside_rows != 1 else ''} dated outside the "
                      "campaign's period, not imported")
