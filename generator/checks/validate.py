@@ -14,7 +14,7 @@ from generator.checks.typing import partial_record, to_record
 from generator.load.discover import Layout, discover
 from generator.load.loader import load_bytes, read_record
 from generator.problems import Problem, Result, Severity
-from generator.records import Campaign, Contract, Partner, Settings, Sla
+from generator.records import Campaign, Contract, Partner, Settings, Sla, Team
 from generator.records.portfolio import Loaded, PartnerEntry, Portfolio
 
 M = TypeVar("M", bound=BaseModel)
@@ -76,6 +76,10 @@ def load_portfolio(root: Path, cache: ReadCache | None = None,
         settings = _read(layout.settings, layout, Settings, "settings", problems, cache)
         if settings is not None and not settings.partial:  # settings that fail keep every default
             portfolio.settings, portfolio.settings_doc = settings.record, settings.doc
+    if layout.team is not None:
+        team = _read(layout.team, layout, Team, "team", problems, cache)
+        if team is not None and not team.partial:
+            portfolio.team = team
     for partner_id, folder in layout.partners.items():
         entry = PartnerEntry(partner_id, sla_file_present=folder.sla is not None,
                              contract_files=len(folder.contracts))

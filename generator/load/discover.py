@@ -21,6 +21,7 @@ from generator.problems import Problem, Severity, printable
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SETTINGS_FILE = "partnerbook.yml"
+TEAM_FILE = "team.yaml"
 _IGNORED_SUFFIXES = (".md", ".txt", ".pdf")
 
 
@@ -38,6 +39,7 @@ class Layout:
 
     root: Path
     settings: Path | None
+    team: Path | None = None
     partners: dict[str, PartnerFolder] = field(default_factory=dict)
     campaigns: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -47,7 +49,7 @@ class Layout:
         return printable(path.relative_to(self.root).as_posix())
 
     def file_count(self) -> int:
-        count = (self.settings is not None) + len(self.campaigns)
+        count = (self.settings is not None) + (self.team is not None) + len(self.campaigns)
         for folder in self.partners.values():
             count += (folder.profile is not None) + (folder.sla is not None) + len(folder.contracts)
         return count
@@ -69,7 +71,7 @@ def _problem(display: str, rule: str, message: str, hint: str,
 
 
 # Root files whose kind is checked: each must be a regular file when present.
-ROOT_FILES = (SETTINGS_FILE, "mkdocs.yml")
+ROOT_FILES = (SETTINGS_FILE, TEAM_FILE, "mkdocs.yml")
 
 
 def _kind(path: Path, layout: Layout) -> str | None:
@@ -193,9 +195,11 @@ def discover(root: Path) -> Layout:
         kind = _kind(root / name, layout)
         if kind == "file" and name == SETTINGS_FILE:
             layout.settings = root / name
-        elif kind == "dir" and name == SETTINGS_FILE:  # a folder must not silently mean "all defaults"
+        elif kind == "file" and name == TEAM_FILE:
+            layout.team = root / name
+        elif kind == "dir" and name in (SETTINGS_FILE, TEAM_FILE):  # a folder must not silently mean "none"
             layout.problems.append(_problem(name, "unsafe-file", f"{name} is a folder, not a file",
-                                            "replace it with the settings file (or remove it to use the defaults)"))
+                                            f"replace it with the {name} file (or remove it)"))
     if (root / "partnerbook.yaml").is_file():
         layout.problems.append(_problem("partnerbook.yaml", "file-extension",
                                         "the settings file is called partnerbook.yml",

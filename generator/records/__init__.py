@@ -7,5 +7,6 @@ from generator.records.contract import Contract
 from generator.records.partner import Partner
 from generator.records.settings import Settings
 from generator.records.sla import Sla
+from generator.records.team import Team
 
-__all__ = ["Campaign", "Contract", "Partner", "Settings", "Sla"]
+__all__ = ["Campaign", "Contract", "Partner", "Settings", "Sla", "Team"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from generator.load.loader import Document
-from generator.records import Campaign, Contract, Partner, Settings, Sla
+from generator.records import Campaign, Contract, Partner, Settings, Sla, Team
 
 R = TypeVar("R")
 
@@ -53,6 +53,7 @@ class Portfolio:
     partners: dict[str, PartnerEntry] = field(default_factory=dict)
     campaigns: dict[str, Loaded[Campaign]] = field(default_factory=dict)
     campaign_ids: set[str] = field(default_factory=set)
+    team: Loaded[Team] | None = None  # team.yaml, when the repository has one that could be read
 
     def active_partners(self) -> list[PartnerEntry]:
         return [p for p in self.partners.values() if p.partner and p.partner.status == "active"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from generator.records import Campaign, Contract, Partner, Settings, Sla
+from generator.records import Campaign, Contract, Partner, Settings, Sla, Team
 from generator.workdir import read_regular, write_output
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -16,6 +16,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "sla": Sla,
     "campaign": Campaign,
     "settings": Settings,
+    "team": Team,
 }
 
 
