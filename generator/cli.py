@@ -129,8 +129,12 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool, new_since: s
     _batch_mode()
     if new_since is not None:
         _validate_since(root, resolve_today(today), fmt, strict, new_since)
-    _, result = validate_portfolio(root, resolve_today(today))
+    portfolio, result = validate_portfolio(root, resolve_today(today))
     click.echo(report.render(result, fmt), nl=False)
+    from generator.checks.people import team_note
+    note = team_note(portfolio, result.problems)
+    if note is not None:
+        click.echo(note, err=True)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if fmt == "github" and step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:

@@ -9,6 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from generator.checks import facts, mkdocs_yml, money, policy, references, secrets
+from generator.checks.people import check_people
 from generator.checks.readcache import ReadCache
 from generator.checks.typing import partial_record, to_record
 from generator.load.discover import Layout, discover
@@ -114,6 +115,7 @@ def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None,
     for campaign in portfolio.campaigns.values():
         problems += facts.check_campaign(campaign.record, campaign.doc)
     problems += references.check_references(portfolio)
+    problems += check_people(portfolio)
     problems += policy.check_policy(portfolio, today)
     settings_failed = any(p.file == "partnerbook.yml" and p.severity is Severity.ERROR for p in problems)
     problems += money.check_currencies(portfolio, settings_failed)

@@ -148,8 +148,16 @@ def suggestions(owner: str, team: Team, limit: int = 3) -> list[str]:
     for rid, role in team.roles.items():
         by_name.setdefault(rid.lower(), rid)
         by_name.setdefault(role.name.lower(), rid)
-    found = difflib.get_close_matches(key.lower(), sorted(by_name), n=limit * 2, cutoff=0.6)
-    return _unique(by_name[name] for name in found)[:limit]
+    scored = []
+    for name in sorted(by_name):
+        matcher = difflib.SequenceMatcher(None, key.lower(), name)
+        if matcher.real_quick_ratio() >= 0.6 and matcher.quick_ratio() >= 0.6 and matcher.ratio() >= 0.6:
+            scored.append((-matcher.ratio(), name))
+    if not scored:
+        return []
+    scored.sort()
+    best = -scored[0][0]
+    return _unique(by_name[name] for score, name in scored if -score >= best - 0.08)[:limit]
 
 
 def single_person_skills(team: Team) -> dict[str, str]:
