@@ -329,6 +329,31 @@ def calendar(root: Path, today: str | None, output: Path | None) -> None:
 
 
 @cli.command()
+@_ROOT
+@click.option("--format", "fmt", type=click.Choice(["github", "gitlab"]), default="github", show_default=True,
+              help="The host whose CODEOWNERS syntax and location to use.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write (default: .github/CODEOWNERS, or .gitlab/CODEOWNERS with --format gitlab, "
+                   "in the records root).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when the file is out of date.")
+def codeowners(root: Path, fmt: str, output: Path | None, check: bool) -> None:
+    """Write a CODEOWNERS file: each partner's folder and campaign to its owner's hosting handles.
+
+    Owners resolve through team.yaml (a role with a handle is reviewed by that team, else by its
+    people); codeowners.fallback in partnerbook.yml reviews team.yaml and partnerbook.yml.
+
+    \b
+    Examples:
+      partnerbook codeowners
+      partnerbook codeowners --format gitlab --check
+    """
+    from generator.checks.codeowners import run_command
+
+    _require_root(root)
+    sys.exit(run_command(root, fmt, output, check, click.echo))
+
+
+@cli.command()
 @_ROOT_IF_ANY
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the schema files (default: schemas/ under --root).")

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from generator.checks import facts, mkdocs_yml, money, policy, references, secrets
+from generator.checks import codeowners, facts, mkdocs_yml, money, policy, references, secrets
 from generator.checks.people import check_people
 from generator.checks.readcache import ReadCache
 from generator.checks.typing import partial_record, to_record
@@ -121,6 +121,7 @@ def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None,
     problems += money.check_currencies(portfolio, settings_failed)
     problems += money.check_credit_dates(portfolio, today)
     problems += _check_mkdocs_yml(portfolio, problems)
+    problems += codeowners.check(portfolio)
     return portfolio, Result(problems, files)
 
 

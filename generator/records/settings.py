@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from generator.records.common import (
     MAX_COUNT,
@@ -13,6 +13,7 @@ from generator.records.common import (
     MAX_NUMBER,
     Currency,
     Day,
+    Email,
     Id,
     PositiveDays,
     Record,
@@ -288,6 +289,65 @@ class AlertSettings(Record):
     silences: list[Silence] = []
 
 
+class CodeownersSettings(Record):
+    """``codeowners:``: who reviews the files no partner or campaign owns (team.yaml, partnerbook.yml, CODEOWNERS).
+
+    ``fallback`` names people or roles of team.yaml; their handles (a role's own handle, else its members')
+    review those files. Empty: those files get no line of their own.
+    """
+
+    fallback: list[Id] = Field(default_factory=list, max_length=100)
+
+
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]  # the NAME of an environment variable
+HostName = Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]{2,45}\]$")]
+
+
+class SmtpSettings(Record):
+    """How digests go out by email. The password is read from the environment variable named by
+    ``password_env`` (a CI secret), never written in the records."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    host: HostName
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True  # upgrade the connection with STARTTLS before logging in (port 587)
+    ssl: bool = False  # implicit TLS from the first byte (port 465) instead
+    user: Text | None = None
+    password_env: EnvName | None = None
+    sender: Email = Field(alias="from")
+    timeout: int = Field(default=30, ge=1, le=600)  # seconds per network operation
+
+
+class Webhook(Record):
+    """An incoming webhook of a chat (Slack or Microsoft Teams) and whose digests it receives.
+
+    ``url_env`` names the environment variable holding the URL (preferred: a webhook URL is a secret);
+    ``url`` writes it in the records. ``people`` names people or roles of team.yaml, ``role`` one role.
+    """
+
+    kind: Literal["slack", "teams"]
+    url_env: EnvName | None = None
+    url: Annotated[str, Field(pattern=r"^https?://[^\s]{1,2000}$")] | None = None
+    people: list[Id] = Field(default_factory=list, max_length=1000)
+    role: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_url(self) -> Webhook:
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError("give the webhook's address as url_env (the name of an environment variable "
+                             "holding it, preferred) or as url, exactly one of them")
+        return self
+
+
+class DigestSettings(Record):
+    """``digest:``: where ``partnerbook digest --send`` delivers each person's digest."""
+
+    subject: Text = "Partnerships: what needs you"
+    smtp: SmtpSettings | None = None
+    webhooks: list[Webhook] = Field(default_factory=list, max_length=100)
+
+
 Rate = Annotated[float, Field(gt=0, le=1_000_000)]  # a million units per unit: above is a typo
 
 
@@ -313,3 +373,5 @@ class Settings(Record):
     health: HealthSettings = HealthSettings()
     alerts: AlertSettings = AlertSettings()
     imports: ImportSettings = ImportSettings()
+    codeowners: CodeownersSettings = CodeownersSettings()
+    digest: DigestSettings = DigestSettings()
