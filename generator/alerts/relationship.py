@@ -7,16 +7,19 @@
 * ``red-flag-open``: every red flag with ``status: open``. Warning.
 * ``due-diligence-missing``: an active partner without ``due_diligence.completed``
   or without an ``evaluation``. Warning.
-* ``action-overdue``: an action or a contract milestone not ``done`` whose
-  deadline is before today (warning; error when ``blocked``), and a roadmap
-  milestone not ``done`` past its due date (info: the roadmap needs updating).
+* ``action-overdue``: an action, a contract milestone or a campaign review learning
+  with an owner and a due date, not ``done``, whose deadline is before today
+  (warning; error when ``blocked``), and a roadmap milestone not ``done`` past its
+  due date (info: the roadmap needs updating).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from generator.alerts.model import Alert, Context, days_phrase
+from generator.load.loader import Document, Path_
 from generator.records import Partner
 from generator.records.portfolio import PartnerEntry
 from generator.rules.partners import review_due
@@ -81,16 +84,25 @@ def _due_diligence(ctx: Context, entry: PartnerEntry, partner: Partner) -> Itera
                         partner=entry.id)
 
 
+def overdue_action(ctx: Context, doc: Document, loc: Path_, what: str, due: date, status: str, *,
+                   partner: str | None = None, campaign: str | None = None) -> Alert | None:
+    """The one ``action-overdue`` rule: anything with a due date and a status, not done, past due."""
+    if status == "done" or due >= ctx.today:
+        return None
+    return ctx.alert(doc, loc, "action-overdue", "error" if status == "blocked" else "warning",
+                     f"{what} was due on {due}, {days_phrase((due - ctx.today).days)}; status {status}",
+                     partner=partner, campaign=campaign)
+
+
 def _overdue(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
     assert entry.profile is not None
     doc = entry.profile.doc
     for index, action in enumerate(partner.actions):
-        if action.status != "done" and action.deadline < ctx.today:
-            late = days_phrase((action.deadline - ctx.today).days)
-            yield ctx.alert(doc, ("actions", index, "deadline"), "action-overdue",
-                            "error" if action.status == "blocked" else "warning",
-                            f"action '{action.aspect}' ({action.responsible}) was due on {action.deadline}, {late}; "
-                            f"status {action.status}", partner=entry.id)
+        alert = overdue_action(ctx, doc, ("actions", index, "deadline"),
+                               f"action '{action.aspect}' ({action.responsible})", action.deadline, action.status,
+                               partner=entry.id)
+        if alert is not None:
+            yield alert
     for index, item in enumerate(partner.roadmap):
         if item.status != "done" and item.due < ctx.today:
             yield ctx.alert(doc, ("roadmap", index, "due"), "action-overdue", "info",
@@ -98,12 +110,25 @@ def _overdue(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Al
                             f"{days_phrase((item.due - ctx.today).days)}; status {item.status}", partner=entry.id)
     for _, contract in sorted(entry.contracts.items()):
         for index, milestone in enumerate(contract.record.milestones):
-            if milestone.status != "done" and milestone.due < ctx.today:
-                yield ctx.alert(contract.doc, ("milestones", index, "due"), "action-overdue",
-                                "error" if milestone.status == "blocked" else "warning",
-                                f"contract milestone '{milestone.name}' was due on {milestone.due}, "
-                                f"{days_phrase((milestone.due - ctx.today).days)}; status {milestone.status}",
-                                partner=entry.id)
+            alert = overdue_action(ctx, contract.doc, ("milestones", index, "due"),
+                                   f"contract milestone '{milestone.name}'", milestone.due, milestone.status,
+                                   partner=entry.id)
+            if alert is not None:
+                yield alert
+
+
+def _learnings(ctx: Context) -> Iterator[Alert]:
+    """Review learnings with an owner and a due date are actions of their campaign."""
+    for campaign_id, campaign in sorted(ctx.portfolio.campaigns.items()):
+        review = campaign.record.review
+        for index, learning in enumerate(review.learnings if review else []):
+            if isinstance(learning, str) or learning.owner is None or learning.due is None:
+                continue
+            alert = overdue_action(ctx, campaign.doc, ("review", "learnings", index, "due"),
+                                   f"learning '{learning.text}' ({learning.owner})", learning.due, learning.status,
+                                   campaign=campaign_id)
+            if alert is not None:
+                yield alert
 
 
 def relationship_alerts(ctx: Context) -> Iterator[Alert]:
@@ -115,3 +140,4 @@ def relationship_alerts(ctx: Context) -> Iterator[Alert]:
         if partner.status == "active":
             yield from _check_in(ctx, entry, partner)
             yield from _due_diligence(ctx, entry, partner)
+    yield from _learnings(ctx)

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from generator.checks import codeowners, facts, mkdocs_yml, money, policy, references, secrets
+from generator.checks import checklists, codeowners, facts, mkdocs_yml, money, policy, references, secrets
 from generator.checks.people import check_people
 from generator.checks.readcache import ReadCache
 from generator.checks.typing import partial_record, to_record
@@ -117,6 +117,7 @@ def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None,
     problems += references.check_references(portfolio)
     problems += check_people(portfolio)
     problems += policy.check_policy(portfolio, today)
+    problems += checklists.check_checklists(portfolio, today)
     settings_failed = any(p.file == "partnerbook.yml" and p.severity is Severity.ERROR for p in problems)
     problems += money.check_currencies(portfolio, settings_failed)
     problems += money.check_credit_dates(portfolio, today)

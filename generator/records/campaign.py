@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from generator.records.common import (
@@ -17,6 +19,7 @@ from generator.records.common import (
     Score,
     Text,
 )
+from generator.records.partner import Tick
 
 
 class Targets(Record):
@@ -78,11 +81,20 @@ class PartnerResult(Record):
     notes: LongText | None = None
 
 
+class Learning(Record):
+    """A learning of the review; with an owner and a due date it is an action (overdue alerts)."""
+
+    text: Text
+    owner: Text | None = None
+    due: Day | None = None
+    status: Literal["pending", "in-progress", "on-track", "done", "blocked"] = "pending"
+
+
 class CampaignReview(Record):
     date: Day
     integration_smoothness: Score | None = None
     notes: LongText | None = None
-    learnings: list[Text] = []
+    learnings: list[Learning | Text] = []
 
 
 class Campaign(Record):
@@ -98,3 +110,4 @@ class Campaign(Record):
     gross_margin: Fraction | None = None
     results: list[PartnerResult] = []
     review: CampaignReview | None = None
+    checklist: list[Tick] = []

@@ -116,6 +116,15 @@ class Review(Record):
     last: Day | None = None
 
 
+class Tick(Record):
+    """A checklist item ticked by hand: which item, when, by whom, and where the evidence is."""
+
+    item: Id
+    done: Day
+    by: Text
+    evidence: UrlOrPath | None = None
+
+
 class Partner(Record):
     """A partner profile."""
 
@@ -145,3 +154,4 @@ class Partner(Record):
     check_ins: list[CheckIn] = []
     training: list[Training] = []
     review: Review | None = None
+    checklist: list[Tick] = []

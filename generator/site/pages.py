@@ -115,7 +115,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "money": views.campaign_money(computed, cid),
             "csv_link": downloads.link(f"kpis-campaign-{cid}", 2),
             "charts": _chart_refs(specs, 2), "names": names, "known": set(partner_ids),
-            "checklist": views.campaign_checklist_view(computed, cid),
+            "checklists": views.campaign_checklist_views(computed, cid),
             "attention": [a for a in alerts if a.campaign_id == cid],
         })
     pages["money.md"] = ("money.md.j2", {**base, **money_view.money_page(computed, ledger, names),
@@ -135,8 +135,10 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     pages["checklists.md"] = ("checklists.md.j2", {
         **base, "partners": [(pid, names[pid], checklists_of[pid])
                              for pid in partner_ids],
-        "campaigns": [(cid, portfolio.campaigns[cid].record.name, views.campaign_checklist_view(computed, cid))
-                      for cid in campaign_ids]})
+        "campaigns": [(cid, portfolio.campaigns[cid].record.name, views.campaign_checklist_views(computed, cid))
+                      for cid in campaign_ids],
+        "partner_columns": views.checklist_columns(computed, "partner"),
+        "campaign_columns": views.checklist_columns(computed, "campaign")})
     pages["alerts.md"] = ("alerts.md.j2", {**base, "alerts": attention,
                                            "silenced": [a for a in alerts if a.silenced_reason is not None]})
     pages["risk.md"] = ("risk.md.j2", {**base, **views.risk_register(computed, attention),

@@ -11,13 +11,14 @@ from generator.alerts import Alert
 from generator.compute.portfolio import Computed
 from generator.records import Contract
 from generator.records.portfolio import Loaded, PartnerEntry
+from generator.rules.checklists import definitions as checklist_definitions
 from generator.rules.contracts import key_dates
 from generator.rules.documents import state_of
 from generator.rules.money import campaign_date, campaign_targets, rates_of
 from generator.rules.obligations import Obligation, obligations
 from generator.rules.partners import followed
 from generator.rules.windows import warning_days
-from generator.site.checklists import campaign_checklist, partner_checklists
+from generator.site.checklists import campaign_checklists_of, partner_checklists
 
 TARGET_AT_MOST = frozenset({"cart_abandonment_rate", "cpa"})
 
@@ -221,9 +222,18 @@ def partner_checklist_views(computed: Computed, entry: PartnerEntry) -> list[Any
     return partner_checklists(entry, computed.portfolio, computed.today)
 
 
-def campaign_checklist_view(computed: Computed, campaign_id: str) -> Any:
+def campaign_checklist_views(computed: Computed, campaign_id: str) -> list[Any]:
     campaign = computed.portfolio.campaigns[campaign_id].record
-    return campaign_checklist(campaign_id, campaign, computed.kpis, computed.today)
+    return campaign_checklists_of(campaign_id, campaign, computed.portfolio, computed.kpis, computed.today)
+
+
+def checklist_columns(computed: Computed, of: str) -> list[tuple[str, str]]:
+    """(id, title) of every checklist of partners or campaigns, in order, for the checklists page.
+
+    A column shows the title up to its parenthesis: "International (PCI DSS, regional)" is "International".
+    """
+    return [(d.id, d.title.split(" (")[0] or d.title)
+            for d in checklist_definitions(computed.portfolio.settings) if d.of == of]
 
 
 def campaign_money(computed: Computed, campaign_id: str) -> dict[str, Any]:
