@@ -60,7 +60,7 @@ NAV: list[dict[str, str]] = [
     {"Home": "index.md"}, {"Alerts": "alerts.md"}, {"Risk register": "risk.md"},
     {"Partners": "partners/index.md"}, {"Campaigns": "campaigns/index.md"},
     {"Money": "money.md"}, {"Compliance": "compliance.md"}, {"Contracts": "contracts.md"},
-    {"Checklists": "checklists.md"},
+    {"Checklists": "checklists.md"}, {"Team": "team.md"},
     {"KPI glossary": "glossary.md"}, {"Validation": "problems.md"},
 ]
 

@@ -13,7 +13,7 @@ from generator.measure.money import ledger as money_ledger
 from generator.rules.documents import document_types
 from generator.rules.money import rates_of
 from generator.rules.windows import warning_days
-from generator.site import downloads, money_view, views
+from generator.site import downloads, money_view, team_view, views
 from generator.site.ical import calendar_events, render_calendar
 
 CHART_DIR = "assets/charts"
@@ -142,7 +142,9 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     pages["alerts.md"] = ("alerts.md.j2", {**base, "alerts": attention,
                                            "silenced": [a for a in alerts if a.silenced_reason is not None]})
     pages["risk.md"] = ("risk.md.j2", {**base, **views.risk_register(computed, attention),
-                                       "charts": _chart_refs(portfolio_specs, 0)})
+                                       "charts": _chart_refs(portfolio_specs, 0),
+                                       "single_person": team_view.single_person_risk(computed)})
+    pages["team.md"] = ("team.md.j2", {**base, **team_view.team_page(computed, alerts)})
     pages[CALENDAR] = ("calendar.ics.j2", {"ics": Markup(render_calendar(
         calendar_events(portfolio), computed.today, f"{portfolio.settings.site.title}: deadlines"))})
     pages["glossary.md"] = ("glossary.md.j2", {**base, "health": portfolio.settings.health})
