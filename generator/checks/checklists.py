@@ -3,8 +3,9 @@
 * a definition: an item is decided by a ``rule`` or is ``manual`` (not both, not neither), a rule
   of the right kind (partner or campaign), item ids unique across the checklists of a kind, a new
   checklist has a title, and adding items to a built-in checklist keeps its kind;
-* a tick: a known item id (with "did you mean"), not dated after today, and ``by`` naming a person
-  or role of team.yaml when the team file exists (``generator.rules.people``).
+* a tick: a known item id (with "did you mean") and not dated after today. Its ``by`` names a person
+  or role of team.yaml when the team file exists: checked with every other owner field
+  (``generator.checks.people``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from generator.problems import Problem
 from generator.records.partner import Tick
 from generator.records.portfolio import Portfolio
 from generator.records.settings import CAMPAIGN_RULES, PARTNER_RULES
-from generator.rules import people
 from generator.rules.checklists import builtin_definitions, definitions, item_ids
 
 
@@ -72,10 +72,8 @@ def check_definitions(portfolio: Portfolio) -> list[Problem]:
     return problems
 
 
-def _check_ticks(doc: Document, ticks: list[Tick], known: list[str], portfolio: Portfolio,
-                 today: date, kind: str) -> list[Problem]:
+def _check_ticks(doc: Document, ticks: list[Tick], known: list[str], today: date, kind: str) -> list[Problem]:
     problems: list[Problem] = []
-    team = people.team_of(portfolio)
     for index, tick in enumerate(ticks):
         at = ("checklist", index)
         if tick.item not in known:
@@ -88,12 +86,6 @@ def _check_ticks(doc: Document, ticks: list[Tick], known: list[str], portfolio: 
             problems.append(doc.problem((*at, "done"), "tick-in-future",
                                         f"item '{tick.item}' is ticked on {tick.done}, after today ({today})",
                                         "tick an item once it is done, with the day it was done"))
-        if team is not None and not people.is_known(tick.by, team):
-            near = people.suggestions(tick.by, team)
-            problems.append(doc.problem((*at, "by"), "unknown-owner",
-                                        f"'{tick.by}' is not a person or role of team.yaml",
-                                        (f"did you mean {', '.join(repr(n) for n in near)}? " if near else "")
-                                        + "name who ticked it by its id in team.yaml"))
     return problems
 
 
@@ -104,11 +96,11 @@ def check_ticks(portfolio: Portfolio, today: date) -> list[Problem]:
     campaign_items = item_ids(portfolio.settings, "campaign")
     for entry in portfolio.partners.values():
         if entry.profile is not None and entry.profile.record.checklist:
-            problems += _check_ticks(entry.profile.doc, entry.profile.record.checklist, partner_items, portfolio,
-                                     today, "partner")
+            problems += _check_ticks(entry.profile.doc, entry.profile.record.checklist, partner_items, today,
+                                     "partner")
     for campaign in portfolio.campaigns.values():
         if campaign.record.checklist:
-            problems += _check_ticks(campaign.doc, campaign.record.checklist, campaign_items, portfolio, today,
+            problems += _check_ticks(campaign.doc, campaign.record.checklist, campaign_items, today,
                                      "campaign")
     return problems
 
