@@ -354,6 +354,66 @@ def codeowners(root: Path, fmt: str, output: Path | None, check: bool) -> None:
 
 
 @cli.command()
+@_ROOT
+@_TODAY
+@click.option("--person", metavar="PERSON-ID", default=None, help="Only this person's digest (an id of team.yaml).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "email", "chat"]), default="text",
+              show_default=True, help="How to print digests: text, markdown, the email (MIME) or the chat JSON "
+              "(Slack and Teams bodies).")
+@click.option("--dry-run", is_flag=True, help="Show what --send would send, and to whom; send nothing.")
+@click.option("--send", is_flag=True, help="Send by the channels under digest: in partnerbook.yml (once a day).")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file recording what was sent (default: .partnerbook/digest-state.json).")
+def digest(root: Path, today: str | None, person: str | None, fmt: str, dry_run: bool, send: bool,
+           state_path: Path | None) -> None:
+    """Each person's digest of what needs them: new and open alerts of what they own, deadlines in the
+    warning window, overdue actions, unclaimed credits.
+
+    People, emails and ownership come from team.yaml; SMTP and webhooks from digest: in
+    partnerbook.yml (passwords and webhook addresses from environment variables). A rerun the
+    same day sends nothing twice. Exit 1 when a message could not be sent.
+
+    \b
+    Examples:
+      partnerbook digest --person giulia
+      partnerbook digest --dry-run
+      partnerbook digest --send
+    """
+    from generator.alerts.deliver import run_digest
+    from generator.compute.portfolio import compute_portfolio
+
+    _require_root(root)
+    _batch_mode()
+    computed = compute_portfolio(root, _today(today))
+    sys.exit(run_digest(computed, person=person, fmt=fmt, dry_run=dry_run, send=send, state_path=state_path,
+                        echo=click.echo))
+
+@cli.command()
+@_ROOT_IF_ANY
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the schema files (default: schemas/ under --root).")
+def schema(root: Path | None, output: Path | None) -> None:
+    """Write JSON Schema files for editors (completion and checks while typing).
+
+    Point a record at its schema with a first line such as
+    '# yaml-language-server: $schema=../../schemas/partner.schema.json'.
+
+    \b
+    Example:
+      partnerbook schema -o schemas
+    """
+    from generator.records.init import no_root_message
+    from generator.records.schema_export import write_schemas
+
+    if output is None and root is None:
+        raise PartnerbookError(no_root_message(Path.cwd()))
+    # Folders on the way are checked within the root, or (with -o and no records) within the current folder.
+    base = root if root is not None else Path(".")
+    for path in write_schemas(output or base / "schemas", base):
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
 @_ROOT_IF_ANY
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the schema files (default: schemas/ under --root).")
