@@ -224,6 +224,12 @@ def write_portfolio(root: Path, hostile: bool = True) -> list[str]:
     settings["alerts"]["severity"] = {"check-in-stale": "warning"}
     settings["alerts"]["warning_days"] = 60
     settings["compliance"]["validity_days"] = {IDS["document"]: 730}
+    for spec in settings["checklists"].values():  # one manual item each (a rule and manual: true exclude each other)
+        spec.update(of="partner", applies_to=[{"category": ["platform"]}])
+        for item in spec["items"]:
+            item.update(rule=None, manual=True, applies_to=[])
+    settings["checklists"].update({f"{key}-campaign": {**copy.deepcopy(spec), "of": "campaign", "applies_to": None}
+                                   for key, spec in settings["checklists"].items()})
     files: dict[str, Any] = {"partnerbook.yml": settings}
     for pid, other in ((IDS["partner"], IDS["other"]), (IDS["other"], IDS["partner"])):
         files[f"partners/{pid}/partner.yaml"] = _fix_partner(gen.model(Partner, f"{pid}/partner.yaml"), other)
