@@ -388,30 +388,6 @@ def digest(root: Path, today: str | None, person: str | None, fmt: str, dry_run:
     sys.exit(run_digest(computed, person=person, fmt=fmt, dry_run=dry_run, send=send, state_path=state_path,
                         echo=click.echo))
 
-@cli.command()
-@_ROOT_IF_ANY
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the schema files (default: schemas/ under --root).")
-def schema(root: Path | None, output: Path | None) -> None:
-    """Write JSON Schema files for editors (completion and checks while typing).
-
-    Point a record at its schema with a first line such as
-    '# yaml-language-server: $schema=../../schemas/partner.schema.json'.
-
-    \b
-    Example:
-      partnerbook schema -o schemas
-    """
-    from generator.records.init import no_root_message
-    from generator.records.schema_export import write_schemas
-
-    if output is None and root is None:
-        raise PartnerbookError(no_root_message(Path.cwd()))
-    # Folders on the way are checked within the root, or (with -o and no records) within the current folder.
-    base = root if root is not None else Path(".")
-    for path in write_schemas(output or base / "schemas", base):
-        click.echo(f"wrote {path}")
-
 
 @cli.command()
 @_ROOT_IF_ANY
