@@ -210,8 +210,8 @@ def build_digests(portfolio: Portfolio, alerts: Iterable[Alert], today: date,
     for alert in alerts:
         if alert.silenced:
             continue
-        for person in people_of_alert(alert, portfolio):
-            by_person.setdefault(person, []).append(alert)
+        for owner in people_of_alert(alert, portfolio):  # type: ignore[arg-type]  # a frozen Alert fits
+            by_person.setdefault(owner, []).append(alert)
     digests = []
     for person_id, person in sorted(team.people.items()):
         found = by_person.get(person_id)
