@@ -115,6 +115,12 @@ OWNER_FIELDS = [
     ("partners/shopcloud/partner.yaml", "owner: platform-lead\n",
      "owner: platform-lead\nresponsibilities:\n  - task: Uptime\n    owner: markting-lead\n    frequency: daily\n",
      "owner: markting-lead", "responsibilities.0.owner", "marketing-lead"),
+    ("campaigns/easter-2026.yaml", "  learnings: [Start the survey earlier]\n",
+     "  learnings:\n    - text: Start the survey earlier\n      owner: luca-romao\n      due: 2027-01-15\n",
+     "owner: luca-romao", "review.learnings.0.owner", "luca-romano"),
+    ("partners/kiln-packaging/partner.yaml", "owner: operations-lead\n",
+     "owner: operations-lead\nchecklist:\n  - item: local-rules\n    done: 2026-10-01\n    by: luca-rmano\n",
+     "by: luca-rmano", "checklist.0.by", "luca-romano"),
 ]
 
 

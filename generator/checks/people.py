@@ -7,7 +7,7 @@ Fields checked, and what they may name:
   of the team, or the partner side (a partner's name or id, alone or followed by a word such as
   "Vetrina Commerce account manager", or the name of the partner's account manager or a contact);
 - any other ``owner`` / ``responsible`` field a record carries (such as campaign review learnings):
-  the same as RACI entries.
+  the same as RACI entries; a checklist tick's ``by``: a person or role of the team only.
 
 The team file itself: a person's ``roles`` name roles, ``backup`` another person, and an inactive
 person still owning partners is a warning. Without a team file nothing is checked (owners are free
@@ -47,9 +47,9 @@ def _hint(owner: str, team: Team, partner_side: bool) -> str:
         names = ", ".join(f"'{pid}' ({_name(pid, team)})" for pid in close)
         hint = f"did you mean {names}?"
     elif known:
-        hint = f"people and roles of team.yaml: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}"
+        hint = f"people and roles of team.yaml: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}."
     else:
-        hint = "team.yaml defines no people or roles yet"
+        hint = "team.yaml defines no people or roles yet."
     hint += " Use a person or role id of team.yaml, or add it there"
     if partner_side:
         hint += " (or name the partner's side, such as the partner's name)"
@@ -70,7 +70,7 @@ def _owner_fields(data: Any, loc: Path_) -> Iterator[tuple[Path_, str, bool]]:
                 continue
             here = (*loc, key)
             if (key in OWNER_KEYS or (key == "by" and "checklist" in loc)) and isinstance(value, str):
-                yield here, value, not (len(loc) == 0 and key == "owner") and key != "evaluator"
+                yield here, value, not (len(loc) == 0 and key == "owner") and key not in ("evaluator", "by")
             elif key in LIST_KEYS and isinstance(value, list):
                 for index, item in enumerate(value):
                     if isinstance(item, str):
