@@ -132,7 +132,7 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool, new_since: s
     portfolio, result = validate_portfolio(root, resolve_today(today))
     click.echo(report.render(result, fmt), nl=False)
     from generator.checks.people import team_note
-    note = team_note(portfolio, result.problems)
+    note = team_note(portfolio, result.problems) if fmt == "text" else None
     if note is not None:
         click.echo(note, err=True)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -126,7 +126,7 @@ def test_base_portfolio_is_clean(base_portfolio: Path, run_line: RunLine) -> Non
     result = run_line(f"partnerbook validate --root {shlex.quote(str(base_portfolio))} --today {TODAY}")
 
     assert result.exit_code == 0
-    assert result.output == "10 files checked: no problems\n"
+    assert result.stdout == "10 files checked: no problems\n"
 
 
 def test_yaml_1_1_surprises_stay_text(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_clean_portfolio_exits_0(base_portfolio: Path, run_line: RunLine) -> Non
     result = run_line(f"partnerbook validate --root {base_portfolio} --today {TODAY}")
 
     assert result.exit_code == 0
-    assert result.output == "10 files checked: no problems\n"
+    assert result.stdout == "10 files checked: no problems\n"
 
 
 def test_problems_exit_1_with_path_line_column_and_hint(base_portfolio: Path, run_line: RunLine) -> None:
@@ -59,7 +59,7 @@ def test_problems_exit_1_with_path_line_column_and_hint(base_portfolio: Path, ru
     result = run_line(f"partnerbook validate --root {base_portfolio} --today {TODAY}")
 
     assert result.exit_code == 1
-    assert result.output == (
+    assert result.stdout == (
         "partners/kiln-packaging/partner.yaml:3:11: error: the text 'suplier' is not a valid category "
         "[invalid-value]\n"
         "    hint: did you mean 'supplier'? allowed values: payment, logistics, marketing, feedback, platform, "
@@ -128,7 +128,7 @@ def test_strict_turns_warnings_into_failure(base_portfolio: Path, run_line: RunL
 
     assert relaxed.exit_code == 0
     assert strict.exit_code == 1
-    assert relaxed.output == strict.output == (
+    assert relaxed.stdout == strict.stdout == (
         f"{STRIPE}:41:14: warning: PCI DSS attestation of compliance (pci-dss-aoc) expires on 2027-01-10, "
         "in 47 days [compliance-expiring]\n"
         "    hint: ask the partner for the renewed document now\n"
@@ -292,12 +292,12 @@ def test_new_does_not_overwrite_without_force(base_portfolio: Path, capsys: pyte
 # Schemas
 
 
-def test_schema_writes_five_json_schemas(tmp_path: Path, run_line: RunLine) -> None:
+def test_schema_writes_a_json_schema_of_each_record(tmp_path: Path, run_line: RunLine) -> None:
     out = tmp_path / "out"
 
     result = run_line(f"partnerbook schema -o {out}")
 
-    names = ["campaign", "contract", "partner", "settings", "sla"]
+    names = ["campaign", "contract", "partner", "settings", "sla", "team"]
     assert result.exit_code == 0
     assert sorted(result.output.splitlines()) == [f"wrote {out / name}.schema.json" for name in names]
     assert sorted(p.name for p in out.iterdir()) == [f"{name}.schema.json" for name in names]

@@ -14,15 +14,18 @@ import yaml
 from conftest import TODAY
 
 from generator import __version__, templates_dir
+from generator.checks.people import NOTE
 from generator.cli import main
 from generator.records.init import PROJECT_URL, find_root
 
 REPO = Path(__file__).resolve().parents[1]
 GITLAB_TEMPLATE = templates_dir() / "ci" / "gitlab-ci.yml"
+NO_TEAM = NOTE + "\n"  # a new repository has no team.yaml yet: validate suggests one on stderr
+
 INIT_FILES = [
     "partnerbook.yml", "partners/.gitkeep", "campaigns/.gitkeep", ".gitignore", ".pre-commit-config.yaml",
     "README.md", "schemas/partner.schema.json", "schemas/contract.schema.json", "schemas/sla.schema.json",
-    "schemas/campaign.schema.json", "schemas/settings.schema.json",
+    "schemas/campaign.schema.json", "schemas/settings.schema.json", "schemas/team.schema.json",
 ]
 
 
@@ -64,7 +67,7 @@ def test_init_writes_a_repository_whose_first_validate_and_build_pass(tmp_path: 
     assert f"cd {target}" in out
     assert "partnerbook new partner" in out
     monkeypatch.chdir(target)
-    assert run(["validate", "--today", TODAY], capsys) == (0, "1 files checked: no problems\n", "")
+    assert run(["validate", "--today", TODAY], capsys) == (0, "1 files checked: no problems\n", NO_TEAM)
     code, out, err = run(["build", "--today", TODAY], capsys)
     assert code == 0, err
     index = (target / "site" / "index.html").read_text(encoding="utf-8")
@@ -254,7 +257,7 @@ def test_every_command_finds_the_root_from_a_subfolder(repo: Path, capsys: pytes
     assert run(["new", "contract", "msa-2027", "--partner", "acme"], capsys)[0] == 0
     monkeypatch.chdir(repo / "partners" / "acme" / "contracts")
 
-    assert run(["validate", "--today", TODAY], capsys) == (0, "3 files checked: no problems\n", "")
+    assert run(["validate", "--today", TODAY], capsys) == (0, "3 files checked: no problems\n", NO_TEAM)
     code, out, _ = run(["kpis", "--today", TODAY, "--format", "json"], capsys)
     assert code == 0
     code, out, _ = run(["calendar", "--today", TODAY], capsys)

@@ -166,6 +166,7 @@ def test_without_a_team_file_owners_are_free_text_with_a_note(base_portfolio: Pa
     assert "note" not in result.stdout
     json_run = run_line(f"partnerbook validate --root {base_portfolio} --today {TODAY} --format json")
     assert json.loads(json_run.stdout) == []  # the note never enters machine output
+    assert "note" not in json_run.stderr
     _team(base_portfolio)
     _edit(base_portfolio / "partners/kiln-packaging/partner.yaml", "owner: whoever", "owner: luca-romano")
     with_team = run_line(f"partnerbook validate --root {base_portfolio} --today {TODAY}")
