@@ -27,10 +27,9 @@ from typing import Any
 
 import yaml
 
-from generator.site import mkdocs_build as site_build
-
 from generator import workdir
 from generator.errors import PartnerbookError
+from generator.site import mkdocs_build as site_build
 from generator.site.mkdocs_config import mkdocs_config, read_repository_config
 from generator.site.render import TEMPLATES
 
@@ -205,10 +204,9 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     With ``draw=False`` the charts missing from the cache are left in ``Prepared.pending`` for the
     caller to draw (``build_site`` draws them in the pool that renders the pages).
     """
-    from generator.draw import chart_draw
-    from generator.site import downloads, pages
-    from generator.site import render
     from generator.compute.portfolio import compute_portfolio
+    from generator.draw import chart_draw
+    from generator.site import downloads, pages, render
 
     timings = timings if timings is not None else {}
     step = time.perf_counter()

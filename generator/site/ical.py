@@ -17,11 +17,11 @@ from pathlib import Path
 from generator.inert import shown
 from generator.records.portfolio import PartnerEntry, Portfolio
 from generator.rules.contracts import key_dates
-from generator.workdir import write_output
 from generator.rules.contracts import review_due as contract_review_due
 from generator.rules.documents import document_expiry, document_types
 from generator.rules.partners import followed
 from generator.rules.partners import review_due as partner_review_due
+from generator.workdir import write_output
 
 PRODID = "-//partnerbook//partnerbook calendar//EN"
 
@@ -149,8 +149,8 @@ def render_calendar(events: list[CalendarEvent], stamp: date, name: str) -> str:
 
 def write_calendar(root: Path, today: date, output: Path) -> int:
     """Load and validate the records under ``root``, write their calendar to ``output``; returns the event count."""
-    from generator.compute.portfolio import blocking_error
     from generator.checks.validate import validate_portfolio
+    from generator.compute.portfolio import blocking_error
 
     portfolio, result = validate_portfolio(root, today)
     error = blocking_error(result)
