@@ -39,6 +39,7 @@ _RULES = {
     "email": "invalid-email", "impossible_date": "invalid-date", "impossible_month": "invalid-date",
     "date_format": "invalid-date", "month_format": "invalid-date",
     "percent_for_fraction": "percent-for-fraction", "fraction_range": "out-of-range",
+    "currency_code": "invalid-currency",
 }
 
 _SPECIFIC_HINTS = {
@@ -189,6 +190,7 @@ def problem_for(error: Any, doc: Document, model: type[BaseModel]) -> Problem:
             "invalid-date": "write dates as YYYY-MM-DD and months as YYYY-MM, with real days and months",
             "percent-for-fraction": "write the rate as a fraction: 0.05 for 5%",
             "out-of-range": "write a fraction between 0 and 1 (0.05 = 5%)",
+            "invalid-currency": "currency codes are ISO 4217: three capital letters such as EUR, USD, GBP",
         }
         rule = _RULES[kind]
         hint = _SPECIFIC_HINTS.get(kind, hints[rule])

@@ -231,9 +231,8 @@ Email = Annotated[str, AfterValidator(_email)]
 def _currency(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{3}", value):
         upper = value.strip().upper()
-        fix = f"write '{upper}'" if re.fullmatch(r"[A-Z]{3}", upper) else "write its three capital letters"
-        raise PydanticCustomError("currency_code",
-                                  "'{value}' is not a currency code: an ISO 4217 code is three capital letters; {fix}",
+        fix = f": write '{upper}'" if re.fullmatch(r"[A-Z]{3}", upper) else " (ISO 4217: three capital letters)"
+        raise PydanticCustomError("currency_code", "'{value}' is not a currency code{fix}",
                                   {"value": value, "fix": fix})
     return value
 
