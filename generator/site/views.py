@@ -11,10 +11,11 @@ from generator.alerts import Alert
 from generator.compute.portfolio import Computed
 from generator.records import Contract
 from generator.records.portfolio import Loaded, PartnerEntry
+from generator.rules import formats
 from generator.rules.checklists import definitions as checklist_definitions
 from generator.rules.contracts import key_dates
 from generator.rules.documents import state_of
-from generator.rules.money import campaign_date, campaign_targets, rates_of
+from generator.rules.money import MONEY_TARGETS, campaign_date, campaign_targets, rates_of
 from generator.rules.obligations import Obligation, obligations
 from generator.rules.partners import followed
 from generator.rules.windows import warning_days
@@ -205,7 +206,10 @@ def target_rows(computed: Computed, campaign_id: str) -> list[dict[str, Any]]:
     campaign = computed.portfolio.campaigns[campaign_id].record
     total = computed.kpis.campaigns[campaign_id].total if campaign_id in computed.kpis.campaigns else {}
     rows = []
-    for name, target in campaign_targets(campaign, rates_of(computed.portfolio.settings)).items():
+    settings = computed.portfolio.settings
+    recorded = campaign.targets.model_dump(exclude_none=True)
+    converted = campaign.currency is not None and campaign.currency != settings.currency
+    for name, target in campaign_targets(campaign, rates_of(settings)).items():
         actual = total.get(name)
         if name == "revenue":
             revenue = computed.kpis.results.loc[computed.kpis.results["campaign"] == campaign_id, "revenue"]
@@ -213,8 +217,10 @@ def target_rows(computed: Computed, campaign_id: str) -> list[dict[str, Any]]:
         at_most = name in TARGET_AT_MOST
         state = "n/a" if actual is None else ("met" if (actual <= target if at_most else actual >= target)
                                               else "missed")
+        original = (formats.money(recorded[name], campaign.currency or settings.currency)
+                    if converted and name in MONEY_TARGETS else None)  # the target as the record states it
         rows.append({"kpi": name, "target": target, "actual": actual, "rule": "at most" if at_most else "at least",
-                     "state": state})
+                     "state": state, "original": original})
     return rows
 
 
