@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -245,3 +246,29 @@ def test_cli_import_keeps_comments_validates_and_a_rerun_changes_nothing(tmp_pat
     again = run_line(f"partnerbook import ga4 {SAMPLE} --campaign easter-2026 --root {root}")
     assert again.exit_code == 0, again.output
     assert record.read_bytes() == after
+
+
+def test_an_imported_daily_series_feeds_the_abandonment_alert(tmp_path: Path, run_line) -> None:  # type: ignore[no-untyped-def]
+    """The carrier's outage day comes back from the GA4 export alone: 39 carts, 2 orders on 2026-03-28."""
+    import re
+
+    root = copy_example(tmp_path / "example")
+    record = root / "campaigns" / "easter-2026.yaml"
+    text = record.read_text(encoding="utf-8")
+    # drop every typed daily series: the alert has nothing to read
+    stripped = re.sub(r"\n    daily:\n(?:      - \{[^\n]*\}\n)+", "\n", text)
+    assert "daily:" not in stripped
+    record.write_text(stripped, encoding="utf-8")
+
+    def anomalies() -> list[dict[str, object]]:
+        result = run_line(f"partnerbook alerts --root {root} --today 2026-11-25 --format json "
+                          "--rule abandonment-anomaly")
+        assert result.exit_code in (0, 1), result.output
+        return json.loads(result.stdout)
+
+    assert anomalies() == []
+    result = run_line(f"partnerbook import ga4 {SAMPLE} --campaign easter-2026 --root {root}")
+    assert result.exit_code == 0, result.output
+    found = anomalies()
+    assert [(a["partner"], a["campaign"]) for a in found] == [("corriere-rapido", "easter-2026")]
+    assert "2026-03-28" in str(found[0]["message"])
