@@ -224,6 +224,8 @@ def write_portfolio(root: Path, hostile: bool = True) -> list[str]:
     settings["alerts"]["severity"] = {"check-in-stale": "warning"}
     settings["alerts"]["warning_days"] = 60
     settings["compliance"]["validity_days"] = {IDS["document"]: 730}
+    for webhook in settings["digest"]["webhooks"]:  # a webhook's address is url_env or url, not both
+        webhook.pop("url", None)
     for spec in settings["checklists"].values():  # one manual item each (a rule and manual: true exclude each other)
         spec.update(of="partner", applies_to=[{"category": ["platform"]}])
         for item in spec["items"]:

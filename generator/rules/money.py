@@ -229,8 +229,12 @@ def outside_term(portfolio: Portfolio, partner_id: str) -> dict[str, tuple[int, 
 
 
 def _in_force(contract: Contract, day: date) -> bool:
+    """Whether ``day`` lies in the contract's term; a contract without start or signature date counts
+    from the beginning (its start is unknown, not later), up to its end unless it renews."""
     span = term(contract, day)
-    return span is not None and span[0] <= day and (span[1] is None or day <= span[1])
+    if span is None:
+        return contract.end is None or day <= contract.end or contract.auto_renew
+    return span[0] <= day and (span[1] is None or day <= span[1])
 
 
 def _credit_uses(portfolio: Portfolio, partner_id: str) -> Iterator[CurrencyUse]:
