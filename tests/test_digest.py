@@ -339,8 +339,33 @@ def test_a_symlinked_state_file_is_not_followed(portfolio: Path, smtp_server: tu
     outside.write_text("keep\n", encoding="utf-8")
     (portfolio / ".partnerbook").mkdir()
     (portfolio / ".partnerbook" / "digest-state.json").symlink_to(outside)
-    assert run_main(f"partnerbook digest -C {portfolio} --today {TODAY} --send", capsys)[0] == 0
+    code, _, err = run_main(f"partnerbook digest -C {portfolio} --today {TODAY} --send", capsys)
+    # not followed, and not silently replaced either: without what was sent today, every digest would go again
+    assert code == 1
+    assert "digest state file" in err
+    assert "not a regular file" in err
     assert outside.read_text(encoding="utf-8") == "keep\n"
-    state = json.loads((portfolio / ".partnerbook" / "digest-state.json").read_text(encoding="utf-8"))
-    assert set(state["sent"]) == {"giulia", "marco", "sara"}
+    assert inbox.messages == []
+    (portfolio / ".partnerbook" / "digest-state.json").unlink()  # the fix the message names
+    assert run_main(f"partnerbook digest -C {portfolio} --today {TODAY} --send", capsys)[0] == 0
     assert len(inbox.messages) == 3
+
+
+def test_an_unreadable_state_file_sends_nothing_twice(portfolio: Path, smtp_server: tuple[Inbox, int],
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    inbox, port = smtp_server
+    configure(portfolio, port, None)
+    assert run_main(f"partnerbook digest -C {portfolio} --today {TODAY} --send", capsys)[0] == 0
+    assert len(inbox.messages) == 3
+    (portfolio / ".partnerbook" / "digest-state.json").write_text("{garbage", encoding="utf-8")
+    code, _, err = run_main(f"partnerbook digest -C {portfolio} --today {TODAY} --send", capsys)
+    assert code == 1
+    assert "cannot be read" in err
+    assert len(inbox.messages) == 3  # nothing went twice
+
+
+def test_send_without_any_channel_configured_fails(portfolio: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_main(f"partnerbook digest -C {portfolio} --today {TODAY} --send", capsys)
+    assert code == 1
+    assert "nothing to send with" in err
+    assert "digest.smtp" in err

@@ -247,3 +247,19 @@ def test_every_owner_of_the_example_resolves() -> None:
     for campaign in portfolio.campaigns.values():
         assert resolve(campaign.record.owner, team), campaign.id
     assert single_person_skills(team)
+
+
+def test_an_overdue_learning_reaches_its_owner_and_their_team_page() -> None:
+    """The example's Easter learning (owner elena-ricci, due 2026-12-15), five days late."""
+    from datetime import date
+
+    from generator.compute.portfolio import compute_portfolio
+    from generator.site.team_view import team_page
+
+    root = Path(__file__).resolve().parents[1]
+    computed = compute_portfolio(root, date(2026, 12, 20))
+    (alert,) = [a for a in computed.alerts if a.rule == "action-overdue" and a.campaign == "easter-2026"]
+    assert people_of_alert(alert, computed.portfolio) == ["elena-ricci"]
+    page = team_page(computed, [])
+    elena = next(p for p in page["people"] if p["id"] == "elena-ricci")
+    assert [(a["partner_id"], a["days_left"]) for a in elena["actions"]] == [("easter-2026", -5)]

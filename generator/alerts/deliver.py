@@ -63,11 +63,19 @@ class State:
         target = work_dir(root) / STATE_NAME if path is None else path
         raw = read_regular(target, STATE_LIMIT)
         data: dict[str, Any] = {}
+        unreadable = f"the digest state file {target} cannot be read"
+        fix = ("; it records what was sent today, so without it every digest would be sent again: "
+               "fix it, or remove it to send today's digests once more")
+        if raw is None and os.path.lexists(target):
+            raise DeliveryError(f"{unreadable} (not a regular file: a link or a folder){fix}")
         if raw is not None:
-            with contextlib.suppress(ValueError, UnicodeDecodeError):
+            try:
                 loaded = json.loads(raw.decode("utf-8"))
-                if isinstance(loaded, dict):
-                    data = loaded
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise DeliveryError(f"{unreadable} ({exc}){fix}") from None
+            if not isinstance(loaded, dict):
+                raise DeliveryError(f"{unreadable} (not a JSON object){fix}")
+            data = loaded
         for key in ("sent", "seen"):
             if not isinstance(data.get(key), dict):
                 data[key] = {}
@@ -309,7 +317,11 @@ def run_digest(computed: Computed, *, person: str | None, fmt: str, dry_run: boo
         raise PartnerbookError(f"--person {shown(person)} is not a person of team.yaml; people: "
                                f"{', '.join(sorted(team.people))}")
     settings = portfolio.settings.digest
-    state = State.load(root, state_path)
+    try:
+        state = State.load(root, state_path)
+    except DeliveryError as exc:
+        echo(f"partnerbook: {exc}", err=True)
+        return 1
     digests = build_digests(portfolio, computed.alerts, today, state.seen_before(today))
     if person is not None:
         digests = [d for d in digests if d.person == person]
@@ -333,6 +345,10 @@ def run_digest(computed: Computed, *, person: str | None, fmt: str, dry_run: boo
             echo(render(digest, fmt, settings), nl=False)
             echo("")
         return 0
+    if settings.smtp is None and not settings.webhooks:
+        echo("partnerbook: nothing to send with: add digest.smtp (email) or digest.webhooks (Slack, Teams) to "
+             "partnerbook.yml (see the README, 'Digests'); --dry-run shows what would be sent", err=True)
+        return 1
     mailer = Mailer(settings) if settings.smtp is not None else None
     wait = timeout if timeout is not None else (settings.smtp.timeout if settings.smtp is not None else 30)
     failures: list[str] = []
@@ -341,8 +357,9 @@ def run_digest(computed: Computed, *, person: str | None, fmt: str, dry_run: boo
         for digest in digests:
             targets = channels_for(digest, settings, portfolio)
             if not targets:
-                echo(f"partnerbook: no channel for {shown(digest.name)} ({digest.person}): add their email to "
-                     "team.yaml and digest.smtp, or a webhook for them, to partnerbook.yml", err=True)
+                why = ("no email for them in team.yaml, and no webhook for them" if settings.smtp is not None
+                       else "no webhook for them, and digest.smtp (email) is not set in partnerbook.yml")
+                echo(f"partnerbook: no channel for {shown(digest.name)} ({digest.person}): {why}", err=True)
             for channel in targets:
                 if state.sent_today(digest.person, channel.key, today):
                     skipped += 1

@@ -99,8 +99,26 @@ def owners_of_partner(entry: PartnerEntry, team: Team | None) -> list[str]:
 owner_of_partner = owners_of_partner  # the name some callers know it by
 
 
+def _learning_owner(alert: AlertLike, portfolio: Portfolio) -> str | None:
+    """The ``owner`` of the campaign review learning whose due date the alert points at, if it does."""
+    if alert.campaign is None or alert.line is None or alert.campaign not in portfolio.campaigns:
+        return None
+    loaded = portfolio.campaigns[alert.campaign]
+    review = loaded.record.review
+    if loaded.doc.path != alert.file or review is None:
+        return None
+    for index, learning in enumerate(review.learnings):
+        if not isinstance(learning, str) and learning.owner is not None and \
+                loaded.doc.where(("review", "learnings", index, "due"))[0] == alert.line:
+            return learning.owner
+    return None
+
+
 def _action_owner(alert: AlertLike, portfolio: Portfolio) -> str | None:
-    """The ``responsible`` of the partner action whose deadline the alert points at, if it does."""
+    """The ``responsible`` of the partner action (or the owner of the campaign learning) the alert points at."""
+    learning_owner = _learning_owner(alert, portfolio)
+    if learning_owner is not None:
+        return learning_owner
     if alert.partner is None or alert.line is None:
         return None
     entry = portfolio.partners.get(alert.partner)

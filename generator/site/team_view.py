@@ -31,7 +31,8 @@ def _owned(computed: Computed, team: Team) -> dict[str, list[str]]:
 
 
 def _actions(computed: Computed, team: Team) -> dict[str, list[dict[str, Any]]]:
-    """Person id -> the open partner actions they are responsible for (through a role too), by deadline."""
+    """Person id -> the open partner actions and campaign learnings they are responsible for (through a role
+    too), by deadline."""
     found: dict[str, list[dict[str, Any]]] = {pid: [] for pid in team.people}
     for partner_id, entry in sorted(computed.portfolio.partners.items()):
         partner = entry.partner
@@ -41,10 +42,24 @@ def _actions(computed: Computed, team: Team) -> dict[str, list[dict[str, Any]]]:
             if action.status not in OPEN_ACTION:
                 continue
             line, _ = entry.profile.doc.where(("actions", index, "deadline"))
-            row = {"partner_id": partner_id, "partner_name": partner.name, "aspect": action.aspect,
+            row = {"link": f"partners/{partner_id}/index.md", "partner_id": partner_id,
+                   "partner_name": partner.name, "aspect": action.aspect,
                    "deadline": action.deadline, "days_left": (action.deadline - computed.today).days,
                    "status": action.status, "where": f"{entry.profile.file}:{line}"}
             for person in resolve(action.responsible, team):
+                found[person].append(row)
+    for campaign_id, loaded in sorted(computed.portfolio.campaigns.items()):
+        review = loaded.record.review
+        for index, learning in enumerate(review.learnings if review else []):
+            if isinstance(learning, str) or learning.owner is None or learning.due is None \
+                    or learning.status not in OPEN_ACTION:
+                continue
+            line, _ = loaded.doc.where(("review", "learnings", index, "due"))
+            row = {"link": f"campaigns/{campaign_id}/index.md", "partner_id": campaign_id,
+                   "partner_name": loaded.record.name, "aspect": learning.text, "deadline": learning.due,
+                   "days_left": (learning.due - computed.today).days, "status": learning.status,
+                   "where": f"{loaded.file}:{line}"}
+            for person in resolve(learning.owner, team):
                 found[person].append(row)
     for rows in found.values():
         rows.sort(key=lambda r: (r["deadline"], r["partner_id"], r["aspect"]))
