@@ -212,6 +212,11 @@ def test_usage_errors_exit_2(root: Path, tmp_path: Path, capsys: pytest.CaptureF
                         str(root)], capsys)
     assert code == 2
     assert "--mapping is for the csv source only" in err
+    (root / "x.yaml").write_text("name: outside\n", encoding="utf-8")
+    code, _, err = run(["import", "csv", path, "--campaign", "../x", "--root", str(root)], capsys)
+    assert code == 2
+    assert "is not a campaign id" in err
+    assert (root / "x.yaml").read_text(encoding="utf-8") == "name: outside\n"
 
 
 def test_an_unknown_mapping_lists_the_declared_ones(root: Path, tmp_path: Path,

@@ -84,6 +84,20 @@ def test_shopify_known_answers(tmp_path: Path) -> None:
     assert any("2 refunded, cancelled" in note for note in extract.notes)
 
 
+def test_partner_option_gives_every_counted_order_to_that_partner(tmp_path: Path) -> None:
+    """--partner kiln: the shop's whole export is one partner's (codes and referrers are not read)."""
+    import dataclasses
+
+    extract = shopify_orders.extract(shopify_file(tmp_path, SHOPIFY_BODY),
+                                     dataclasses.replace(request(), partner="kiln"))
+    assert set(extract.figures) == {"kiln"}
+    # counted in the period: #1001 60.00, #1002 46.90, #1004 64.50, #1005 36.90, #1007 31.90
+    assert extract.figures["kiln"].counts["orders"] == 5
+    assert extract.figures["kiln"].counts["revenue"] == pytest.approx(240.2)
+    assert extract.unmatched_rows == 0
+    assert extract.outside_rows == 2
+
+
 WOO_HEADER = ("order_id,order_date,status,order_total,order_subtotal,order_currency,billing_email,coupon_items,"
               "meta:_wc_order_attribution_utm_source,meta:_wc_order_attribution_referrer")
 WOO_BODY = """\

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +60,9 @@ def _module(source: str) -> Any:
 
 
 def _campaign_path(root: Path, campaign_id: str) -> Path:
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", campaign_id) or len(campaign_id) > 64:
+        raise UsageProblem(f"'{shown(campaign_id)}' is not a campaign id: ids are 1-64 lowercase letters, digits "
+                           "and single hyphens (the campaign file's name without .yaml)")
     layout = discover(root)
     path = layout.campaigns.get(campaign_id)
     if path is not None:

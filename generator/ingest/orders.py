@@ -274,7 +274,10 @@ def _run(con: Any, file: str, source: _Source, columns: _Columns, request: Reque
     start, end = request.start, request.end
     outside = con.execute("SELECT count(*) FROM o WHERE day < ? OR day > ?", [start, end]).fetchone()[0]
 
-    _attribute(con, file, matcher)
+    if request.partner is not None:  # --partner: every counted order is that partner's
+        con.execute("CREATE TABLE attributed AS SELECT c.*, ?::VARCHAR AS partner FROM counted c", [request.partner])
+    else:
+        _attribute(con, file, matcher)
     figures = _figures(con, request)
     unmatched, examples = _unmatched(con)
     notes = [f"{orders} orders in {rows} rows" + (" (one row per line item)" if preset.line_items else "")]

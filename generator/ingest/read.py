@@ -314,7 +314,10 @@ class Table:
                         "quoting of values that contain it", row=start)
                 cells = cells[:width]
             elif len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
+                raise ImportProblem(
+                    self.display, f"the row has {len(cells)} fields but the header has {width}",
+                    "a value is missing (write an empty field between its delimiters, e.g. a,,c) or the row is "
+                    f"cut short; the file is read as {_NAMES[self.delimiter]}-separated", row=start)
             values = dict(zip(self.columns, cells, strict=True))
             for key, name in self._aliases:
                 values.setdefault(key, values[name])
@@ -444,6 +447,13 @@ def open_table(path: Path, *, delimiter: str | None = None, decimal: str | None 
         raise ImportProblem(shown, "the header cannot be read as CSV", "check the first row of the file",
                             row=header_row) from None
     columns = tuple(c.strip().lstrip("\ufeff") for c in header)
+    folded = [c.casefold() for c in columns]
+    twice = next((c for i, c in enumerate(columns) if c and folded.index(c.casefold()) != i), None)
+    if twice is not None:
+        first, second = [i + 1 for i, c in enumerate(folded) if c == twice.casefold()][:2]
+        raise ImportProblem(shown, f"the header names column '{twice}' twice (columns {first} and {second})",
+                            "give each column its own name, or remove the copy, so it is clear which one counts",
+                            row=header_row, column=twice)
     if decimal is None:
         decimal = "," if delimiter == ";" else "."
     table = Table(path, shown, encoding, skip, delimiter, decimal, header_row, columns, tuple(comments), size)
