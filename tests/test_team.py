@@ -194,6 +194,21 @@ def test_roles_and_backups_of_people_are_checked(base_portfolio: Path, run_line:
                      r"kiln-packaging \[inactive-owner\]", out)
 
 
+def test_an_id_both_person_and_role_and_a_shared_handle_are_flagged(base_portfolio: Path,
+                                                                    run_line: RunLine) -> None:
+    team = json.loads(json.dumps(TEAM))
+    team["people"]["marketing-lead"] = {"name": "Someone", "handle": "someone"}
+    team["people"]["luca-romano"]["handle"] = "@Someone"  # the same handle, written another way
+    root = _team(base_portfolio, team)
+    result = run_line(f"partnerbook validate --root {root} --today {TODAY}")
+    assert result.exit_code == 1
+    out, team_file = result.stdout, root / "team.yaml"
+    person_line = _line_of(team_file, "name: Someone") - 1  # the person's key, above its first field
+    assert f"team.yaml:{person_line}:3: error: 'marketing-lead' is both a person and a role" in out
+    assert re.search(r"team.yaml:\d+:\d+: warning: handle 'someone' of 'marketing-lead' is also the handle of "
+                     r"'luca-romano' \[duplicate-handle\]", out)
+
+
 # --- the Team page and the risk register --------------------------------------------------------------------------
 
 

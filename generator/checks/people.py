@@ -119,8 +119,33 @@ def _check_doc(doc: Document, data: Any, team: Team, side: tuple[set[str], list[
     return problems
 
 
-def _check_team(doc: Document, team: Team, portfolio: Portfolio) -> list[Problem]:
+def _ambiguities(doc: Document, team: Team) -> list[Problem]:
+    """An id that is both a person and a role, and one handle given to two people or roles."""
     problems = []
+    for pid in sorted(set(team.people) & set(team.roles)):
+        problems.append(doc.problem(("people", pid), "ambiguous-owner",
+                                    f"'{pid}' is both a person and a role, so an owner '{pid}' is the person only "
+                                    "and the role's other members never hear of it",
+                                    "give the person or the role another id", key=True))
+    seen: dict[str, tuple[str, ...]] = {}
+    holders = [(("people", pid, "handle"), pid, p.handle) for pid, p in sorted(team.people.items())]
+    holders += [(("roles", rid, "handle"), rid, r.handle) for rid, r in sorted(team.roles.items())]
+    for loc, who, handle in holders:
+        if handle is None:
+            continue
+        key = handle.lstrip("@").casefold()
+        if key in seen:
+            problems.append(doc.problem(loc, "duplicate-handle",
+                                        f"handle '{handle}' of '{who}' is also the handle of '{seen[key][1]}'",
+                                        "each person and role has its own GitHub / GitLab handle; reviews and "
+                                        "CODEOWNERS would reach the wrong one", severity=Severity.WARNING))
+        else:
+            seen[key] = (key, who)
+    return problems
+
+
+def _check_team(doc: Document, team: Team, portfolio: Portfolio) -> list[Problem]:
+    problems = _ambiguities(doc, team)
     roles, people = sorted(team.roles), sorted(team.people)
     for pid, person in sorted(team.people.items()):
         for index, role in enumerate(person.roles):
