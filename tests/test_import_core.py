@@ -153,6 +153,25 @@ def test_a_record_that_would_not_validate_is_not_written(root: Path, tmp_path: P
     assert record.read_text(encoding="utf-8") == text
 
 
+def test_a_record_with_a_yaml_tag_is_never_parsed_by_the_round_trip_writer(root: Path, tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = export(tmp_path)
+    record = root / RECORD
+    text = record.read_text(encoding="utf-8") + "extra: !!python/object/apply:os.system ['touch pwned']\n"
+    record.write_text(text, encoding="utf-8")
+    code, out, err = run(imp(root, path), capsys)
+    assert code == 1, out + err
+    assert "is not allowed" in err
+    assert record.read_text(encoding="utf-8") == text
+    assert not (root / "pwned").exists()
+    # and the writer itself refuses such text, whoever calls it
+    from generator.ingest.model import Extract, ImportProblem
+    from generator.ingest.write import apply
+
+    with pytest.raises(ImportProblem, match="cannot be read safely"):
+        apply(text, Extract("csv", path, 0, {}), display=RECORD)
+
+
 def test_a_symlinked_campaign_record_is_refused(root: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     outside = tmp_path / "outside.yaml"

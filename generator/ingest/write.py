@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from generator.ingest.model import Extract, Figures, ImportProblem
+from generator.load.loader import load_bytes
 
 RESULT_ORDER = ("partner", "sessions", "carts", "checkouts", "orders", "revenue", "cost", "returns", "customers",
                 "repeat_customers", "baseline", "survey", "daily", "notes")
@@ -190,6 +191,13 @@ def _apply_partner(editor: _Editor, results: list[Any], partner: str, figures: F
 
 def apply(text: str, extract: Extract, *, display: str, replace: bool = False) -> Applied:
     """The record ``text`` with ``extract``'s figures set; conflicts listed (and not applied) unless ``replace``."""
+    # The record is untrusted: the project's own safe loader reads it first and refuses tags, anchors,
+    # aliases, merge keys and oversized input; only a record it accepts reaches the round-trip parser.
+    _, problems = load_bytes(text.encode("utf-8"), display)
+    if problems:
+        first = problems[0]
+        raise ImportProblem(f"{display}:{first.line}", f"the campaign record cannot be read safely: {first.message}",
+                            "run 'partnerbook validate' and fix the record first")
     yaml = _yaml(text)
     try:
         data = yaml.load(text)
