@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ import duckdb
 import pytest
 import yaml
 from conftest import RunLine
+from test_import_ga4 import copy_example
 
 from generator.ingest import orders, shopify_orders, woocommerce_orders
 from generator.ingest.model import ImportProblem, Request
@@ -282,15 +282,6 @@ def test_woocommerce_sample_matches_figures_worked_by_hand() -> None:
     extract = woocommerce_orders.extract(SAMPLES / "woocommerce-orders-easter-2026.csv", example_request())
     assert {p: f.counts for p, f in extract.figures.items()} == {p: f for p, f in expected.items() if p != "unmatched"}
     assert extract.unmatched_rows == expected["unmatched"]["orders"]
-
-
-def copy_example(target: Path) -> Path:
-    target.mkdir()
-    for name in ("partners", "campaigns"):
-        shutil.copytree(ROOT / name, target / name)
-    for name in ("partnerbook.yml", "mkdocs.yml"):
-        shutil.copyfile(ROOT / name, target / name)
-    return target
 
 
 def test_cli_dry_run_then_replace_writes_a_campaign_that_validates(tmp_path: Path, run_line: RunLine) -> None:
