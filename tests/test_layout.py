@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 STAGES = ["load", "records", "rules", "checks", "ingest", "measure", "alerts", "compute", "draw", "site"]
 # The shared core: findings, errors, the date, the tool's own folders, and the one escaping path for text.
 SHARED = {"generator", "generator.templates_dir", "generator.problems", "generator.errors", "generator.today",
-          "generator.workdir", "generator.markdown", "generator.inert"}
+          "generator.workdir", "generator.markdown", "generator.inert", "generator.i18n", "generator.labels"}
 HEAVY = ("pandas", "matplotlib", "mkdocs", "numpy", "click")
 
 
@@ -45,8 +45,11 @@ def _stage(module: str) -> str | None:
 
 def test_every_module_belongs_to_a_stage_or_the_shared_core() -> None:
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "__main__", "cli", "errors", "inert", "markdown", "problems", "today", "workdir"]
-    assert sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(STAGES)
+    assert top == ["__init__", "__main__", "cli", "errors", "i18n", "inert", "labels", "markdown", "problems", "today", "workdir"]
+    # locale/ holds the message catalogs (data, no code): one folder per language.
+    folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert folders == sorted([*STAGES, "locale"])
+    assert not list((PACKAGE / "locale").rglob("*.py"))
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -83,4 +86,4 @@ def test_the_wheel_carries_every_stage_and_the_templates() -> None:
     assert sorted(setuptools["packages"]) == sorted(["generator", *(f"generator.{s}" for s in STAGES),
                                                      "generator.site_templates"])
     assert setuptools["package-dir"] == {"generator.site_templates": "site_templates"}
-    assert setuptools["package-data"] == {"generator.site_templates": ["**/*"]}
+    assert setuptools["package-data"] == {"generator.site_templates": ["**/*"], "generator": ["locale/*/*.po"]}

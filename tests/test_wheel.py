@@ -64,6 +64,9 @@ def test_the_wheel_carries_the_templates(installed: Path) -> None:
                      "init/partnerbook.yml.j2", "init/gitignore.j2", "init/pre-commit-config.yaml.j2",
                      "init/README.md.j2"):
         assert f"generator/site_templates/{template}" in names, template
+    # Every message catalog, so an installed partnerbook writes in the team's language too.
+    catalogs = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "generator" / "locale").rglob("*.po"))
+    assert catalogs and set(catalogs) <= names
     assert not any(name.startswith(("tests/", "partners/", "campaigns/")) for name in names)
 
 

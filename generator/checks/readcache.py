@@ -24,7 +24,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from generator import workdir
+from generator import i18n, workdir
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # all of partnerbook's code
 FORMAT = "partnerbook-readcache"
@@ -197,7 +197,9 @@ class ReadCache:
 
     @staticmethod
     def key(data: bytes, kind: str, record_id: str) -> str:
-        return hashlib.sha256(b"%s\0%s\0" % (kind.encode(), record_id.encode()) + data).hexdigest()
+        """The file's bytes, what it is read as, and the language its findings are written in."""
+        head = b"%s\0%s\0%s\0" % (kind.encode(), record_id.encode(), i18n.current().encode())
+        return hashlib.sha256(head + data).hexdigest()
 
     def get(self, display: str, key: str) -> Any | None:
         """The cached ``(Loaded | None, problems)`` of ``display`` read with ``key``, or None."""

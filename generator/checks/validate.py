@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from generator import i18n
 from generator.checks import checklists, codeowners, facts, mkdocs_yml, money, policy, references, secrets
 from generator.checks.people import check_people
 from generator.checks.readcache import ReadCache
@@ -77,6 +78,8 @@ def load_portfolio(root: Path, cache: ReadCache | None = None,
         settings = _read(layout.settings, layout, Settings, "settings", problems, cache)
         if settings is not None and not settings.partial:  # settings that fail keep every default
             portfolio.settings, portfolio.settings_doc = settings.record, settings.doc
+    # From here on partnerbook writes in the team's language (PARTNERBOOK_LANG wins): findings, pages, output.
+    i18n.use(portfolio.settings.site.language)
     if layout.team is not None:
         team = _read(layout.team, layout, Team, "team", problems, cache)
         if team is not None and not team.partial:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from generator import i18n
+from generator.i18n import _
 from generator.inert import shown
 from generator.measure.kpis import CAMPAIGN_KPIS, KpiReport
 
@@ -30,22 +32,20 @@ TEXT_COLUMNS = frozenset({"campaign", "partner", "grade", "currency"})
 def format_kpi(name: str, value: Any) -> str:
     """How a KPI reads on a page or in a terminal: n/a when undefined."""
     if value is None:
-        return "n/a"
+        return _("n/a")
     if isinstance(value, str):
         return value
     if name in PERCENT_KPIS:
-        return f"{value * 100:.1f}%"
+        return i18n.percent(value, 1)
     if name == "abandonment_change":
-        return f"{value * 100:+.1f} pp"
-    if name in ("sessions", "carts", "checkouts", "orders"):
-        return f"{value:,.0f}"
-    if name in ("nps", "activation_days", "health_score"):
-        return f"{value:.0f}"
+        return _("{change} pp").format(change=i18n.signed(value * 100, 1))
+    if name in ("nps", "activation_days", "health_score", "sessions", "carts", "checkouts", "orders", "returns"):
+        return i18n.number(value)
     if name == "hhi":
-        return f"{value:.3f}"
+        return i18n.number(value, 3)
     if name == "evaluation_score":
-        return f"{value:.2f}"
-    return f"{value:,.2f}"
+        return i18n.number(value, 2)
+    return i18n.number(value, 2)
 
 
 COUNT_COLUMNS = ("sessions", "carts", "checkouts", "orders", "revenue", "cost")

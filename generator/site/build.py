@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from generator import workdir
+from generator import i18n, workdir
 from generator.errors import PartnerbookError
 from generator.site import mkdocs_build as site_build
 from generator.site.mkdocs_config import mkdocs_config, read_repository_config
@@ -241,7 +241,8 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     # The checked mkdocs.yml (generator/site/mkdocs_config.py); its logo, favicon and CSS go into docs.
     repository = read_repository_config(root, trusted=settings.trust_mkdocs_yml)
     _sync_tree({**repository.files, **files}, docs, chart_files)
-    config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, settings.language,
+    # The theme speaks the language partnerbook's own text is written in, so the page's lang matches it.
+    config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, i18n.current(),
                            repository=repository)
     timings["write pages"] = time.perf_counter() - step
     return Prepared(computed, docs, config, len(plan), len(paths), drawn, chart_files, missing)

@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import markdown, templates_dir
+from generator import i18n, labels, markdown, templates_dir
 from generator.measure.tables import format_kpi
 from generator.rules import formats
 from generator.rules.money import Rates, contract_date
@@ -28,12 +28,36 @@ def _finalize(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return Markup(i18n._("yes") if value else i18n._("no"))
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, date):
-        return Markup(value.isoformat())
+        return Markup(markdown.text(i18n.day(value)))
     return markdown.text(value)
+
+
+def _param(value: Any) -> Any:
+    """A value put into a translated sentence: escaped like any ``{{ value }}``; numbers in the page's locale."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return i18n.number(value)
+    return _finalize(value)
+
+
+def _gettext(message: str, **params: Any) -> Markup:
+    """``{{ _("Text with %(name)s", name=value) }}``: the catalog's sentence (trusted Markdown) with escaped values.
+
+    The sentence comes from partnerbook's own catalogs, never from the records; every value put into it
+    is escaped as ``{{ value }}`` is, so record text stays text inside a translated sentence too.
+    """
+    text = i18n._(message)
+    return Markup(text % {key: _param(value) for key, value in params.items()} if params else text)
+
+
+def _ngettext(singular: str, plural: str, n: int, **params: Any) -> Markup:
+    """``{{ ngettext("%(num)s partner", "%(num)s partners", n) }}``: the form for ``n`` (``num`` is ``n``)."""
+    text = i18n.ngettext(singular, plural, n)
+    values = {"num": i18n.number(n), **{key: _param(value) for key, value in params.items()}}
+    return Markup(text % values)
 
 
 def _kpi(value: Any, name: str) -> Markup:
@@ -102,6 +126,15 @@ def _conditions(conditions: Any) -> Markup:
     return Markup(" <em>or</em> ".join(markdown.text(part) for part in parts))
 
 
+def _term(value: str | None, kind: str) -> Markup:
+    """An id's plain label with its help on hover (``title``); the label alone when it has no help."""
+    text = Markup(markdown.text(labels.label(kind, value)))
+    tip = labels.help_text(kind, value)
+    if not tip:
+        return text
+    return Markup('<span class="pb-term" title="{}">{}</span>').format(tip, text)
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
@@ -121,6 +154,13 @@ def environment() -> jinja2.Environment:
     env.filters["state"] = _state
     env.filters["conditions"] = _conditions
     env.globals["dash"] = Markup("&ndash;")
+    env.filters["label"] = lambda value, kind: Markup(markdown.text(labels.label(kind, value)))
+    env.filters["term"] = _term
+    env.globals["_"] = _gettext
+    env.globals["ngettext"] = _ngettext
+    env.filters["day"] = lambda value: Markup(markdown.text(i18n.day(value))) if value else Markup("")
+    env.filters["number"] = lambda value, digits=0: (
+        Markup("n/a") if value is None else Markup(markdown.text(i18n.number(value, digits))))
     return env
 
 
