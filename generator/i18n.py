@@ -28,7 +28,7 @@ from contextvars import ContextVar
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog

@@ -45,7 +45,8 @@ def _stage(module: str) -> str | None:
 
 def test_every_module_belongs_to_a_stage_or_the_shared_core() -> None:
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "__main__", "cli", "errors", "i18n", "inert", "labels", "markdown", "problems", "today", "workdir"]
+    assert top == ["__init__", "__main__", "cli", "errors", "i18n", "inert", "labels", "markdown", "problems", "today",
+                   "workdir"]
     # locale/ holds the message catalogs (data, no code): one folder per language.
     folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert folders == sorted([*STAGES, "locale"])

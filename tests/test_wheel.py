@@ -66,7 +66,8 @@ def test_the_wheel_carries_the_templates(installed: Path) -> None:
         assert f"generator/site_templates/{template}" in names, template
     # Every message catalog, so an installed partnerbook writes in the team's language too.
     catalogs = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "generator" / "locale").rglob("*.po"))
-    assert catalogs and set(catalogs) <= names
+    assert catalogs
+    assert set(catalogs) <= names
     assert not any(name.startswith(("tests/", "partners/", "campaigns/")) for name in names)
 
 
