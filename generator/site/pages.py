@@ -80,6 +80,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         **base, "rows": [{"id": pid, "partner": portfolio.partners[pid].partner,
                           "health": computed.health.get(pid), "kpis": report.partners.get(pid)}
                          for pid in partner_ids],
+        "people": views.people_names(computed),
         "csv_link": downloads.link("kpis-partners", 1)})
     for pid in partner_ids:
         entry = portfolio.partners[pid]
@@ -101,6 +102,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "criteria": portfolio.settings.evaluation.criteria,
             "commitments": views.commitment_rows(computed, pid),
             "ledger": money_view.partner_money(computed, ledger, pid),
+            **views.partner_page(computed, pid),
         })
     pages["campaigns/index.md"] = ("campaigns.md.j2", {
         **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids],

@@ -7,17 +7,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from babel.numbers import format_decimal
+
+from generator import i18n, labels
 from generator.alerts import Alert
 from generator.compute.portfolio import Computed
+from generator.i18n import _
 from generator.records import Contract
 from generator.records.portfolio import Loaded, PartnerEntry
+from generator.records.settings import CompliancePolicy
 from generator.rules import formats
 from generator.rules.checklists import definitions as checklist_definitions
+from generator.rules.commitments import COUNT_KPIS, MONEY_KPIS, Outcome, Period
 from generator.rules.contracts import key_dates
 from generator.rules.documents import state_of
 from generator.rules.money import MONEY_TARGETS, campaign_date, campaign_targets, rates_of
 from generator.rules.obligations import Obligation, obligations
 from generator.rules.partners import followed
+from generator.rules.people import team_of
 from generator.rules.windows import warning_days
 from generator.site.checklists import campaign_checklists_of, partner_checklists
 
@@ -275,18 +282,125 @@ def _float(value: Any) -> float | None:
 
 
 def commitment_rows(computed: Computed, partner_id: str) -> list[dict[str, Any]]:
-    """The partner's contract commitments, period by period, for the scorecard (generator.rules.commitments)."""
+    """The partner's contract commitments, period by period, for the scorecard (generator.rules.commitments).
+
+    Texts are in the page's language: the KPI's label, its bound and how often it is judged
+    ("Conversion rate at least 2.5% per quarter"), the period as a month, quarter, year or campaign name.
+    """
     entry = computed.portfolio.partners[partner_id]
     rows = []
     for outcome in computed.kpis.commitments.get(partner_id, []):
         loaded = entry.contracts[outcome.contract]
-        line, _ = loaded.doc.where(("commitments", outcome.index), key=True)
+        line, _line = loaded.doc.where(("commitments", outcome.index), key=True)
         period = outcome.period
         rows.append({
             "contract": loaded.record.title, "contract_id": outcome.contract,
-            "commitment": outcome.commitment_text(), "note": outcome.note,
-            "period": period.label if period else None,
-            "dates": f"{period.start} to {period.end}" if period else None,
-            "actual": outcome.actual_text(), "state": outcome.state, "where": f"{loaded.doc.path}:{line}",
+            "commitment": commitment_text(outcome), "note": outcome.note,
+            "period": period_text(computed, period, outcome.period_kind) if period else None,
+            "dates": _("{start} to {end}").format(start=i18n.day(period.start), end=i18n.day(period.end))
+            if period else None,
+            "actual": figure_text(outcome.kpi, outcome.actual, outcome.currency), "state": outcome.state,
+            "where": f"{loaded.doc.path}:{line}",
         })
     return rows
+
+
+def figure_text(kpi: str, value: float | None, currency: str) -> str:
+    """A commitment's figure in the page's language: rates and ROI in percent, money with its currency, counts."""
+    if value is None:
+        return formats.unknown()
+    if kpi in MONEY_KPIS:
+        return formats.money(value, currency)
+    if kpi in COUNT_KPIS:
+        return i18n.number(value)
+    return formats.percent(value)
+
+
+def commitment_text(outcome: Outcome) -> str:
+    """``Orders at least 500 per quarter``; a bound in another currency shows it as written too."""
+    target = figure_text(outcome.kpi, outcome.target, outcome.currency)
+    if outcome.original is not None:
+        target += f" ({formats.money(*outcome.original)})"
+    values = {"kpi": labels.label("kpi", outcome.kpi), "target": target,
+              "period": labels.label("commitment-period", outcome.period_kind)}
+    if outcome.bound == "min":
+        return _("{kpi} at least {target} {period}").format(**values)
+    return _("{kpi} at most {target} {period}").format(**values)
+
+
+def period_text(computed: Computed, period: Period, kind: str) -> str:
+    """A commitment period as people name it: ``Mar 2026``, ``Q1 2026``, ``2026``, or the campaign's name."""
+    if period.campaign is not None:
+        loaded = computed.portfolio.campaigns.get(period.campaign)
+        return loaded.record.name if loaded is not None else period.campaign
+    if kind == "month":
+        return i18n.month(period.start)
+    if kind == "quarter":
+        return _("Q{quarter} {year}").format(quarter=(period.start.month - 1) // 3 + 1, year=period.start.year)
+    if kind == "year":
+        return str(period.start.year)
+    return period.label
+
+
+# -- the partner pages: names for the ids the records use -------------------------------------------------
+
+def people_names(computed: Computed) -> dict[str, str]:
+    """Ids of team.yaml's people and roles -> their names (a person wins over a role of the same id, as in
+    ``generator.rules.people.display``). Owners, RACI entries and action owners that are no id of the team
+    are free text and read as written."""
+    team = team_of(computed.portfolio)
+    if team is None:
+        return {}
+    return {**{rid: role.name for rid, role in team.roles.items()},
+            **{pid: person.name for pid, person in team.people.items()}}
+
+
+def document_label(doc_type: str, policy: CompliancePolicy) -> str:
+    """A document type's name: the team's own (``compliance.document_types``), else its label."""
+    own = policy.document_types.get(doc_type)
+    return own if own is not None else labels.label("doc", doc_type)
+
+
+def plain_number(value: float) -> str:
+    """A number as recorded, in the page's language: ``99.9`` / ``99,9``, ``4`` (no forced decimals)."""
+    return format_decimal(value, format="#,##0.####", locale=i18n.locale(i18n.current()))
+
+
+def pricing_text(contract: Contract, reporting: str) -> str:
+    """``Commission, 2.9%``, ``Per unit, 7.90 EUR``: the pricing model's label and its rate (a fraction for
+    commissions and revenue shares, else an amount in the contract's currency); ``n/a`` without pricing."""
+    pricing = contract.pricing
+    if pricing is None:
+        return formats.unknown()
+    model = labels.label("model", pricing.model)
+    if pricing.rate is None:
+        return model
+    currency = contract.value.currency if contract.value is not None and contract.value.currency else reporting
+    rate = (formats.percent(pricing.rate) if pricing.model in ("commission", "revenue-share")
+            else formats.money(pricing.rate, currency))
+    return _("{model}, {rate}").format(model=model, rate=rate)
+
+
+def sla_rows(entry: PartnerEntry) -> list[dict[str, Any]]:
+    """The SLA's metrics: id, name and target in words (``≥ 99.9 %``)."""
+    if entry.sla is None:
+        return []
+    return [{"id": m.id, "name": m.name,
+             "target": f"{'≥' if m.better == 'higher' else '≤'} {plain_number(m.target)}"
+                       + (f" {m.unit}" if m.unit else "")}
+            for m in entry.sla.record.metrics]
+
+
+def partner_page(computed: Computed, partner_id: str) -> dict[str, Any]:
+    """What the scorecard needs beyond the records: team names, document names, pricing and SLA in words."""
+    entry = computed.portfolio.partners[partner_id]
+    policy = computed.portfolio.settings.compliance
+    types = {d.type for d in entry.partner.compliance} if entry.partner else set()
+    types |= {t for requirement in policy.requirements for t in requirement.documents}
+    return {
+        "people": people_names(computed),
+        "doc_labels": {t: document_label(t, policy) for t in sorted(types)},
+        "pricing": {cid: pricing_text(c.record, computed.portfolio.settings.currency)
+                    for cid, c in entry.contracts.items()},
+        "sla_rows": sla_rows(entry),
+    }
