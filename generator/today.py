@@ -6,6 +6,7 @@ import os
 from datetime import UTC, date, datetime
 
 from generator.errors import PartnerbookError
+from generator.i18n import _
 
 # The site's gzip headers and sitemap carry "today" as a 32-bit Unix time, so it must fall in this range.
 FIRST_TODAY = date(1970, 1, 2)
@@ -32,10 +33,11 @@ def resolve_today(option: str | None = None) -> date:
         try:
             day = parse_day(option)
         except ValueError:
-            raise PartnerbookError(f"--today {option!r} is not a date; write it as YYYY-MM-DD") from None
+            raise PartnerbookError(_("--today {value} is not a date; write it as YYYY-MM-DD").format(
+                value=repr(option))) from None
         if not FIRST_TODAY <= day <= LAST_TODAY:
-            raise PartnerbookError(f"--today {option} is outside {FIRST_TODAY} to {LAST_TODAY}; "
-                                   "give a date in that range")
+            raise PartnerbookError(_("--today {value} is outside {first} to {last}; give a date in that "
+                                     "range").format(value=option, first=FIRST_TODAY, last=LAST_TODAY))
         return day
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
@@ -45,9 +47,10 @@ def resolve_today(option: str | None = None) -> date:
             day = datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
             raise PartnerbookError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp (whole seconds)"
+                _("SOURCE_DATE_EPOCH={value} is not a Unix timestamp (whole seconds)").format(value=repr(epoch))
             ) from None
         if not FIRST_TODAY <= day <= LAST_TODAY:
-            raise PartnerbookError(f"SOURCE_DATE_EPOCH={epoch} is outside {FIRST_TODAY} to {LAST_TODAY}")
+            raise PartnerbookError(_("SOURCE_DATE_EPOCH={value} is outside {first} to {last}").format(
+                value=epoch, first=FIRST_TODAY, last=LAST_TODAY))
         return day
     return date.today()

@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.errors import PartnerbookError
+from generator.i18n import _
 
 WORK_DIR = ".partnerbook"
 MARKER = ".partnerbook-site"
@@ -48,20 +49,20 @@ class WorkDirError(PartnerbookError):
 
 
 def kind_of(mode: int) -> str:
-    """A file type in words, for messages."""
+    """A file type in words (in the current language), for messages."""
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return _("a symbolic link")
     if stat.S_ISREG(mode):
-        return "a file"
+        return _("a file")
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return _("a FIFO (named pipe)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
+        return _("a socket")
+    return _("a special file")
 
 
 def ensure_dir(base: Path, *parts: str) -> Path:
@@ -80,8 +81,9 @@ def ensure_dir(base: Path, *parts: str) -> Path:
             mode = os.lstat(path).st_mode
         if not stat.S_ISDIR(mode):
             raise WorkDirError(
-                f"{path} is {kind_of(mode)}, not a folder. partnerbook keeps its work files there and never "
-                f"follows or replaces it: remove it (rm '{path}') and run again, partnerbook recreates it.")
+                _("{path} is {kind}, not a folder. partnerbook keeps its work files there and never follows or "
+                  "replaces it: remove it (rm '{path}') and run again, partnerbook recreates it.").format(
+                    path=path, kind=kind_of(mode)))
     return path
 
 
@@ -218,8 +220,8 @@ def write_output(root: Path, path: Path, data: bytes, *, new: bool = False) -> N
     except FileNotFoundError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
-        raise WorkDirError(f"{path} is {kind_of(mode)}; partnerbook writes only plain files and never follows "
-                           f"a link: remove it (rm '{path}') or choose another path")
+        raise WorkDirError(_("{path} is {kind}; partnerbook writes only plain files and never follows a link: "
+                             "remove it (rm '{path}') or choose another path").format(path=path, kind=kind_of(mode)))
     if new:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         with os.fdopen(fd, "wb") as out:
@@ -252,26 +254,28 @@ def site_target(root: Path, site_dir: Path | None) -> Path:
     else:
         absolute = Path(os.path.abspath(site_dir))
         if not absolute.name:
-            raise WorkDirError(f"--site-dir {site_dir} is the root of the file system: pick a folder of its own")
+            raise WorkDirError(_("--site-dir {path} is the root of the file system: pick a folder of its "
+                                 "own").format(path=site_dir))
         absolute.parent.mkdir(parents=True, exist_ok=True)
         target = absolute.parent.resolve() / absolute.name
     if target == root or target in root.parents or target.is_relative_to(root / WORK_DIR):
-        raise WorkDirError(f"the site folder {target} would hold the records or partnerbook's work folder: "
-                           "pick a folder of its own, e.g. --site-dir site")
+        raise WorkDirError(_("the site folder {path} would hold the records or partnerbook's work folder: "
+                             "pick a folder of its own, e.g. --site-dir site").format(path=target))
     try:
         mode = os.lstat(target).st_mode
     except FileNotFoundError:
         return target
     if not stat.S_ISDIR(mode):
         raise WorkDirError(
-            f"{target} is {kind_of(mode)}, not a folder: partnerbook writes the site there and never follows "
-            f"or replaces a symlink or a file. Remove it (rm '{target}'; a committed one: git rm '{target.name}')"
-            " and run again.")
+            _("{path} is {kind}, not a folder: partnerbook writes the site there and never follows or replaces a "
+              "symlink or a file. Remove it (rm '{path}'; a committed one: git rm '{name}') and run again.").format(
+                path=target, kind=kind_of(mode), name=target.name))
     if is_site(target) or not any(os.scandir(target)):
         return target
     raise WorkDirError(
-        f"{target} is not a site partnerbook built (it has no {MARKER} file) and is not empty, so partnerbook "
-        "will not replace it: empty it or remove it and run again, or pass another --site-dir.")
+        _("{path} is not a site partnerbook built (it has no {marker} file) and is not empty, so partnerbook will "
+          "not replace it: empty it or remove it and run again, or pass another --site-dir.").format(
+            path=target, marker=MARKER))
 
 
 def new_build_dir(target: Path) -> Path:
@@ -305,13 +309,15 @@ def swap(new: Path, target: Path) -> None:
     old = target.with_name(f".{target.name}.old")
     if os.path.lexists(old):
         if not is_site(old):
-            raise WorkDirError(f"{old} is in the way and is not a folder partnerbook made: remove it and run again")
+            raise WorkDirError(_("{path} is in the way and is not a folder partnerbook made: remove it and run "
+                                 "again").format(path=old))
         shutil.rmtree(old)
     moved = False
     if os.path.lexists(target):
         if not (is_site(target) or (os.path.isdir(target) and not os.path.islink(target)
                                     and not any(os.scandir(target)))):
-            raise WorkDirError(f"{target} changed during the build and is no longer a site partnerbook built")
+            raise WorkDirError(_("{path} changed during the build and is no longer a site partnerbook "
+                                 "built").format(path=target))
         os.replace(target, old)
         moved = True
     os.replace(new, target)
@@ -326,7 +332,7 @@ def build_lock(root: Path) -> Iterator[None]:
     """Hold ``.partnerbook/lock`` (flock) for the duration: a second build waits for the first."""
     path = work_dir(root) / LOCK
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
-    for _ in range(2):
+    for _attempt in range(2):
         try:
             fd = os.open(path, flags, 0o644)
         except OSError as exc:
@@ -339,12 +345,12 @@ def build_lock(root: Path) -> Iterator[None]:
         os.close(fd)
         remove(path)
     else:
-        raise WorkDirError(f"{path} cannot be used as the build lock: remove it and run again")
+        raise WorkDirError(_("{path} cannot be used as the build lock: remove it and run again").format(path=path))
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print("partnerbook: another build of this repository is running; waiting for it to finish",
+            print(_("partnerbook: another build of this repository is running; waiting for it to finish"),
                   file=sys.stderr, flush=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield

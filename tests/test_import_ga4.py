@@ -164,7 +164,7 @@ awin / affiliate,999
 def test_preamble_range_other_than_the_campaign_is_noted(tmp_path: Path) -> None:
     text = PREAMBLE + "Session source / medium,Sessions\nawin / affiliate,10\n"
     notes = ga4.extract(write(tmp_path, text), request()).notes
-    assert any("2026-03-19 to 2026-03-23" in note for note in notes)
+    assert any("Mar 19, 2026 to Mar 23, 2026" in note for note in notes)
 
 
 def test_sample_reproduces_the_example_easter_figures() -> None:

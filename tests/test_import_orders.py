@@ -73,7 +73,7 @@ def test_shopify_known_answers(tmp_path: Path) -> None:
     assert set(extract.figures) == {"awin", "marta", "kiln"}
     # #1006 cancelled (Cancelled at) is left out; #1007 SPRING5/google matches nobody.
     assert extract.unmatched_rows == 1
-    assert extract.unmatched_examples == ("code SPRING5, referrer www.google.com (1 orders)",)
+    assert extract.unmatched_examples == ("code SPRING5, referrer www.google.com (1 order)",)
     assert extract.outside_rows == 2  # #1008 and #1009
     # Daily series from the export's first to last date in the period (03-20 .. 03-24), zero days included.
     assert awin.daily == {date(2026, 3, 20): {"orders": 1, "revenue": 60}, date(2026, 3, 21): {"orders": 1,
@@ -121,7 +121,7 @@ def test_woocommerce_known_answers(tmp_path: Path) -> None:
     # marta: 504 by referrer (503 refunded is out; 507 is after the period).
     assert extract.figures["marta"].counts == {"orders": 1, "revenue": 45.5, "customers": 1, "repeat_customers": 1}
     assert extract.unmatched_rows == 1
-    assert extract.unmatched_examples == ("utm_source newsletter (1 orders)",)
+    assert extract.unmatched_examples == ("utm_source newsletter (1 order)",)
     assert extract.outside_rows == 1
     assert sorted(extract.figures["awin"].daily) == [date(2026, 3, d) for d in (20, 21, 22, 23)]
     assert extract.figures["awin"].daily[date(2026, 3, 20)] == {"orders": 2, "revenue": 88.9}

@@ -86,7 +86,7 @@ def test_every_refusal_of_build_fails_validate(
     code, out = validate(root, capsys)
 
     assert code == 1, out
-    assert f"mkdocs.yml:{where}: error: '{key}': " in out, out
+    assert f"mkdocs.yml:{where}: error: '{key}'" in out, out
     assert "[mkdocs-refused]" in out
 
 

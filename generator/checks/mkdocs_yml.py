@@ -41,6 +41,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from generator import i18n
+from generator.i18n import N_, _
 from generator.load.loader import Document, load_bytes
 from generator.problems import Kind, Problem, Severity
 
@@ -56,20 +58,22 @@ REQUIRED_EXTENSIONS: dict[str, dict[str, Any]] = {
 }
 OWN_CSS = "assets/partnerbook.css"
 OWN_JS = "assets/partnerbook.js"
+# The titles are catalog messages: the site's navigation reads in the team's language (mkdocs_config).
 NAV: list[dict[str, str]] = [
-    {"Home": "index.md"}, {"Alerts": "alerts.md"}, {"Risk register": "risk.md"},
-    {"Partners": "partners/index.md"}, {"Campaigns": "campaigns/index.md"},
-    {"Money": "money.md"}, {"Compliance": "compliance.md"}, {"Contracts": "contracts.md"},
-    {"Checklists": "checklists.md"}, {"Team": "team.md"},
-    {"KPI glossary": "glossary.md"}, {"Validation": "problems.md"},
+    {N_("Home"): "index.md"}, {N_("Alerts"): "alerts.md"}, {N_("Risk register"): "risk.md"},
+    {N_("Partners"): "partners/index.md"}, {N_("Campaigns"): "campaigns/index.md"},
+    {N_("Money"): "money.md"}, {N_("Compliance"): "compliance.md"}, {N_("Contracts"): "contracts.md"},
+    {N_("Checklists"): "checklists.md"}, {N_("Team"): "team.md"},
+    {N_("KPI glossary"): "glossary.md"}, {N_("Validation"): "problems.md"},
 ]
 
 # Hints name the setting; build lists the refusals with one note on trusted mode below them (TRUSTED_MODE).
-TRUSTED_MODE = "trusted mode (site.trust_mkdocs_yml in partnerbook.yml)"
-TRUST_HINT = f"remove it, or turn on {TRUSTED_MODE}"
-TRUST_TAG_HINT = ("partnerbook reads mkdocs.yml as plain data and constructs nothing from a tag "
-                  "(!!python/name, !ENV, !relative): remove the tag")
-UNREADABLE_HINT = "make it a regular YAML file in the repository, or delete it"
+# (Catalog messages: translated where they are shown, in the team's language.)
+TRUSTED_MODE = N_("trusted mode (site.trust_mkdocs_yml in partnerbook.yml)")
+TRUST_HINT = N_("remove it, or turn on {trusted_mode}")
+TRUST_TAG_HINT = N_("partnerbook reads mkdocs.yml as plain data and constructs nothing from a tag "
+                    "(!!python/name, !ENV, !relative): remove the tag")
+UNREADABLE_HINT = N_("make it a regular YAML file in the repository, or delete it")
 REFUSED = "mkdocs-refused"
 # Findings about mkdocs.yml fail validate; build refuses them itself (generator/site/mkdocs_config.py), with
 # its own message, so they must not stop the pipeline earlier as record errors would (kpis, alerts, calendar
@@ -79,32 +83,37 @@ KIND = Kind.POLICY
 
 # Why a key that names code, or takes the site out of partnerbook's hands, is refused.
 REFUSED_WHY = {
-    "hooks": "hooks are Python files MkDocs runs",
-    "plugins": "plugins are Python packages MkDocs runs",
-    "markdown_extensions": "Markdown extensions are Python code named by import path, and some read any file of "
-                           "the machine (pymdownx.snippets)",
-    "INHERIT": "it pulls settings from another file, possibly outside the repository",
-    "extra_javascript": "it puts script on every page",
-    "extra_templates": "templates run code and can put script on pages",
-    "exclude_docs": "it can drop partnerbook's pages (such as Validation) from the site",
-    "not_in_nav": "partnerbook sets the navigation",
-    "draft_docs": "it can drop partnerbook's pages from the site",
-    "validation": "partnerbook decides which problems stop the build",
-    "docs_dir": "partnerbook writes the pages into its own folder",
-    "site_dir": "partnerbook builds the site into site/ (or --site-dir)",
-    "strict": "partnerbook builds in strict mode so a broken page stops the build",
-    "use_directory_urls": "partnerbook's pages link to each other with directory URLs",
-    "nav": "partnerbook sets the navigation; repository Markdown pages would be untrusted HTML on the site",
-    "dev_addr": "use 'partnerbook serve --dev-addr'",
-    "watch": "partnerbook serve watches the records itself",
-    "remote_branch": "partnerbook does not deploy; publish site/ from CI",
-    "remote_name": "partnerbook does not deploy; publish site/ from CI",
-    "edit_uri_template": "use edit_uri",
-    "custom_dir": "theme templates run code and can put script on every page",
-    "static_templates": "theme templates run code and can put script on pages",
-    "name": "partnerbook builds with the Material theme",
-    "font": "the site is offline: fonts would be fetched from Google Fonts",
+    "hooks": N_("hooks are Python files MkDocs runs"),
+    "plugins": N_("plugins are Python packages MkDocs runs"),
+    "markdown_extensions": N_("Markdown extensions are Python code named by import path, and some read any file "
+                              "of the machine (pymdownx.snippets)"),
+    "INHERIT": N_("it pulls settings from another file, possibly outside the repository"),
+    "extra_javascript": N_("it puts script on every page"),
+    "extra_templates": N_("templates run code and can put script on pages"),
+    "exclude_docs": N_("it can drop partnerbook's pages (such as Validation) from the site"),
+    "not_in_nav": N_("partnerbook sets the navigation"),
+    "draft_docs": N_("it can drop partnerbook's pages from the site"),
+    "validation": N_("partnerbook decides which problems stop the build"),
+    "docs_dir": N_("partnerbook writes the pages into its own folder"),
+    "site_dir": N_("partnerbook builds the site into site/ (or --site-dir)"),
+    "strict": N_("partnerbook builds in strict mode so a broken page stops the build"),
+    "use_directory_urls": N_("partnerbook's pages link to each other with directory URLs"),
+    "nav": N_("partnerbook sets the navigation; repository Markdown pages would be untrusted HTML on the site"),
+    "dev_addr": N_("use 'partnerbook serve --dev-addr'"),
+    "watch": N_("partnerbook serve watches the records itself"),
+    "remote_branch": N_("partnerbook does not deploy; publish site/ from CI"),
+    "remote_name": N_("partnerbook does not deploy; publish site/ from CI"),
+    "edit_uri_template": N_("use edit_uri"),
+    "custom_dir": N_("theme templates run code and can put script on every page"),
+    "static_templates": N_("theme templates run code and can put script on pages"),
+    "name": N_("partnerbook builds with the Material theme"),
+    "font": N_("the site is offline: fonts would be fetched from Google Fonts"),
 }
+
+
+def trust_hint() -> str:
+    """The hint under a refused setting: remove it, or turn on trusted mode."""
+    return _(TRUST_HINT).format(trusted_mode=_(TRUSTED_MODE))
 
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+\Z")
 _EDIT_URI = re.compile(r"[A-Za-z0-9\-._~/?=&%+]*\Z")
@@ -175,14 +184,28 @@ def _problem(line: int | None, column: int | None, rule: str, message: str, hint
     return Problem(CONFIG_NAME, line, column, rule, Severity.ERROR, message, hint, kind=KIND)
 
 
+# A sentence about a setting (translated, naming it ``{key}``) and the values of its other fields.
+Why = tuple[str, dict[str, Any]] | str
+
+
 class _Refusals:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.problems: list[Problem] = []
 
-    def add(self, loc: tuple[str | int, ...], why: str, fix: str, *, key: bool = False) -> None:
+    def add(self, loc: tuple[str | int, ...], message: Why, fix: str, *, key: bool = False,
+            **fields: Any) -> None:
+        """A refused setting: ``message`` is a translated sentence naming the setting ``{key}`` (and the
+        values of ``fields``, or of the fields it comes with)."""
+        if isinstance(message, tuple):
+            message, more = message
+            fields = {**more, **fields}
         line, column = self.doc.where(loc, key=key)
-        self.problems.append(_problem(line, column, REFUSED, f"'{_dotted(loc)}': {why}", fix))
+        self.problems.append(_problem(line, column, REFUSED, message.format(key=_dotted(loc), **fields), fix))
+
+    def because(self, loc: tuple[str | int, ...], reason: str, fix: str, *, key: bool = False) -> None:
+        """A refused setting and why (``reason``: a sentence of its own, translated)."""
+        self.add(loc, _("'{key}': {reason}"), fix, key=key, reason=reason)
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
@@ -206,41 +229,53 @@ def open_in_root(root: Path, rel: PurePosixPath, limit: int) -> bytes:
                 nxt = os.open(part, flags | nofollow | getattr(os, "O_DIRECTORY", 0), dir_fd=folder)
             except OSError as exc:
                 if exc.errno == errno.ENOTDIR and stat.S_ISLNK(os.lstat(part, dir_fd=folder).st_mode):
-                    raise OSError(errno.ELOOP, "is a symbolic link") from None
+                    raise OSError(errno.ELOOP, "symbolic link") from None
                 raise
             os.close(folder)
             folder = nxt
         if stat.S_ISLNK(os.lstat(rel.parts[-1], dir_fd=folder).st_mode):
-            raise OSError(errno.ELOOP, "is a symbolic link")
+            raise OSError(errno.ELOOP, "symbolic link")
         fd = os.open(rel.parts[-1], flags | nofollow | getattr(os, "O_NONBLOCK", 0), dir_fd=folder)
     finally:
         os.close(folder)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "is not a regular file")
+            raise OSError(errno.EINVAL, "not a regular file")
         chunks: list[bytes] = []
         size = 0
         while chunk := os.read(fd, 65536):
             size += len(chunk)
             if size > limit:
-                raise OSError(errno.EFBIG, f"is larger than {limit:,} bytes")
+                raise TooLarge(limit)
             chunks.append(chunk)
         return b"".join(chunks)
     finally:
         os.close(fd)
 
 
-def why_unreadable(exc: OSError) -> str:
-    """Why a repository file cannot be used, in words (never where a link points)."""
+class TooLarge(OSError):
+    """A repository file larger than ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"larger than {limit} bytes")
+        self.limit = limit
+
+
+def why_unreadable(exc: OSError, path: str) -> str:
+    """Why the repository file shown as ``path`` cannot be used, in a sentence (never where a link points)."""
     if exc.errno == errno.ELOOP:
-        return "is a symbolic link (partnerbook reads only regular files of the repository)"
-    if exc.errno in (errno.EINVAL, errno.ENOTDIR, errno.EISDIR):
-        return "is not a regular file"
-    if exc.errno == errno.EFBIG:
-        return exc.strerror or "is too large"
-    if exc.errno == errno.ENOENT:
-        return "does not exist"
-    return f"cannot be read: {exc.strerror}"
+        text = _("{path} is a symbolic link (partnerbook reads only regular files of the repository)")
+    elif exc.errno in (errno.EINVAL, errno.ENOTDIR, errno.EISDIR):
+        text = _("{path} is not a regular file")
+    elif isinstance(exc, TooLarge):
+        return _("{path} is larger than {limit} bytes").format(path=path, limit=i18n.number(exc.limit))
+    elif exc.errno == errno.EFBIG:
+        text = _("{path} is too large")
+    elif exc.errno == errno.ENOENT:
+        text = _("{path} does not exist")
+    else:
+        return _("{path} cannot be read: {reason}").format(path=path, reason=exc.strerror or exc)
+    return text.format(path=path)
 
 
 
@@ -253,23 +288,28 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _url_problem(value: Any, schemes: frozenset[str]) -> str | None:
+def _url_problem(value: Any, schemes: frozenset[str]) -> Why | None:
+    """What is wrong with a URL setting: a translated sentence naming it ``{key}``, or None."""
     if not isinstance(value, str) or not value:
-        return "must be a URL"
+        return _("'{key}' must be a URL")
     if not _URL_CHARS.match(value):
-        return "has characters a URL cannot hold (spaces, quotes, '<', '>', '\\' or non-ASCII): percent-encode them"
+        return _("'{key}' has characters a URL cannot hold (spaces, quotes, '<', '>', '\\' or non-ASCII): "
+                 "percent-encode them")
     try:
         parts = urlsplit(value)
         host = parts.hostname
     except ValueError:
-        return "is not a valid URL"
+        return _("'{key}' is not a valid URL")
     if parts.scheme.lower() not in schemes:
         allowed = ", ".join(sorted(schemes))
-        return f"scheme '{parts.scheme or '(none)'}' is not allowed (only {allowed})"
+        if not parts.scheme:
+            return _("'{key}' has no scheme (only {allowed} are allowed)"), {"allowed": allowed}
+        return (_("'{key}' uses the scheme '{scheme}', which is not allowed (only {allowed})"),
+                {"scheme": parts.scheme, "allowed": allowed})
     if parts.scheme.lower() in ("http", "https") and not host:
-        return "has no host name"
+        return _("'{key}' has no host name")
     if parts.scheme.lower() == "mailto" and "@" not in parts.path:
-        return "is not an e-mail address"
+        return _("'{key}' is not an e-mail address")
     return None
 
 
@@ -324,11 +364,12 @@ def _check_top(root: Path, data: dict[str, Any], refusals: _Refusals, config: Re
         loc = (key,)
         if key == "site_name":
             if not isinstance(value, str):
-                refusals.add(loc, "must be text", "partnerbook takes the title from site.title in partnerbook.yml")
+                refusals.add(loc, _("'{key}' must be text"),
+                             _("partnerbook takes the title from site.title in partnerbook.yml"))
         elif key in ("site_url", "repo_url"):
             problem = _url_problem(value, _WEB)
             if problem:
-                refusals.add(loc, problem, "write an https:// URL")
+                refusals.add(loc, problem, _("write an https:// URL"))
             else:
                 config.values[key] = value
         elif key == "edit_uri":
@@ -336,12 +377,12 @@ def _check_top(root: Path, data: dict[str, Any], refusals: _Refusals, config: Re
                                            or not _url_problem(value, _WEB)):
                 config.values[key] = value
             else:
-                refusals.add(loc, "must be a path such as 'edit/main/' or an https:// URL",
-                             "write a path or an https:// URL")
+                refusals.add(loc, _("'{key}' must be a path such as 'edit/main/' or an https:// URL"),
+                             _("write a path or an https:// URL"))
         elif key in ("site_author", "site_description", "copyright", "repo_name"):
             text = _text(value)
             if text is None:
-                refusals.add(loc, f"must be text of at most {MAX_TEXT} characters", "write plain text")
+                refusals.add(loc, _too_long(), _("write plain text"))
             else:
                 config.values[key] = text
         elif key == "theme":
@@ -352,39 +393,41 @@ def _check_top(root: Path, data: dict[str, Any], refusals: _Refusals, config: Re
             _check_css(root, value, refusals, config)
         elif key in _SAME:
             if not _SAME[key](value):
-                why = REFUSED_WHY.get(key, "partnerbook sets it itself")
-                refusals.add(loc, why, f"remove it (partnerbook sets its own value), or turn on {TRUSTED_MODE}",
-                             key=True)
+                why = _(REFUSED_WHY[key]) if key in REFUSED_WHY else _("partnerbook sets it itself")
+                refusals.because(loc, why, _("remove it (partnerbook sets its own value), or turn on "
+                                             "{trusted_mode}").format(trusted_mode=_(TRUSTED_MODE)), key=True)
         elif key in REFUSED_WHY:
-            refusals.add(loc, REFUSED_WHY[key], TRUST_HINT, key=True)
+            refusals.because(loc, _(REFUSED_WHY[key]), trust_hint(), key=True)
         else:
-            refusals.add(loc, "is not a setting partnerbook takes from mkdocs.yml", TRUST_HINT, key=True)
+            refusals.add(loc, _("'{key}' is not a setting partnerbook takes from mkdocs.yml"), trust_hint(), key=True)
 
 
 def _check_theme(root: Path, value: Any, refusals: _Refusals, config: RepositoryConfig) -> None:
     if isinstance(value, str):
         value = {"name": value}
     if not isinstance(value, dict):
-        refusals.add(("theme",), "must be a mapping", "write 'theme:' with 'name: material' and the keys below it")
+        refusals.add(("theme",), _("'{key}' must be a mapping"),
+                     _("write 'theme:' with 'name: material' and the keys below it"))
         return
     for key, item in value.items():
         loc = ("theme", key)
         if key == "name":
             if item != "material":
-                refusals.add(loc, REFUSED_WHY["name"], "write 'name: material' or remove it")
+                refusals.because(loc, _(REFUSED_WHY["name"]), _("write 'name: material' or remove it"))
         elif key == "language":
             if not isinstance(item, str):
-                refusals.add(loc, "must be a language code", "set site.language in partnerbook.yml")
+                refusals.add(loc, _("'{key}' must be a language code"), _("set site.language in partnerbook.yml"))
         elif key == "font":
             if item is not False:
-                refusals.add(loc, REFUSED_WHY["font"], "write 'font: false' or remove it")
+                refusals.because(loc, _(REFUSED_WHY["font"]), _("write 'font: false' or remove it"))
         elif key == "features":
             if not isinstance(item, list):
-                refusals.add(loc, "must be a list of feature names", "write e.g. '- navigation.top'")
+                refusals.add(loc, _("'{key}' must be a list of feature names"), _("write e.g. '- navigation.top'"))
                 continue
             for index, feature in enumerate(item):
                 if not isinstance(feature, str) or not _FEATURE.match(feature):
-                    refusals.add((*loc, index), "is not a Material feature name", "write e.g. 'navigation.top'")
+                    refusals.add((*loc, index), _("'{key}' is not a Material feature name"),
+                                 _("write e.g. 'navigation.top'"))
             config.theme["features"] = list(item)
         elif key == "palette":
             _check_palette(item, refusals, config)
@@ -395,17 +438,23 @@ def _check_theme(root: Path, value: Any, refusals: _Refusals, config: Repository
             if rel:
                 config.theme[key] = rel
         elif key in REFUSED_WHY:
-            refusals.add(loc, REFUSED_WHY[key], TRUST_HINT, key=True)
+            refusals.because(loc, _(REFUSED_WHY[key]), trust_hint(), key=True)
         else:
-            refusals.add(loc, "is not a theme setting partnerbook takes from mkdocs.yml", TRUST_HINT, key=True)
+            refusals.add(loc, _("'{key}' is not a theme setting partnerbook takes from mkdocs.yml"), trust_hint(),
+                         key=True)
 
 
-def _icon_problem(name: Any) -> str | None:
+def _too_long() -> Why:
+    return _("'{key}' must be text of at most {limit} characters"), {"limit": i18n.number(MAX_TEXT)}
+
+
+def _icon_problem(name: Any) -> Why | None:
+    """What is wrong with an icon setting: a translated sentence naming it ``{key}``, or None."""
     if not isinstance(name, str) or not _ICON.match(name):
-        return "must be a Material icon name such as 'material/library'"
+        return _("'{key}' must be a Material icon name such as 'material/library'")
     icons = _material_icons()
     if icons is None or not (icons / f"{name}.svg").is_file():
-        return f"no icon named '{name}' in the Material theme"
+        return _("'{key}': the Material theme has no icon named '{name}'"), {"name": name}
     return None
 
 
@@ -433,14 +482,14 @@ def _palette_value_ok(key: str, item: Any) -> bool:
 def _check_palette(value: Any, refusals: _Refusals, config: RepositoryConfig) -> None:
     entries = [value] if isinstance(value, dict) else value
     if not isinstance(entries, list) or not entries:
-        refusals.add(("theme", "palette"), "must be a mapping or a list of mappings",
-                     "write 'scheme', 'primary' and 'accent' under it")
+        refusals.add(("theme", "palette"), _("'{key}' must be a mapping or a list of mappings"),
+                     _("write 'scheme', 'primary' and 'accent' under it"))
         return
     out = []
     for index, entry in enumerate(entries):
         loc: tuple[str | int, ...] = ("theme", "palette") if isinstance(value, dict) else ("theme", "palette", index)
         if not isinstance(entry, dict):
-            refusals.add(loc, "must be a mapping", "write 'scheme', 'primary' and 'accent' under it")
+            refusals.add(loc, _("'{key}' must be a mapping"), _("write 'scheme', 'primary' and 'accent' under it"))
             continue
         clean: dict[str, Any] = {}
         for key, item in entry.items():
@@ -455,52 +504,56 @@ def _check_palette(value: Any, refusals: _Refusals, config: RepositoryConfig) ->
                     elif tkey == "name" and _text(titem) is not None:
                         toggle[tkey] = _text(titem) or ""
                     else:
-                        why = (_icon_problem(titem) or "is not an icon") if tkey == "icon" else \
-                            "is not a toggle setting (icon, name)"
-                        refusals.add((*here, tkey), why, "see the Material palette docs")
+                        why = (_icon_problem(titem) or _("'{key}' is not an icon")) if tkey == "icon" else \
+                            _("'{key}' is not a toggle setting (icon, name)")
+                        refusals.add((*here, tkey), why, _("see the Material palette docs"))
                 clean[key] = toggle
             elif key in ("media", "scheme", "primary", "accent", "toggle"):
-                refusals.add(here, "is not a value Material knows",
-                             {"media": "write '(prefers-color-scheme: light)' or '(prefers-color-scheme: dark)'",
-                              "scheme": "write 'default' or 'slate'",
-                              "toggle": "write 'icon:' and 'name:' under it"}.get(key, "write a Material color name "
-                                                                                 "such as 'indigo'"))
+                fixes = {"media": N_("write '(prefers-color-scheme: light)' or '(prefers-color-scheme: dark)'"),
+                         "scheme": N_("write 'default' or 'slate'"),
+                         "toggle": N_("write 'icon:' and 'name:' under it"),
+                         "primary": N_("write a Material color name such as 'indigo'")}
+                refusals.add(here, _("'{key}' is not a value Material knows"), _(fixes.get(key, fixes["primary"])))
             else:
-                refusals.add(here, "is not a palette setting (media, scheme, primary, accent, toggle)", TRUST_HINT,
-                             key=True)
+                refusals.add(here, _("'{key}' is not a palette setting (media, scheme, primary, accent, toggle)"),
+                             trust_hint(), key=True)
         out.append(clean)
     config.theme["palette"] = out if isinstance(value, list) else out[0]
 
 
 def _check_icons(value: Any, refusals: _Refusals, config: RepositoryConfig) -> None:
     if not isinstance(value, dict):
-        refusals.add(("theme", "icon"), "must be a mapping of icon names", "write e.g. 'logo: material/library'")
+        refusals.add(("theme", "icon"), _("'{key}' must be a mapping of icon names"),
+                     _("write e.g. 'logo: material/library'"))
         return
     clean: dict[str, Any] = {}
     for key, item in value.items():
         loc = ("theme", "icon", key)
         if key not in _ICON_KEYS:
-            refusals.add(loc, "is not a Material icon setting", "see the Material docs for theme.icon", key=True)
+            refusals.add(loc, _("'{key}' is not a Material icon setting"), _("see the Material docs for theme.icon"),
+                         key=True)
         elif key in ("admonition", "tag"):
             if not isinstance(item, dict):
-                refusals.add(loc, "must be a mapping of names to icons", "write e.g. 'note: material/pencil'")
+                refusals.add(loc, _("'{key}' must be a mapping of names to icons"),
+                             _("write e.g. 'note: material/pencil'"))
                 continue
             for sub, icon in item.items():
-                problem = _icon_problem(icon) if _ICON_KEY.match(str(sub)) else "has a name other than a-z, 0-9, -"
+                problem = _icon_problem(icon) if _ICON_KEY.match(str(sub)) else \
+                    _("'{key}' has a name other than a-z, 0-9, -")
                 if problem:
-                    refusals.add((*loc, sub), problem, "use an icon of the Material theme")
+                    refusals.add((*loc, sub), problem, _("use an icon of the Material theme"))
             clean[key] = dict(item)
         else:
             problem = _icon_problem(item)
             if problem:
-                refusals.add(loc, problem, "use an icon of the Material theme")
+                refusals.add(loc, problem, _("use an icon of the Material theme"))
             clean[key] = item
     config.theme["icon"] = clean
 
 
 def _check_extra(value: Any, refusals: _Refusals, config: RepositoryConfig) -> None:
     if not isinstance(value, dict):
-        refusals.add(("extra",), "must be a mapping", "write 'social:' under it")
+        refusals.add(("extra",), _("'{key}' must be a mapping"), _("write 'social:' under it"))
         return
     extra: dict[str, Any] = {}
     for key, item in value.items():
@@ -509,50 +562,54 @@ def _check_extra(value: Any, refusals: _Refusals, config: RepositoryConfig) -> N
             if isinstance(item, bool):
                 extra[key] = item
             else:
-                refusals.add(loc, "must be true or false", "write 'generator: false'")
+                refusals.add(loc, _("'{key}' must be true or false"), _("write 'generator: false'"))
         elif key == "social":
             extra[key] = _check_social(item, refusals)
         else:
-            refusals.add(loc, "is not a setting partnerbook takes from mkdocs.yml (only 'social' and 'generator'; "
-                         "others add scripts, trackers or outside links to pages)", TRUST_HINT, key=True)
+            refusals.add(loc, _("'{key}' is not a setting partnerbook takes from mkdocs.yml (only 'social' and "
+                                "'generator'; others add scripts, trackers or outside links to pages)"),
+                         trust_hint(), key=True)
     config.values["extra"] = extra
 
 
 def _check_social(value: Any, refusals: _Refusals) -> list[dict[str, str]]:
     if not isinstance(value, list):
-        refusals.add(("extra", "social"), "must be a list of links", "write '- icon: ...' and 'link: https://...'")
+        refusals.add(("extra", "social"), _("'{key}' must be a list of links"),
+                     _("write '- icon: ...' and 'link: https://...'"))
         return []
     out = []
     for index, entry in enumerate(value):
         loc = ("extra", "social", index)
         if not isinstance(entry, dict):
-            refusals.add(loc, "must be a mapping", "write 'icon:', 'link:' and 'name:'")
+            refusals.add(loc, _("'{key}' must be a mapping"), _("write 'icon:', 'link:' and 'name:'"))
             continue
         clean: dict[str, str] = {}
         for key, item in entry.items():
+            problem: Why | None
             if key == "icon":
                 problem = _icon_problem(item)
             elif key == "link":
                 problem = _url_problem(item, _LINK)
             elif key == "name":  # Material prints it escaped ('title | e')
-                problem = None if _text(item) is not None else f"must be text of at most {MAX_TEXT} characters"
+                problem = None if _text(item) is not None else _too_long()
             else:
-                refusals.add((*loc, key), "is not a social link setting (icon, link, name)", "remove it", key=True)
+                refusals.add((*loc, key), _("'{key}' is not a social link setting (icon, link, name)"),
+                             _("remove it"), key=True)
                 continue
             if problem:
-                refusals.add((*loc, key), problem, "write an https:// or mailto: link and a Material icon name")
+                refusals.add((*loc, key), problem, _("write an https:// or mailto: link and a Material icon name"))
             else:
                 clean[key] = item
         for needed in ("icon", "link"):
             if needed not in entry:
-                refusals.add(loc, f"has no '{needed}'", "write both 'icon:' and 'link:'")
+                refusals.add(loc, _("'{key}' has no '{name}'"), _("write both 'icon:' and 'link:'"), name=needed)
         out.append(clean)
     return out
 
 
 def _check_css(root: Path, value: Any, refusals: _Refusals, config: RepositoryConfig) -> None:
     if not isinstance(value, list):
-        refusals.add(("extra_css",), "must be a list of CSS files", "write '- branding/extra.css'")
+        refusals.add(("extra_css",), _("'{key}' must be a list of CSS files"), _("write '- branding/extra.css'"))
         return
     for index, item in enumerate(value):
         if item == OWN_CSS:  # partnerbook's own stylesheet, listed for zensical build
@@ -567,43 +624,48 @@ def _asset(root: Path, loc: tuple[str | int, ...], value: Any, suffixes: tuple[s
     """Read a repository file named in mkdocs.yml; its relative path in the site, or None when refused."""
     kinds = ", ".join(s.lstrip(".").upper() for s in suffixes)
     if not isinstance(value, str) or not value:
-        refusals.add(loc, f"must be the path of a {kinds} file in the repository", "write e.g. 'branding/logo.png'")
+        refusals.add(loc, _("'{key}' must be the path of a {kinds} file in the repository"),
+                     _("write e.g. 'branding/logo.png'"), kinds=kinds)
         return None
     rel = PurePosixPath(value)
     parts = rel.parts
     if (value.startswith("/") or ":" in value or "\\" in value or not parts
             or not all(_PATH_PART.match(p) for p in parts)):
-        refusals.add(loc, "must be a relative path inside the repository (letters, digits, '.', '_', '-'; no '..', "
-                     "no hidden folders, no URL)", "put the file in the repository and name it from the root")
+        refusals.add(loc, _("'{key}' must be a relative path inside the repository (letters, digits, '.', '_', '-'; "
+                            "no '..', no hidden folders, no URL)"),
+                     _("put the file in the repository and name it from the root"))
         return None
     if parts[0] in ("assets", "site"):
-        refusals.add(loc, f"'{parts[0]}/' is partnerbook's own folder in the site", "put the file in another folder")
+        refusals.add(loc, _("'{key}': '{folder}/' is partnerbook's own folder in the site"),
+                     _("put the file in another folder"), folder=parts[0])
         return None
     if rel.suffix.lower() not in suffixes:
-        extra = " (SVG files can carry script: use PNG, or an icon under theme.icon)" if rel.suffix.lower() == ".svg" \
-            else ""
-        refusals.add(loc, f"must be a {kinds} file{extra}", f"use a {kinds} file")
+        refusals.add(loc, _("'{key}' must be a {kinds} file (SVG files can carry script: use PNG, or an icon under "
+                            "theme.icon)") if rel.suffix.lower() == ".svg" else _("'{key}' must be a {kinds} file"),
+                     _("use a {kinds} file").format(kinds=kinds), kinds=kinds)
         return None
     try:
         data = open_in_root(root, rel, MAX_ASSET_BYTES)
     except OSError as exc:
-        refusals.add(loc, f"'{value}' {why_unreadable(exc)}", "name a regular file inside the repository")
+        refusals.because(loc, why_unreadable(exc, f"'{value}'"), _("name a regular file inside the repository"))
         return None
     if suffixes == (".css",):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            refusals.add(loc, f"'{value}' is not UTF-8 text", "save the CSS file as UTF-8")
+            refusals.add(loc, _("'{key}': '{file}' is not UTF-8 text"), _("save the CSS file as UTF-8"), file=value)
             return None
         found = _CSS_OUTSIDE.search(re.sub(r"[\t\n\r\f]", "", _CSS_COMMENT.sub("", text)))
         if found:
-            refusals.add(loc, f"'{value}' contains '{found.group(0)}': the site loads nothing from outside itself "
-                         "(no URLs with a scheme or '//', no @import, no backslash escapes)",
-                         "keep fonts and images next to the CSS file and refer to them by relative path")
+            refusals.add(loc, _("'{key}': '{file}' contains '{found}': the site loads nothing from outside itself "
+                                "(no URLs with a scheme or '//', no @import, no backslash escapes)"),
+                         _("keep fonts and images next to the CSS file and refer to them by relative path"),
+                         file=value, found=found.group(0))
             return None
     elif not data.startswith(_IMAGE_MAGIC[rel.suffix.lower()]) or (
             rel.suffix.lower() == ".webp" and data[8:12] != b"WEBP"):
-        refusals.add(loc, f"'{value}' is not a {rel.suffix.lstrip('.').upper()} image", "use a real image file")
+        refusals.add(loc, _("'{key}': '{file}' is not a {kind} image"), _("use a real image file"), file=value,
+                     kind=rel.suffix.lstrip(".").upper())
         return None
     config.files[rel.as_posix()] = data
     return rel.as_posix()
@@ -626,8 +688,8 @@ def check_mkdocs_yml(root: Path, *, trusted: bool = False) -> Checked:
     except OSError as exc:
         rule = ("unsafe-file" if exc.errno in (errno.ELOOP, errno.EINVAL, errno.ENOTDIR, errno.EISDIR)
                 else "yaml-too-large" if exc.errno == errno.EFBIG else "file-unreadable")
-        return Checked(unreadable=[_problem(None, None, rule, f"{CONFIG_NAME} {why_unreadable(exc)}",
-                                            UNREADABLE_HINT)])
+        return Checked(unreadable=[_problem(None, None, rule, why_unreadable(exc, CONFIG_NAME),
+                                            _(UNREADABLE_HINT))])
     if trusted:
         return _check_trusted(data)
     doc, problems = load_bytes(data, CONFIG_NAME, max_bytes=MAX_CONFIG_BYTES)
@@ -636,7 +698,7 @@ def check_mkdocs_yml(root: Path, *, trusted: bool = False) -> Checked:
             return Checked()
         return Checked(unsafe_yaml=[
             Problem(p.file, p.line, p.column, p.rule, p.severity, p.message,
-                    TRUST_TAG_HINT if p.rule == "yaml-tag" else p.hint, kind=KIND) for p in problems])
+                    _(TRUST_TAG_HINT) if p.rule == "yaml-tag" else p.hint, kind=KIND) for p in problems])
     assert doc is not None
     refusals = _Refusals(doc)
     checked = Checked()
@@ -651,27 +713,64 @@ def _check_trusted(data: bytes) -> Checked:
         loaded = yaml.safe_load(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         return Checked(unsafe_yaml=[_problem(None, None, "yaml-encoding",
-                                             f"{CONFIG_NAME} is not UTF-8 text ({exc.reason})", "save it as UTF-8")])
+                                             _("{file} is not UTF-8 text ({reason})").format(file=CONFIG_NAME,
+                                                                                           reason=exc.reason),
+                                             _("save it as UTF-8"))])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        what = " ".join(str(part) for part in (exc.context, exc.problem) if part)  # the parser's words, in English
         return Checked(unsafe_yaml=[_problem(
-            mark.line + 1 if mark else None, mark.column + 1 if mark else None, "yaml-syntax", what,
-            "partnerbook reads mkdocs.yml with a safe YAML loader, even in trusted mode: write the value without "
-            "the tag")])
+            mark.line + 1 if mark else None, mark.column + 1 if mark else None, "yaml-syntax",
+            _("YAML syntax error: {problem}").format(problem=what),
+            _("partnerbook reads mkdocs.yml with a safe YAML loader, even in trusted mode: write the value without "
+              "the tag"))])
     except yaml.YAMLError as exc:
-        return Checked(unsafe_yaml=[_problem(None, None, "yaml-syntax", f"{CONFIG_NAME} cannot be read: {exc}", "")])
+        return Checked(unsafe_yaml=[_problem(None, None, "yaml-syntax",
+                                             _("{file} cannot be read: {reason}").format(file=CONFIG_NAME, reason=exc),
+                                             "")])
     return Checked(RepositoryConfig(whole=loaded if isinstance(loaded, dict) else {}))
 
 
 TRUSTED_RULE = "mkdocs-trusted"
-TRUSTED_MESSAGE = ("site.trust_mkdocs_yml is on: the repository's mkdocs.yml runs as code on build and serve "
-                   "(hooks, plugins, Markdown extensions, theme templates)")
-TRUSTED_HINT = "review mkdocs.yml like code; remove the setting to build with the allow-list"
+TRUSTED_MESSAGE = N_("site.trust_mkdocs_yml is on: the repository's mkdocs.yml runs as code on build and serve "
+                      "(hooks, plugins, Markdown extensions, theme templates)")
+TRUSTED_HINT = N_("review mkdocs.yml like code; remove the setting to build with the allow-list")
 
 
 def trusted_warning(settings: Document | None) -> Problem:
     """The warning on the line of partnerbook.yml that turns trusted mode on."""
     line, column = settings.where(("site", "trust_mkdocs_yml"), key=True) if settings is not None else (None, None)
     return Problem(settings.path if settings is not None else "partnerbook.yml", line, column, TRUSTED_RULE,
-                   Severity.WARNING, TRUSTED_MESSAGE, TRUSTED_HINT, kind=KIND)
+                   Severity.WARNING, _(TRUSTED_MESSAGE), _(TRUSTED_HINT), kind=KIND)
+
+
+LANGUAGE_RULE = "no-catalog"
+
+
+def language_warning(settings: Document | None, language: str) -> list[Problem]:
+    """A warning on the ``language:`` line of partnerbook.yml when partnerbook has no catalog for it.
+
+    ``it-CH`` is written with the ``it`` catalog and needs none of its own; a language with no catalog,
+    not even for its base language (``fr``), is written in English: the team should know, and how to add one.
+    """
+    if i18n.resolve(language) != i18n.SOURCE or language.split("-")[0].lower() == i18n.SOURCE:
+        return []
+    line, column = settings.where(("site", "language")) if settings is not None else (None, None)
+    available = ", ".join(f"{code} ({_language_name(code)})" for code in i18n.languages())
+    return [Problem(
+        settings.path if settings is not None else "partnerbook.yml", line, column, LANGUAGE_RULE, Severity.WARNING,
+        _("partnerbook has no {language} catalog: pages and messages are written in English").format(
+            language=_language_name(language)),
+        _("set site.language to a language partnerbook has ({available}), or add one to partnerbook: a folder "
+          "generator/locale/{code}/ of .po catalogs, like generator/locale/it/").format(
+            available=available, code=language.split("-")[0].lower()))]
+
+
+def _language_name(code: str) -> str:
+    """The name of language ``code`` in the current language (``French``, ``francese``), else the code."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(i18n.locale(i18n.current())) or code
+    except (ValueError, UnknownLocaleError):
+        return code

@@ -1,7 +1,8 @@
 """A cache of per-file read results, so a rebuild re-reads only the records that changed.
 
 Reading a record (YAML parse with positions, secrets scan, typed record) depends
-only on the file's bytes, its path, the record kind and partnerbook's own code.
+only on the file's bytes, its path, the record kind, partnerbook's own code and, for the
+words of its findings, the language and its catalog.
 ``partnerbook build`` keeps each file's result under ``.partnerbook/cache/`` keyed
 by a digest of exactly those; everything that spans files (references, the
 compliance policy, KPIs, alerts) is computed afresh on every run. ``validate``
@@ -36,9 +37,10 @@ MAX_CACHE_BYTES = 2_000_000_000
 
 
 def _code_fingerprint() -> str:
-    """Digest of partnerbook's own source: a changed loader or model invalidates every entry."""
+    """Digest of partnerbook's own source and message catalogs: a changed loader, model or translation
+    invalidates every entry (cached findings are written in the team's language)."""
     digest = hashlib.sha256()
-    for source in sorted(_PACKAGE.rglob("*.py")):
+    for source in sorted([*_PACKAGE.rglob("*.py"), *(_PACKAGE / "locale").rglob("*.po")]):
         digest.update(source.relative_to(_PACKAGE).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()

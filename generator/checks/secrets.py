@@ -41,8 +41,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from stdnum import luhn
 from stdnum.iso7064 import mod_97_10
 
+from generator.i18n import N_, _
 from generator.load.loader import Document, Path_, YamlFloat, YamlInt
 from generator.problems import Problem, Severity
+
+# What a finding says a secret is: a catalog message (naming ``{name}`` where it has one) and that name.
+# Scans are cached whatever the language, so the words are translated only when the finding is written.
+Kind = tuple[str, str]
 
 # ---------------------------------------------------------------- normalisation
 
@@ -153,7 +158,7 @@ def percent_decoded(norm: str) -> tuple[str, list[int]] | None:
     if "%" not in norm:
         return None
     text, origin = norm, list(range(len(norm)))
-    for _ in range(3):
+    for _round in range(3):
         decoded = _decode_once(text)
         if decoded is None:
             break
@@ -328,26 +333,26 @@ def find_iban(norm: str) -> tuple[int, str] | None:
 
 # Formats detect-secrets 1.5 does not know (or knows only in part).
 _EXTRA_KEYS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("Private Key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
-    ("Google API Key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
-    ("GitHub Token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{22,}")),
-    ("Stripe Key", re.compile(r"\b[rsp]k_(?:live|test)_[0-9A-Za-z]{10,}")),
-    ("Slack Token", re.compile(r"\bxapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+")),
-    ("OpenAI Token", re.compile(r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}")),
-    ("Anthropic Key", re.compile(r"\bsk-ant-[a-z]+\d{2}-[A-Za-z0-9_\-]{20,}")),
-    ("Hugging Face Token", re.compile(r"\bhf_[A-Za-z0-9]{34}\b")),
-    ("Shopify Token", re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b")),
-    ("Square Token", re.compile(r"\bsq0atp-[0-9A-Za-z\-_]{22}")),
-    ("PayPal Braintree Token", re.compile(r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}")),
-    ("DigitalOcean Token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b")),
-    ("Mailgun Key", re.compile(r"\bkey-[0-9a-f]{32}\b")),
-    ("npm Token", re.compile(r"(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])")),
-    ("Stripe Webhook Secret", re.compile(r"(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/]{32,}")),
+    (N_("Private Key"), re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")),
+    (N_("Google API Key"), re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
+    (N_("GitHub Token"), re.compile(r"\bgithub_pat_[A-Za-z0-9_]{22,}")),
+    (N_("Stripe Key"), re.compile(r"\b[rsp]k_(?:live|test)_[0-9A-Za-z]{10,}")),
+    (N_("Slack Token"), re.compile(r"\bxapp-\d-[A-Za-z0-9]+-\d+-[A-Za-z0-9]+")),
+    (N_("OpenAI Token"), re.compile(r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}")),
+    (N_("Anthropic Key"), re.compile(r"\bsk-ant-[a-z]+\d{2}-[A-Za-z0-9_\-]{20,}")),
+    (N_("Hugging Face Token"), re.compile(r"\bhf_[A-Za-z0-9]{34}\b")),
+    (N_("Shopify Token"), re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b")),
+    (N_("Square Token"), re.compile(r"\bsq0atp-[0-9A-Za-z\-_]{22}")),
+    (N_("PayPal Braintree Token"), re.compile(r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}")),
+    (N_("DigitalOcean Token"), re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}\b")),
+    (N_("Mailgun Key"), re.compile(r"\bkey-[0-9a-f]{32}\b")),
+    (N_("npm Token"), re.compile(r"(?<![A-Za-z0-9])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])")),
+    (N_("Stripe Webhook Secret"), re.compile(r"(?<![A-Za-z0-9])whsec_[A-Za-z0-9+/]{32,}")),
     # credentials-file and environment forms; the finding points at the value (group 1)
-    ("AWS Secret Access Key", re.compile(
+    (N_("AWS Secret Access Key"), re.compile(
         r"(?i:aws[ _-]?secret[ _-]?(?:access[ _-]?)?key)[\"']?[ \t]*[:=][ \t]*[\"']?"
         r"([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")),
-    ("AWS Session Token", re.compile(
+    (N_("AWS Session Token"), re.compile(
         r"(?i:aws[ _-]?(?:session|security)[ _-]?token)[\"']?[ \t]*[:=][ \t]*[\"']?([A-Za-z0-9/+]{40,}={0,2})")),
 )
 
@@ -401,15 +406,15 @@ def _looks_random(value: str) -> bool:
 _EXTRA_KEY = re.compile("|".join(f"(?P<k{index}>{pattern.pattern})" for index, (_, pattern) in enumerate(_EXTRA_KEYS)))
 
 
-def find_key(norm: str) -> tuple[int, str] | None:
+def find_key(norm: str) -> tuple[int, Kind] | None:
     """Offset and kind of the first API key, token or private key."""
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, Kind]] = []
     match = _EXTRA_KEY.search(norm)
     if match:
         index = next(int(name[1:]) for name, value in match.groupdict().items() if value is not None)
         kind, pattern = _EXTRA_KEYS[index]
         own = pattern.match(norm, match.start())
-        found.append((own.start(1) if own and own.re.groups else match.start(), kind))
+        found.append((own.start(1) if own and own.re.groups else match.start(), (kind, "")))
     if _DS_HINT.search(norm):
         for plugin in _detect_secrets_plugins():
             for value in plugin.analyze_string(norm):
@@ -417,7 +422,7 @@ def find_key(norm: str) -> tuple[int, str] | None:
                     continue
                 offset = norm.find(value)
                 if offset >= 0:
-                    found.append((offset, plugin.secret_type))
+                    found.append((offset, ("{name}", plugin.secret_type)))  # detect-secrets' name for it
                     break
     return min(found) if found else None
 
@@ -506,7 +511,7 @@ def _password_value(value: str, quoted: bool, rest: str, explicit: bool, token: 
     return explicit and not token and not rest.split("\n", 1)[0].strip(" " + _SENTENCE_END)
 
 
-def find_password(norm: str) -> tuple[int, str] | None:
+def find_password(norm: str) -> tuple[int, Kind] | None:
     """Offset and kind of the first password (or labelled token) written in prose."""
     if not _PASSWORD_HINT.search(norm):
         return None
@@ -522,12 +527,12 @@ def find_password(norm: str) -> tuple[int, str] | None:
             continue
         if _password_value(value, quoted, norm[match.end():], explicit, token):
             start = match.start(5) if quoted else match.start(6)
-            return start, "an access token" if token else "a password"
+            return start, (N_("an access token") if token else N_("a password"), "")
     for match in _LOGIN.finditer(norm):
         quoted = match.group(1) is not None
         value = match.group(1) if quoted else match.group(2)
         if _password_value(value, quoted, norm[match.end():], True, False):
-            return (match.start(1) if quoted else match.start(2)), "a login and password"
+            return (match.start(1) if quoted else match.start(2)), (N_("a login and password"), "")
     return None
 
 
@@ -565,7 +570,7 @@ def _path_secret(segment: str) -> bool:
     return _strong_value(value) or len(value) >= 16
 
 
-def _find_in_path(url: str, scheme: str, netloc: str, path: str) -> tuple[int, str] | None:
+def _find_in_path(url: str, scheme: str, netloc: str, path: str) -> tuple[int, Kind] | None:
     offset = len(scheme) + 3 + len(netloc)
     if url[offset:offset + len(path)] != path:
         offset = url.find(path)
@@ -573,11 +578,11 @@ def _find_in_path(url: str, scheme: str, netloc: str, path: str) -> tuple[int, s
     for index, name in enumerate(segments[:-1]):
         offset += len(name) + 1
         if re.sub("[^a-z]", "", unquote(name).lower()) in _SECRET_PATH_NAMES and _path_secret(segments[index + 1]):
-            return offset, f"a secret in a URL path (after /{name[:20]}/)"
+            return offset, (N_("a secret in a URL path (after /{name}/)"), name[:20])
     return None
 
 
-def find_url_credentials(norm: str) -> tuple[int, str] | None:
+def find_url_credentials(norm: str) -> tuple[int, Kind] | None:
     """Offset and kind of the first password or secret parameter in a URL."""
     if "://" not in norm:
         return None
@@ -590,7 +595,7 @@ def find_url_credentials(norm: str) -> tuple[int, str] | None:
             continue
         if password and not _is_placeholder(unquote(password)) and len(unquote(password)) >= 3:
             at = url.find(":" + password + "@")
-            return match.start() + (at + 1 if at >= 0 else 0), "a password in a URL"
+            return match.start() + (at + 1 if at >= 0 else 0), (N_("a password in a URL"), "")
         in_path = _find_in_path(url, parts.scheme, parts.netloc, parts.path)
         if in_path:
             return match.start() + in_path[0], in_path[1]
@@ -603,7 +608,8 @@ def find_url_credentials(norm: str) -> tuple[int, str] | None:
                 if name.lower() == "code" and len(value) < 16:
                     continue
                 at = url.find(name + "=")
-                return match.start() + (at + len(name) + 1 if at >= 0 else 0), f"a secret URL parameter ({name})"
+                return match.start() + (at + len(name) + 1 if at >= 0 else 0), (N_("a secret URL parameter ({name})"),
+                                                                                 name)
     return None
 
 
@@ -646,11 +652,8 @@ def _position(doc: Document, where: Path_, text: str, offset: int, is_key: bool)
     return line + text.count("\n", 0, offset), column + offset - start
 
 
-_HINT_SECRET = "remove it, rotate the secret, and keep secrets in a password manager, never in git"
-
-
 @lru_cache(maxsize=1 << 16)
-def scan_text(text: str) -> tuple[tuple[str, int, str], ...]:
+def scan_text(text: str) -> tuple[tuple[str, int, Any], ...]:
     """(rule, offset in ``text``, kind or last characters) of each finding in one text, at most one per rule.
 
     Keys and many values repeat across records (field names, statuses, owners): results are cached.
@@ -667,7 +670,7 @@ def scan_text(text: str) -> tuple[tuple[str, int, str], ...]:
                 hits.append((decoded[1][hit[0]], hit[1]))
         return min(hits) if hits else None
 
-    found: list[tuple[str, int, str]] = []
+    found: list[tuple[str, int, Any]] = []
     secrets = [s for s in (first(find_key), find_url_credentials(norm), find_password(norm)) if s]
     if secrets:
         offset, kind = min(secrets)
@@ -691,7 +694,6 @@ _MIN_LENGTH = 6
 
 def _report(doc: Document, where: Path_, text: str, is_key: bool, parent: str | None) -> list[Problem]:
     problems: list[Problem] = []
-    place = "key" if is_key else "text"
 
     def at(offset: int, rule: str, message: str, hint: str) -> None:
         line, column = _position(doc, where, text, offset, is_key)
@@ -701,19 +703,25 @@ def _report(doc: Document, where: Path_, text: str, is_key: bool, parent: str | 
     if "secret" not in found and parent is not None:
         value = text.strip()
         if len(value) >= _MIN_PASSWORD and not _is_placeholder(value):
-            found["secret"] = (len(text) - len(text.lstrip()), f"a value under the key '{parent[:40]}'")
+            found["secret"] = (len(text) - len(text.lstrip()), (N_("a value under the key '{name}'"), parent[:40]))
     if "secret" in found:
-        offset, kind = found["secret"]
-        at(offset, "secret", f"this {place} looks like a secret ({kind})", _HINT_SECRET)
+        offset, (kind, name) = found["secret"]
+        what = _(kind).format(name=name)
+        at(offset, "secret", (_("this key looks like a secret ({kind})") if is_key else
+                              _("this text looks like a secret ({kind})")).format(kind=what),
+           _("remove it, rotate the secret, and keep secrets in a password manager, never in git"))
     if "card-number" in found:
         offset, last = found["card-number"]
-        at(offset, "card-number", f"this {place} holds a payment card number (...{last})",
-           "remove it: card data must never be stored in records (PCI DSS); "
-           "report the exposure to your payment partner")
+        at(offset, "card-number", (_("this key holds a payment card number (...{last})") if is_key else
+                                   _("this text holds a payment card number (...{last})")).format(last=last),
+           _("remove it: card data must never be stored in records (PCI DSS); "
+             "report the exposure to your payment partner"))
     if "iban" in found:
         offset, detail = found["iban"]
-        at(offset, "iban", f"this {place} holds a bank account number (IBAN {detail[:2]}...{detail[2:]})",
-           "remove it; keep bank details in the finance system, not in the records")
+        at(offset, "iban", (_("this key holds a bank account number (IBAN {country}...{last})") if is_key else
+                            _("this text holds a bank account number (IBAN {country}...{last})")).format(
+                                country=detail[:2], last=detail[2:]),
+           _("remove it; keep bank details in the finance system, not in the records"))
     return problems
 
 
@@ -770,9 +778,11 @@ def hide(doc: Document, problems: list[Problem]) -> list[Problem]:
     forms = sorted({form for text in flagged for form in (text, text.strip(), repr(text)[1:-1]) if form},
                    key=len, reverse=True)
 
+    hidden = _("[hidden]")
+
     def masked(message: str) -> str:
         for form in forms:
-            message = message.replace(form, "[hidden]")
+            message = message.replace(form, hidden)
         return message
 
     return [

@@ -13,7 +13,7 @@ from generator.checks import checklists, codeowners, facts, mkdocs_yml, money, p
 from generator.checks.people import check_people
 from generator.checks.readcache import ReadCache
 from generator.checks.typing import partial_record, to_record
-from generator.load.discover import Layout, discover
+from generator.load.discover import Layout, discover, settings_language
 from generator.load.loader import load_bytes, read_record
 from generator.problems import Problem, Result, Severity
 from generator.records import Campaign, Contract, Partner, Settings, Sla, Team
@@ -71,6 +71,8 @@ def load_portfolio(root: Path, cache: ReadCache | None = None,
     With ``cache``, files whose bytes did not change since the cached run are not read again.
     ``overrides`` gives the bytes of files (as discovered under ``root``) to check instead of the disk's.
     """
+    language = settings_language(root)
+    i18n.use(language)  # the team's language before the first finding is written
     layout = discover(root)
     problems = list(layout.problems)
     portfolio = Portfolio(root)
@@ -79,7 +81,7 @@ def load_portfolio(root: Path, cache: ReadCache | None = None,
         if settings is not None and not settings.partial:  # settings that fail keep every default
             portfolio.settings, portfolio.settings_doc = settings.record, settings.doc
     # From here on partnerbook writes in the team's language (PARTNERBOOK_LANG wins): findings, pages, output.
-    i18n.use(portfolio.settings.site.language)
+    i18n.use(portfolio.settings.site.language if portfolio.settings_doc is not None else language)
     if layout.team is not None:
         team = _read(layout.team, layout, Team, "team", problems, cache)
         if team is not None and not team.partial:
@@ -125,6 +127,7 @@ def validate_portfolio(root: Path, today: date, cache: ReadCache | None = None,
     problems += money.check_currencies(portfolio, settings_failed)
     problems += money.check_credit_dates(portfolio, today)
     problems += _check_mkdocs_yml(portfolio, problems)
+    problems += mkdocs_yml.language_warning(portfolio.settings_doc, portfolio.settings.site.language)
     problems += codeowners.check(portfolio)
     return portfolio, Result(problems, files)
 

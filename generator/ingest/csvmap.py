@@ -18,9 +18,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from generator.i18n import _
 from generator.ingest.match import SETTINGS_FILE, Matcher, Unmatched
 from generator.ingest.model import COUNT_FIELDS, SURVEY_FIELDS, Extract, Figures, ImportProblem, Request
 from generator.ingest.read import open_table
+from generator.problems import printable
 
 MONEY = ("revenue", "cost")
 DAILY = ("sessions", "carts", "checkouts", "orders", "revenue")  # what a daily entry of a result holds
@@ -28,15 +30,16 @@ DAILY = ("sessions", "carts", "checkouts", "orders", "revenue")  # what a daily 
 
 def _mapping(request: Request) -> tuple[str, object]:
     mappings = getattr(request.settings, "mappings", {}) or {}
-    names = ", ".join(sorted(mappings)) or "none yet"
+    names = ", ".join(sorted(mappings)) or _("none yet")
     if request.mapping is None:
         if len(mappings) == 1:
             return next(iter(mappings.items()))
-        raise ImportProblem(SETTINGS_FILE, f"the csv source needs a mapping (declared: {names})",
-                            "pass --mapping NAME, a mapping under imports.mappings in partnerbook.yml")
+        raise ImportProblem(SETTINGS_FILE, _("the csv source needs a mapping (declared: {names})").format(names=names),
+                            _("pass --mapping NAME, a mapping under imports.mappings in partnerbook.yml"))
     if request.mapping not in mappings:
-        raise ImportProblem(SETTINGS_FILE, f"there is no mapping '{request.mapping}' under imports.mappings "
-                            f"(declared: {names})", "declare it in partnerbook.yml or pass the name of one declared")
+        raise ImportProblem(SETTINGS_FILE, _("there is no mapping '{name}' under imports.mappings (declared: "
+                                             "{names})").format(name=printable(request.mapping, 80), names=names),
+                            _("declare it in partnerbook.yml or pass the name of one declared"))
     return request.mapping, mappings[request.mapping]
 
 
@@ -49,13 +52,15 @@ def extract(path: Path, request: Request) -> Extract:
     name, mapping = _mapping(request)
     partner_column = getattr(mapping, "partner", None)
     if not partner_column and request.partner is None:
-        raise ImportProblem(SETTINGS_FILE, f"the mapping '{name}' names no partner column",
-                            f"add imports.mappings.{name}.partner: the column holding the partner id (or a value "
-                            "its rules match), or pass --partner ID when every row is one partner's")
+        raise ImportProblem(SETTINGS_FILE, _("the mapping '{name}' names no partner column").format(name=name),
+                            _("add imports.mappings.{name}.partner: the column holding the partner id (or a value "
+                              "its rules match), or pass --partner ID when every row is one partner's").format(
+                                name=name))
     columns: dict[str, str] = dict(getattr(mapping, "columns", {}) or {})
     if not columns:
-        raise ImportProblem(SETTINGS_FILE, f"the mapping '{name}' maps no column",
-                            f"add imports.mappings.{name}.columns, e.g. {{orders: Sales, revenue: Revenue}}")
+        raise ImportProblem(SETTINGS_FILE, _("the mapping '{name}' maps no column").format(name=name),
+                            _("add imports.mappings.{name}.columns, e.g. {example}").format(
+                                name=name, example="{orders: Sales, revenue: Revenue}"))
     date_column = getattr(mapping, "date", None)
     date_format = getattr(mapping, "date_format", None)
     required = [*([partner_column] if partner_column else []), *([date_column] if date_column else []),
@@ -72,7 +77,7 @@ def extract(path: Path, request: Request) -> Extract:
         if date_column:
             day = table.day(values[date_column], row, date_column, date_format)
             if day is None:
-                raise ImportProblem(table.display, "the date is empty", "every row needs its date", row=row,
+                raise ImportProblem(table.display, _("the date is empty"), _("every row needs its date"), row=row,
                                     column=date_column)
             if not request.start <= day <= request.end:
                 outside += 1
@@ -92,8 +97,8 @@ def extract(path: Path, request: Request) -> Extract:
             if field in MONEY:
                 number = table.number(text, row, column)
                 if number is not None and number < 0:
-                    raise ImportProblem(table.display, f"'{text}' is negative", "money columns hold amounts of 0 "
-                                        "or more", row=row, column=column)
+                    raise ImportProblem(table.display, _("'{value}' is negative").format(value=printable(text, 60)),
+                                        _("money columns hold amounts of 0 or more"), row=row, column=column)
             else:
                 number = table.count(text, row, column)
             if number is None:
@@ -113,10 +118,10 @@ def extract(path: Path, request: Request) -> Extract:
         for entry in target.daily.values():
             for key in entry:
                 entry[key] = _rounded(entry[key])
-    notes = [f"money columns are read as {request.currency}, the campaign's currency"] \
+    notes = [_("money columns are read as {currency}, the campaign's currency").format(currency=request.currency)] \
         if any(f in MONEY for f in columns) else []
     if unmatched.rows:
-        notes.append(f"the partner column '{partner_column}' names a partner by its id or by a value one of its "
-                     "rules under imports.partners matches")
+        notes.append(_("the partner column '{column}' names a partner by its id or by a value one of its rules under "
+                       "imports.partners matches").format(column=partner_column))
     return Extract(source="csv", file=path, rows=rows, figures=figures, unmatched_rows=unmatched.rows,
                    unmatched_examples=unmatched.examples(), outside_rows=outside, notes=tuple(notes))

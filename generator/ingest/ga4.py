@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
+from generator import i18n
+from generator.i18n import _
 from generator.inert import shown
 from generator.ingest.match import Matcher
 from generator.ingest.model import DAILY_FIELDS, Extract, Figures, ImportProblem, Request
@@ -78,7 +80,7 @@ def find(columns: Iterable[str], accepted: Iterable[str]) -> str | None:
 
 
 def columns_found(columns: Iterable[str]) -> str:
-    return ", ".join(f"'{shown(c)}'" for c in columns) or "none"
+    return ", ".join(f"'{shown(c)}'" for c in columns) or _("none")
 
 
 def _metric(table: Table, text: str | None, row: int, column: str, *, money: bool) -> float | int:
@@ -86,8 +88,8 @@ def _metric(table: Table, text: str | None, row: int, column: str, *, money: boo
     if money:
         value = table.number(text or "", row, column)
         if value is not None and value < 0:
-            raise ImportProblem(table.display, f"revenue {shown(text)} is negative", "revenue is 0 or more",
-                                row=row, column=column)
+            raise ImportProblem(table.display, _("revenue {value} is negative").format(value=shown(text)),
+                                _("revenue is 0 or more"), row=row, column=column)
         return round(value or 0.0, 2)
     return table.count(text or "", row, column) or 0
 
@@ -110,12 +112,13 @@ def extract(path: Path, request: Request) -> Extract:
     keys = [(kind, column) for kind, names in KEYS if (column := find(columns, names)) is not None]
     metrics = {name: column for name, names in METRICS.items() if (column := find(columns, names)) is not None}
     if not keys or not metrics:
-        missing = "source / medium, campaign or source column" if not keys else "metric column GA4 names"
+        missing = (_("no source / medium, campaign or source column; the header (row {row}) has {columns}") if not keys
+                   else _("no metric column GA4 names; the header (row {row}) has {columns}"))
         raise ImportProblem(
-            file, f"no {missing}; the header (row {table.header_row}) has {columns_found(columns)}",
-            "export the GA4 report with the dimension 'Session source / medium' (or 'Session campaign') "
-            "and the metrics Sessions, Add to carts, Checkouts, Transactions (or Ecommerce purchases) "
-            "and Purchase revenue", row=table.header_row)
+            file, missing.format(row=table.header_row, columns=columns_found(columns)),
+            _("export the GA4 report with the dimension 'Session source / medium' (or 'Session campaign') "
+              "and the metrics Sessions, Add to carts, Checkouts, Transactions (or Ecommerce purchases) "
+              "and Purchase revenue"), row=table.header_row)
     date_column = find(columns, DATES)
     currency_column = find(columns, CURRENCIES)
     header = [header_key(c) for c in columns]
@@ -137,14 +140,16 @@ def extract(path: Path, request: Request) -> Extract:
         if currency_column:
             code = (record.get(currency_column) or "").strip().upper()
             if code and code != request.currency:
-                raise ImportProblem(file, f"revenue is in {shown(code)}, the campaign reports in {request.currency}",
-                                    f"export the report in {request.currency} (GA4 property settings, currency)",
+                raise ImportProblem(file, _("revenue is in {code}, the campaign reports in {currency}").format(
+                                        code=shown(code), currency=request.currency),
+                                    _("export the report in {currency} (GA4 property settings, currency)").format(
+                                        currency=request.currency),
                                     row=row_number, column=currency_column)
         day = None
         if date_column:
             day = table.day(record.get(date_column) or "", row_number, date_column)
             if day is None:
-                raise ImportProblem(file, "the date is empty", "every row of a report by Date has its day",
+                raise ImportProblem(file, _("the date is empty"), _("every row of a report by Date has its day"),
                                     row=row_number, column=date_column)
             if not request.start <= day <= request.end:
                 outside += 1
@@ -156,7 +161,7 @@ def extract(path: Path, request: Request) -> Extract:
             partner = matcher.partner(kind, label, file=file, row=row_number, column=column)
         if partner is None:
             unmatched += 1
-            example = " | ".join(shown(label) or "(empty)" for label in labels)
+            example = " | ".join(shown(label) or _("(empty)") for label in labels)
             if example not in examples and len(examples) < MAX_EXAMPLES:
                 examples.append(example)
             continue
@@ -173,10 +178,12 @@ def extract(path: Path, request: Request) -> Extract:
     if date_column is None:
         start, end = _period(table.comments)
         if start and end and (start, end) != (request.start, request.end):
-            notes.append(f"the export covers {start} to {end}, the campaign runs {request.start} to {request.end}: "
-                         "without a Date column every row counts for the campaign")
-        notes.append("no Date column: figures for the whole export, no daily series (add the Date dimension "
-                     "for the series the anomaly alerts read)")
+            notes.append(_("the export covers {start} to {end}, the campaign runs {campaign_start} to {campaign_end}: "
+                           "without a Date column every row counts for the campaign").format(
+                start=i18n.day(start), end=i18n.day(end), campaign_start=i18n.day(request.start),
+                campaign_end=i18n.day(request.end)))
+        notes.append(_("no Date column: figures for the whole export, no daily series (add the Date dimension "
+                       "for the series the anomaly alerts read)"))
     return Extract(source=SOURCE, file=path, rows=rows, figures=dict(sorted(figures.items())),
                    unmatched_rows=unmatched, unmatched_examples=tuple(examples), outside_rows=outside,
                    notes=tuple(notes))

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlsplit
 
+from generator.i18n import _
 from generator.ingest.model import ImportProblem
 from generator.problems import printable
 
@@ -110,14 +111,15 @@ class Matcher:
         if key in self._cache:
             return self._cache[key]
         found = self.claims(kind, value)
-        partners = sorted({pid for pid, _ in found})
+        partners = sorted({pid for pid, _pattern in found})
         if len(partners) > 1:
             rules = "; ".join(f"{pid}: '{printable(pattern, 60)}'" for pid, pattern in sorted(set(found)))
             raise ImportProblem(
-                file, f"'{printable(value, 80)}' matches the {kind} rules of {len(partners)} partners "
-                f"({', '.join(partners)}): {rules}",
-                f"make the rules under imports.partners.<id>.{kind} in {SETTINGS_FILE} claim each value for one "
-                "partner only", row=row, column=column)
+                file, _("'{value}' matches the {kind} rules of {n} partners ({partners}): {rules}").format(
+                    value=printable(value, 80), kind=kind, n=len(partners), partners=", ".join(partners),
+                    rules=rules),
+                _("make the rules under imports.partners.<id>.{kind} in {file} claim each value for one partner "
+                  "only").format(kind=kind, file=SETTINGS_FILE), row=row, column=column)
         result = partners[0] if partners else self._ids.get(value.strip().casefold())
         if len(self._cache) < 100_000:
             self._cache[key] = result
@@ -135,10 +137,10 @@ class Matcher:
         partners = sorted({pid for pid in found.values() if pid is not None})
         if len(partners) > 1:
             raise ImportProblem(
-                file, f"'{printable(value, 80)}' matches the rules of {len(partners)} partners "
-                f"({', '.join(partners)})",
-                f"make the rules under imports.partners in {SETTINGS_FILE} claim each value for one partner only",
-                row=row, column=column)
+                file, _("'{value}' matches the rules of {n} partners ({partners})").format(
+                    value=printable(value, 80), n=len(partners), partners=", ".join(partners)),
+                _("make the rules under imports.partners in {file} claim each value for one partner only").format(
+                    file=SETTINGS_FILE), row=row, column=column)
         return partners[0] if partners else None
 
     def first(self, pairs: Iterable[tuple[str, str]], *, file: str = SETTINGS_FILE, row: int | None = None,
@@ -151,10 +153,12 @@ class Matcher:
             if pid is not None:
                 found.setdefault(pid, (kind, value))
         if len(found) > 1:
-            what = ", ".join(f"{pid} by {kind} '{printable(value, 60)}'"
+            what = ", ".join(_("{partner} by {kind} '{value}'").format(partner=pid, kind=kind,
+                                                                         value=printable(value, 60))
                              for pid, (kind, value) in sorted(found.items()))
-            raise ImportProblem(file, f"the row belongs to {len(found)} partners: {what}",
-                                "make the partner rules in partnerbook.yml claim each row for one partner only",
+            raise ImportProblem(file, _("the row belongs to {n} partners: {partners}").format(n=len(found),
+                                                                                           partners=what),
+                                _("make the partner rules in partnerbook.yml claim each row for one partner only"),
                                 row=row, column=column)
         return next(iter(found), None)
 
@@ -167,7 +171,7 @@ class Unmatched:
 
     def add(self, value: str, rows: int = 1) -> None:
         self.rows += rows
-        text = value.strip() or "(empty)"
+        text = value.strip() or _("(empty)")
         if text in self._values or len(self._values) < 10_000:
             self._values[text] += rows
 
@@ -180,5 +184,5 @@ class Unmatched:
         examples = self.examples(1)
         if not examples:
             return ""
-        return (f"add it to partnerbook.yml: imports: partners: <partner-id>: {self.kind}: "
-                f"['{examples[0]}']")
+        return _("add it to partnerbook.yml: imports: partners: <partner-id>: {kind}: ['{example}']").format(
+            kind=self.kind, example=examples[0])

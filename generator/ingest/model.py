@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import PartnerbookError
+from generator.i18n import _
 
 # Counts a result row of a campaign holds (generator/records/campaign.py PartnerResult).
 COUNT_FIELDS = ("sessions", "carts", "checkouts", "orders", "revenue", "cost", "customers", "repeat_customers",
@@ -35,9 +36,14 @@ class ImportProblem(PartnerbookError):
 
     def __init__(self, file: str, message: str, hint: str = "", *, row: int | None = None,
                  column: str | None = None) -> None:
-        self.file, self.row, self.column, self.hint = file, row, column, hint
-        where = file + (f":{row}" if row is not None else "") + (f" (column '{column}')" if column else "")
-        super().__init__(f"{where}: {message}" + (f"\n  hint: {hint}" if hint else ""))
+        self.file, self.row, self.column, self.message, self.hint = file, row, column, message, hint
+        where = file + (f":{row}" if row is not None else "")
+        if column:
+            where = _("{place} (column '{column}')").format(place=where, column=column)
+        text = f"{where}: {message}"
+        if hint:
+            text += "\n  " + _("hint: {hint}").format(hint=hint)
+        super().__init__(text)
 
 
 @dataclass

@@ -39,6 +39,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from generator.i18n import N_, _, ngettext
 from generator.ingest.match import Matcher
 from generator.ingest.model import Extract, Figures, ImportProblem, Request
 from generator.ingest.read import Table, open_table, utf8_copy
@@ -72,7 +73,7 @@ class Preset:
     refunded: tuple[str, ...] = ()
     line_items: bool = False  # one row per line item: order fields only on the order's first row
     status_prefix: str = ""  # stripped from statuses (WooCommerce's "wc-")
-    docs: str = ""
+    docs: str = ""  # where the platform exports orders (a catalog message: N_)
 
 
 @dataclass
@@ -157,10 +158,14 @@ def _locate(table: Table, preset: Preset) -> _Columns:
         found = next((names[_key(c)] for c in candidates if _key(c) in names), None)
         if found is None and role in REQUIRED:
             problem = table.missing([candidates[0]])
-            also = f" (the {preset.name} preset also reads {', '.join(repr(c) for c in candidates[1:])})" \
-                if len(candidates) > 1 else ""
-            raise ImportProblem(problem.file, str(problem).split("\n")[0].split(": ", 1)[1] + also,
-                                f"{problem.hint}; export the orders from {preset.docs}", row=problem.row)
+            message = problem.message
+            if len(candidates) > 1:
+                message = _("{message} (the {preset} preset also reads {names})").format(
+                    message=message, preset=preset.name, names=", ".join(repr(c) for c in candidates[1:]))
+            raise ImportProblem(problem.file, message,
+                                _("{hint}; export the orders from {where}").format(hint=problem.hint,
+                                                                                  where=_(preset.docs)),
+                                row=problem.row)
         columns.found[role] = found
     return columns
 
@@ -250,8 +255,8 @@ def _run(con: Any, file: str, source: _Source, columns: _Columns, request: Reque
     where = _order_rows(columns, preset)
     rows = con.execute(f"SELECT count(*) FROM {scan}").fetchone()[0]
     if rows == 0:
-        raise ImportProblem(file, "the export has a header but no orders",
-                            "export the orders of the campaign's period again", row=source.first_row - 1)
+        raise ImportProblem(file, _("the export has a header but no orders"),
+                            _("export the orders of the campaign's period again"), row=source.first_row - 1)
     con.execute(f"CREATE TABLE o AS SELECT {select} FROM {scan} WHERE {where}")
     numbered = _numbered(source, scan, select, where)
 
@@ -261,7 +266,9 @@ def _run(con: Any, file: str, source: _Source, columns: _Columns, request: Reque
                           + " FROM o").fetchone()
     for (condition, message, hint, role), bad in zip(checks, failing, strict=True):
         if bad:
-            raise _first_problem(con, file, numbered, condition, message, hint, role, columns)
+            fields = {"currency": request.currency, "statuses": ", ".join(known)}
+            raise _first_problem(con, file, numbered, condition, message, _(hint).format(**fields), role, columns,
+                                 fields)
     duplicate = con.execute("SELECT order_id FROM o GROUP BY order_id HAVING count(*) > 1 LIMIT 1").fetchone()
     if duplicate:
         _raise_duplicate(con, file, numbered, duplicate[0], columns, preset)
@@ -280,11 +287,17 @@ def _run(con: Any, file: str, source: _Source, columns: _Columns, request: Reque
         _attribute(con, file, matcher)
     figures = _figures(con, request)
     unmatched, examples = _unmatched(con)
-    notes = [f"{orders} orders in {rows} rows" + (" (one row per line item)" if preset.line_items else "")]
+    counted_orders = ngettext("{n} order", "{n} orders", orders).format(n=orders)
+    notes = [(ngettext("{orders} in {n} row (one row per line item)", "{orders} in {n} rows (one row per line item)",
+                       rows) if preset.line_items else
+              ngettext("{orders} in {n} row", "{orders} in {n} rows", rows)).format(orders=counted_orders, n=rows)]
     if excluded:
-        notes.append(f"{excluded} refunded, cancelled, failed or unpaid orders left out of every figure")
+        notes.append(ngettext("{n} refunded, cancelled, failed or unpaid order left out of every figure",
+                              "{n} refunded, cancelled, failed or unpaid orders left out of every figure",
+                              excluded).format(n=excluded))
     if columns.found.get("currency") is not None:
-        notes.append(f"every order is in {request.currency} (column '{printable(columns.name('currency') or '')}')")
+        notes.append(_("every order is in {currency} (column '{column}')").format(
+            currency=request.currency, column=printable(columns.name("currency") or "")))
     return Extract(source=preset.name, file=Path(file), rows=rows, figures=figures, unmatched_rows=unmatched,
                    unmatched_examples=examples, outside_rows=outside, notes=tuple(notes))
 
@@ -298,23 +311,27 @@ def _numbered(source: _Source, scan: str, select: str, where: str) -> str:
 
 
 def _checks(request: Request, known: Sequence[str]) -> list[tuple[str, str, str, str]]:
-    """(condition on a row of ``o`` that makes it wrong, message, hint, column role)."""
+    """(condition on a row of ``o`` that makes it wrong, message, hint, column role).
+
+    Messages name the row's value ``{value}`` (filled in by ``_first_problem``) and the campaign's currency
+    ``{currency}``; both are translated when the problem is raised.
+    """
     statuses = ", ".join(_quote(s) for s in known)
     return [
-        ("order_id = ''", "an order without an order id", "every order row needs its order id", "order_id"),
-        ("day IS NULL", "the order date '{value}' is not a date the preset reads",
-         "dates must start with YYYY-MM-DD (e.g. 2026-03-20 14:05:00 +0100), as the platform exports them",
+        ("order_id = ''", N_("an order without an order id"), N_("every order row needs its order id"), "order_id"),
+        ("day IS NULL", N_("the order date '{value}' is not a date the preset reads"),
+         N_("dates must start with YYYY-MM-DD (e.g. 2026-03-20 14:05:00 +0100), as the platform exports them"),
          "created"),
-        (f"status NOT IN ({statuses})", "unknown order status '{value}'",
-         "the preset knows " + ", ".join(known), "status"),
-        ("total IS NULL OR total < 0", "the order total '{value}' is not an amount",
-         "amounts are plain numbers such as 79.90 (or 79,90 in a semicolon-separated file)", "total"),
+        (f"status NOT IN ({statuses})", N_("unknown order status '{value}'"), N_("the preset knows {statuses}"),
+         "status"),
+        ("total IS NULL OR total < 0", N_("the order total '{value}' is not an amount"),
+         N_("amounts are plain numbers such as 79.90 (or 79,90 in a semicolon-separated file)"), "total"),
         ("refunded_raw IS NOT NULL AND trim(refunded_raw) <> '' AND refunded = 0 AND NOT regexp_full_match("
-         "trim(refunded_raw), '[0.,]+')", "the refunded amount '{value}' is not an amount",
-         "amounts are plain numbers such as 79.90", "refunded"),
+         "trim(refunded_raw), '[0.,]+')", N_("the refunded amount '{value}' is not an amount"),
+         N_("amounts are plain numbers such as 79.90"), "refunded"),
         (f"currency <> '' AND currency <> {_quote(request.currency)}",
-         "the order is in {value}, the campaign in " + request.currency,
-         f"import only orders in {request.currency}, or set the campaign's currency to the export's", "currency"),
+         N_("the order is in {value}, the campaign in {currency}"),
+         N_("import only orders in {currency}, or set the campaign's currency to the export's"), "currency"),
     ]
 
 
@@ -323,14 +340,14 @@ _RAW = {"order_id": "order_id", "created": "created_raw", "status": "status", "t
 
 
 def _first_problem(con: Any, file: str, numbered: str, condition: str, message: str, hint: str, role: str,
-                   columns: _Columns) -> ImportProblem:
-    """The first row (in file order) where ``condition`` holds, as an ImportProblem."""
+                   columns: _Columns, fields: dict[str, str]) -> ImportProblem:
+    """The first row (in file order) where ``condition`` holds, as an ImportProblem (``message`` translated here)."""
     con.execute("SET preserve_insertion_order = true")
     found = con.execute(f"SELECT row, {_RAW[role]} FROM ({numbered}) WHERE keep AND ({condition}) "
                         "ORDER BY row LIMIT 1").fetchone()
     row, value = (found if found else (None, None))
     shown = printable(str(value), 80) if value is not None else ""
-    return ImportProblem(file, message.format(value=shown), hint, row=row, column=columns.name(role))
+    return ImportProblem(file, _(message).format(value=shown, **fields), hint, row=row, column=columns.name(role))
 
 
 def _raise_duplicate(con: Any, file: str, numbered: str, order_id: str, columns: _Columns, preset: Preset) -> None:
@@ -338,10 +355,11 @@ def _raise_duplicate(con: Any, file: str, numbered: str, order_id: str, columns:
     found = con.execute(f"SELECT row FROM ({numbered}) WHERE keep AND order_id = ? ORDER BY row LIMIT 2",
                         [order_id]).fetchall()
     rows = [r[0] for r in found]
-    again = ("it carries the order's totals again, where a line-item row leaves them empty" if preset.line_items
-             else "an order appears once in an order export")
-    raise ImportProblem(file, f"order '{printable(order_id, 80)}' appears again (first at row {rows[0]}): {again}",
-                        "export the orders once, without joining two exports that overlap",
+    message = (_("order '{id}' appears again (first at row {row}): it carries the order's totals again, where a "
+                 "line-item row leaves them empty") if preset.line_items else
+               _("order '{id}' appears again (first at row {row}): an order appears once in an order export"))
+    raise ImportProblem(file, message.format(id=printable(order_id, 80), row=rows[0]),
+                        _("export the orders once, without joining two exports that overlap"),
                         row=rows[-1], column=columns.name("order_id"))
 
 
@@ -407,7 +425,8 @@ def _unmatched(con: Any) -> tuple[int, tuple[str, ...]]:
     keys = con.execute("""SELECT concat_ws(', ', 'code ' || codes, 'utm_source ' || utm, 'referrer ' || host) AS k,
             count(*) AS n FROM period WHERE partner IS NULL GROUP BY k ORDER BY n DESC, k LIMIT ?""",
                        [EXAMPLES]).fetchall()
-    examples = tuple(f"{printable(k, 120) if k else 'no code, utm_source or referrer'} ({n} orders)" for k, n in keys)
+    examples = tuple(ngettext("{key} ({n} order)", "{key} ({n} orders)", n).format(
+        key=printable(k, 120) if k else _("no code, utm_source or referrer"), n=n) for k, n in keys)
     return int(count), examples
 
 
@@ -417,15 +436,16 @@ def _duckdb_problem(file: str, error: Exception, source: _Source) -> ImportProbl
     line = re.search(r"CSV Error on Line: (\d+)", text)
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if found:
-        message = f"the row has {found.group(2)} columns, the header {found.group(1)}"
-        hint = "a value holding the delimiter must be quoted; export the file again or fix that row"
+        message = _("the row has {found} columns, the header {expected}").format(found=found.group(2),
+                                                                                expected=found.group(1))
+        hint = _("a value holding the delimiter must be quoted; export the file again or fix that row")
     elif "unterminated quote" in text:
-        message, hint = "a quoted value is never closed", "close the quote (\") or remove it"
+        message, hint = _("a quoted value is never closed"), _("close the quote (\") or remove it")
     elif "Out of Memory" in text or "could not allocate" in text.lower():
-        message = "not enough memory or temporary disk space to aggregate the export"
-        hint = "free disk space in the temporary folder (TMPDIR) or set PARTNERBOOK_DUCKDB_MEMORY higher"
-    else:
-        message, hint = text.splitlines()[0][:300], "check that the file is a CSV export of orders"
+        message = _("not enough memory or temporary disk space to aggregate the export")
+        hint = _("free disk space in the temporary folder (TMPDIR) or set PARTNERBOOK_DUCKDB_MEMORY higher")
+    else:  # DuckDB's own words, in English
+        message, hint = text.splitlines()[0][:300], _("check that the file is a CSV export of orders")
     # DuckDB counts the file's lines; a copy has only the header above its rows, like the original's header row.
     row = int(line.group(1)) + (source.first_row - 2) if line else None
     return ImportProblem(file, message, hint, row=row)

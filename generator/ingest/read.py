@@ -34,6 +34,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from generator import i18n
+from generator.i18n import N_, _, ngettext
 from generator.ingest.model import ImportProblem
 from generator.problems import printable
 
@@ -41,7 +43,11 @@ DELIMITERS = (",", ";", "\t", "|")
 MAX_BYTES = 256 * 1024 * 1024  # the in-memory presets (csv, ga4, zigpoll) read at most this much
 _CHUNK = 1 << 16
 _SNIFF_LINES = 50
-_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# How the file was read, in a hint: whole sentences per delimiter.
+_DETECTED = {",": N_("comma detected"), ";": N_("semicolon detected"), "\t": N_("tab detected"),
+             "|": N_("pipe detected")}
+_READ_AS = {",": N_("the file is read as comma-separated"), ";": N_("the file is read as semicolon-separated"),
+            "\t": N_("the file is read as tab-separated"), "|": N_("the file is read as pipe-separated")}
 
 
 def _show(text: str, limit: int = 60) -> str:
@@ -51,8 +57,8 @@ def _show(text: str, limit: int = 60) -> str:
 def _size(size: int) -> str:
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
+            return f"{i18n.number(size / scale, 1)} {unit}"
+    return ngettext("{n} byte", "{n} bytes", size).format(n=i18n.number(size))
 
 
 # --------------------------------------------------------------------------------------------- encoding
@@ -94,16 +100,17 @@ def _lines(path: Path, display: str, encoding: str, skip: int) -> Iterator[str]:
                 row = line + (pending + good).count("\n")
                 bad = (buffered + chunk)[exc.start:exc.start + 4].hex(" ")
                 raise ImportProblem(
-                    display, f"the file is not {_ENCODING_NAMES.get(encoding, encoding)} text: bytes {bad} at byte "
-                    f"offset {offset} (row {row}) do not decode",
-                    "save the export as CSV UTF-8 (in Excel: Save as > CSV UTF-8; in LibreOffice: Character set "
-                    "Unicode (UTF-8)) and import that file", row=row) from None
+                    display, _("the file is not {encoding} text: bytes {bytes} at byte offset {offset} (row {row}) "
+                               "do not decode").format(encoding=_(_ENCODING_NAMES.get(encoding, encoding)),
+                                                       bytes=bad, offset=offset, row=row),
+                    _("save the export as CSV UTF-8 (in Excel: Save as > CSV UTF-8; in LibreOffice: Character set "
+                      "Unicode (UTF-8)) and import that file"), row=row) from None
             consumed += len(chunk)
             if "\x00" in text:
                 row = line + (pending + text[:text.index("\x00")]).count("\n")
-                raise ImportProblem(display, f"the file holds a NUL byte at row {row}: it is a binary file "
-                                    "(a spreadsheet, an archive?), not a CSV export",
-                                    "export the data as CSV (comma- or semicolon-separated text) and import that",
+                raise ImportProblem(display, _("the file holds a NUL byte at row {row}: it is a binary file "
+                                               "(a spreadsheet, an archive?), not a CSV export").format(row=row),
+                                    _("export the data as CSV (comma- or semicolon-separated text) and import that"),
                                     row=row)
             pending += text
             if not chunk:
@@ -116,7 +123,7 @@ def _lines(path: Path, display: str, encoding: str, skip: int) -> Iterator[str]:
         yield pending
 
 
-_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16 (little-endian)", "utf-16-be": "UTF-16 (big-endian)"}
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16-le": N_("UTF-16 (little-endian)"), "utf-16-be": N_("UTF-16 (big-endian)")}
 
 
 # --------------------------------------------------------------------------------------------- numbers
@@ -269,15 +276,16 @@ class Table:
         for name in names:
             close = difflib.get_close_matches(_key(name), list(self._index), n=1, cutoff=0.6)
             if close:
-                near.append(f"'{_show(self._index[close[0]])}' for '{_show(name)}'")
+                near.append(_("'{found}' for '{name}'").format(found=_show(self._index[close[0]]), name=_show(name)))
         found = ", ".join(f"'{_show(c)}'" for c in self.columns[:40]) + (", ..." if len(self.columns) > 40 else "")
-        what = "column" if len(names) == 1 else "columns"
-        hint = ("did you mean " + ", ".join(near) + "? " if near else "") + \
-            "check the export's settings (or the mapping in partnerbook.yml) and the delimiter " + \
-            f"({_NAMES[self.delimiter]} detected)"
-        return ImportProblem(self.display, f"missing {what} {', '.join(repr(_show(n)) for n in names)}; "
-                             f"the header (row {self.header_row}) has {found or 'no columns'}", hint,
-                             row=self.header_row)
+        check = _("check the export's settings (or the mapping in partnerbook.yml) and the delimiter "
+                  "({delimiter})").format(delimiter=_(_DETECTED[self.delimiter]))
+        hint = _("did you mean {names}? {check}").format(names=", ".join(near), check=check) if near else check
+        missing = ngettext("missing column {names}", "missing columns {names}", len(names)).format(
+            names=", ".join(repr(_show(n)) for n in names))
+        header = (_("the header (row {row}) has {columns}").format(row=self.header_row, columns=found) if found else
+                  _("the header (row {row}) has no columns").format(row=self.header_row))
+        return ImportProblem(self.display, f"{missing}; {header}", hint, row=self.header_row)
 
     # -- rows
 
@@ -285,7 +293,7 @@ class Table:
         """``(row, values)`` for every data row: values by header name (and by the names the caller
         asked for, when they differ in case). Blank rows and ``#`` comment rows are skipped."""
         lines = _lines(self.path, self.display, self.encoding, self._skip)
-        for _ in range(self.header_row):  # the preamble and the header
+        for _line in range(self.header_row):  # the preamble and the header
             next(lines, None)
         counter = _Counter(lines, self.header_row)
         reader = csv.reader(counter, delimiter=self.delimiter, strict=False)
@@ -298,8 +306,8 @@ class Table:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise ImportProblem(self.display, f"the row cannot be read as CSV: {exc}",
-                                    "check the quoting of this row (a quote opened and never closed?)",
+                raise ImportProblem(self.display, _("the row cannot be read as CSV: {error}").format(error=exc),
+                                    _("check the quoting of this row (a quote opened and never closed?)"),
                                     row=start) from None
             if not cells or not any(c.strip() for c in cells):
                 continue
@@ -309,15 +317,15 @@ class Table:
                 extra = [c for c in cells[width:] if c.strip()]
                 if extra:
                     raise ImportProblem(
-                        self.display, f"the row has {len(cells)} fields but the header has {width}",
-                        f"the file is read as {_NAMES[self.delimiter]}-separated: check the delimiter and the "
-                        "quoting of values that contain it", row=start)
+                        self.display, self._width_message(len(cells), width),
+                        _("{read_as}: check the delimiter and the quoting of values that contain it").format(
+                            read_as=_(_READ_AS[self.delimiter])), row=start)
                 cells = cells[:width]
             elif len(cells) < width:
                 raise ImportProblem(
-                    self.display, f"the row has {len(cells)} fields but the header has {width}",
-                    "a value is missing (write an empty field between its delimiters, e.g. a,,c) or the row is "
-                    f"cut short; the file is read as {_NAMES[self.delimiter]}-separated", row=start)
+                    self.display, self._width_message(len(cells), width),
+                    _("a value is missing (write an empty field between its delimiters, e.g. a,,c) or the row is "
+                      "cut short; {read_as}").format(read_as=_(_READ_AS[self.delimiter])), row=start)
             values = dict(zip(self.columns, cells, strict=True))
             for key, name in self._aliases:
                 values.setdefault(key, values[name])
@@ -327,12 +335,16 @@ class Table:
                     continue
                 if value in first:
                     raise ImportProblem(
-                        self.display, f"'{_show(value)}' appears again (first at row {first[value]}); each "
-                        "value of this column must be unique",
-                        "export the data once (no overlapping exports pasted together) and remove the duplicated "
-                        "rows", row=start, column=name)
+                        self.display, _("'{value}' appears again (first at row {row}); each value of this column "
+                                        "must be unique").format(value=_show(value), row=first[value]),
+                        _("export the data once (no overlapping exports pasted together) and remove the duplicated "
+                          "rows"), row=start, column=name)
                 first[value] = start
             yield start, values
+
+    @staticmethod
+    def _width_message(cells: int, width: int) -> str:
+        return _("the row has {cells} fields but the header has {width}").format(cells=cells, width=width)
 
     # -- cells
 
@@ -342,9 +354,9 @@ class Table:
             return parse_number(text, self.decimal)
         except ValueError:
             raise ImportProblem(
-                self.display, f"'{_show(text)}' is not a number",
-                f"the column holds numbers (decimal separator '{self.decimal}'); fix the cell or the export's "
-                "format", row=row, column=column) from None
+                self.display, _("'{value}' is not a number").format(value=_show(text)),
+                _("the column holds numbers (decimal separator '{separator}'); fix the cell or the export's "
+                  "format").format(separator=self.decimal), row=row, column=column) from None
 
     def count(self, text: str, row: int, column: str) -> int | None:
         """A whole, non-negative number cell (None when empty)."""
@@ -354,8 +366,8 @@ class Table:
         if value != int(value) and _GROUPED.fullmatch(text.strip()):
             value = float(re.sub(r"[.,]", "", text.strip()))  # 1.234 in a count: a thousand, whatever the file
         if value < 0 or value != int(value):
-            raise ImportProblem(self.display, f"'{_show(text)}' is not a count (a whole number, 0 or more)",
-                                "fix the cell or check that this is the right column", row=row, column=column)
+            raise ImportProblem(self.display, _("'{value}' is not a count (a whole number, 0 or more)").format(
+                value=_show(text)), _("fix the cell or check that this is the right column"), row=row, column=column)
         return int(value)
 
     def day(self, text: str, row: int, column: str, fmt: str | None = None) -> date | None:
@@ -363,11 +375,12 @@ class Table:
         try:
             return parse_day(text, fmt)
         except ValueError:
-            how = f"the format '{_show(fmt)}'" if fmt else "ISO dates (2026-03-01) or 20260301"
+            message = (_("'{value}' is not a date in the format '{format}'") if fmt else
+                       _("'{value}' is not a date in ISO dates (2026-03-01) or 20260301"))
             raise ImportProblem(
-                self.display, f"'{_show(text)}' is not a date in {how}",
-                "set date_format in the mapping (e.g. \"%d/%m/%Y\") or export ISO dates" if not fmt else
-                "fix the cell, or change date_format in the mapping to the format the file uses",
+                self.display, message.format(value=_show(text), format=_show(fmt or "")),
+                _("set date_format in the mapping (e.g. \"%d/%m/%Y\") or export ISO dates") if not fmt else
+                _("fix the cell, or change date_format in the mapping to the format the file uses"),
                 row=row, column=column) from None
 
 
@@ -390,11 +403,12 @@ def _check_file(path: Path, display: str) -> int:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise ImportProblem(display, "no such file", "check the path of the export") from None
+        raise ImportProblem(display, _("no such file"), _("check the path of the export")) from None
     except OSError as exc:
-        raise ImportProblem(display, f"cannot be read: {exc.strerror}", "check the path of the export") from None
+        raise ImportProblem(display, _("the file cannot be read: {reason}").format(reason=exc.strerror),
+                            _("check the path of the export")) from None
     if not stat.S_ISREG(info.st_mode):
-        raise ImportProblem(display, "is not a regular file", "give the path of the exported CSV file")
+        raise ImportProblem(display, _("the export is not a regular file"), _("give the path of the exported CSV file"))
     return info.st_size
 
 
@@ -410,17 +424,20 @@ def open_table(path: Path, *, delimiter: str | None = None, decimal: str | None 
     size = _check_file(path, shown)
     if max_bytes is not None and size > max_bytes:
         raise ImportProblem(
-            shown, f"the file is {_size(size)}, more than the {_size(max_bytes)} this source reads",
-            "order exports of any size import with the shopify-orders or woocommerce-orders presets, which "
-            "stream them through DuckDB; otherwise aggregate the export (per day, per source) before importing it")
+            shown, _("the file is {size}, more than the {limit} this source reads").format(size=_size(size),
+                                                                                         limit=_size(max_bytes)),
+            _("order exports of any size import with the shopify-orders or woocommerce-orders presets, which "
+              "stream them through DuckDB; otherwise aggregate the export (per day, per source) before importing it"))
     if size == 0:
-        raise ImportProblem(shown, "the file is empty", "export the data again: the file has no header and no rows")
+        raise ImportProblem(shown, _("the file is empty"),
+                            _("export the data again: the file has no header and no rows"))
     with open(path, "rb") as handle:
         head = handle.read(_CHUNK)
     encoding, skip = _encoding(head)
     if encoding == "utf-8" and b"\x00" in head:
-        raise ImportProblem(shown, "the file holds NUL bytes: it is a binary file (a spreadsheet, an archive?), "
-                            "not a CSV export", "export the data as CSV (comma- or semicolon-separated text)")
+        raise ImportProblem(shown, _("the file holds NUL bytes: it is a binary file (a spreadsheet, an archive?), "
+                                     "not a CSV export"),
+                            _("export the data as CSV (comma- or semicolon-separated text)"))
     comments: list[str] = []
     header_row = 0
     sample: list[str] = []
@@ -437,22 +454,23 @@ def open_table(path: Path, *, delimiter: str | None = None, decimal: str | None 
         if len(sample) > _SNIFF_LINES:
             break
     if not sample:
-        raise ImportProblem(shown, "the file has no header row" + (" (only comment lines)" if comments else ""),
-                            "export the data again: the file holds no table")
+        raise ImportProblem(shown, _("the file has no header row (only comment lines)") if comments else
+                            _("the file has no header row"), _("export the data again: the file holds no table"))
     if delimiter is None:
         delimiter = _sniff(sample)
     try:
         header = next(csv.reader(sample, delimiter=delimiter))
     except (csv.Error, StopIteration):
-        raise ImportProblem(shown, "the header cannot be read as CSV", "check the first row of the file",
+        raise ImportProblem(shown, _("the header cannot be read as CSV"), _("check the first row of the file"),
                             row=header_row) from None
     columns = tuple(c.strip().lstrip("\ufeff") for c in header)
     folded = [c.casefold() for c in columns]
     twice = next((c for i, c in enumerate(columns) if c and folded.index(c.casefold()) != i), None)
     if twice is not None:
         first, second = [i + 1 for i, c in enumerate(folded) if c == twice.casefold()][:2]
-        raise ImportProblem(shown, f"the header names column '{twice}' twice (columns {first} and {second})",
-                            "give each column its own name, or remove the copy, so it is clear which one counts",
+        raise ImportProblem(shown, _("the header names column '{name}' twice (columns {first} and {second})").format(
+                                name=_show(twice), first=first, second=second),
+                            _("give each column its own name, or remove the copy, so it is clear which one counts"),
                             row=header_row, column=twice)
     if decimal is None:
         decimal = "," if delimiter == ";" else "."
@@ -463,7 +481,7 @@ def open_table(path: Path, *, delimiter: str | None = None, decimal: str | None 
         raise table.missing(lacking)
     blank = [i + 1 for i, c in enumerate(columns) if not c]
     if blank and len(columns) > 1 and len(blank) == len(columns):
-        raise ImportProblem(shown, "the header row is empty", "the first row of the table must name the columns",
+        raise ImportProblem(shown, _("the header row is empty"), _("the first row of the table must name the columns"),
                             row=header_row)
     table._unique = tuple(table.column(name) for name in unique)
     table._aliases = [(name, table.column(name)) for name in dict.fromkeys([*required, *unique])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.i18n import N_
 from generator.ingest.model import Extract, Request
 from generator.ingest.orders import Preset, extract_orders
 
@@ -32,7 +33,7 @@ PRESET = Preset(
     counted=frozenset({"paid", "partially_paid", "partially_refunded", "authorized"}),
     excluded=frozenset({"refunded", "voided", "pending", "expired"}),
     line_items=True,
-    docs="Shopify admin: Orders > Export > All orders, CSV for Excel, Numbers or other spreadsheet programs",
+    docs=N_("Shopify admin: Orders > Export > All orders, CSV for Excel, Numbers or other spreadsheet programs"),
 )
 
 

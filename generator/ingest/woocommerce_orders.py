@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.i18n import N_
 from generator.ingest.model import Extract, Request
 from generator.ingest.orders import Preset, extract_orders
 
@@ -31,7 +32,7 @@ PRESET = Preset(
     counted=frozenset({"completed", "processing", "on-hold"}),
     excluded=frozenset({"pending", "cancelled", "refunded", "failed", "checkout-draft", "draft", "trash"}),
     status_prefix="wc-",
-    docs="WooCommerce: an order CSV export with one row per order (WooCommerce > Export Orders)",
+    docs=N_("WooCommerce: an order CSV export with one row per order (WooCommerce > Export Orders)"),
 )
 
 

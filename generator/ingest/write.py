@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from generator.i18n import _
 from generator.ingest.model import Extract, Figures, ImportProblem
 from generator.load.loader import load_bytes
 
@@ -129,7 +130,7 @@ def _daily(editor: _Editor, entry: CommentedMap, partner: str, daily: dict[date,
         series = entry["daily"] = CommentedSeq()
     elif not isinstance(series, list):
         if series is not None and not editor.replace:
-            editor.applied.conflicts.append(Change(partner, "daily", series, "a daily series"))
+            editor.applied.conflicts.append(Change(partner, "daily", series, _("a daily series")))
             return
         series = CommentedSeq()
         if "daily" in entry:
@@ -193,22 +194,21 @@ def apply(text: str, extract: Extract, *, display: str, replace: bool = False) -
     """The record ``text`` with ``extract``'s figures set; conflicts listed (and not applied) unless ``replace``."""
     # The record is untrusted: the project's own safe loader reads it first and refuses tags, anchors,
     # aliases, merge keys and oversized input; only a record it accepts reaches the round-trip parser.
-    _, problems = load_bytes(text.encode("utf-8"), display)
+    _doc, problems = load_bytes(text.encode("utf-8"), display)
+    fix = _("run 'partnerbook validate' and fix the record first")
     if problems:
         first = problems[0]
-        raise ImportProblem(f"{display}:{first.line}", f"the campaign record cannot be read safely: {first.message}",
-                            "run 'partnerbook validate' and fix the record first")
+        raise ImportProblem(f"{display}:{first.line}", _("the campaign record cannot be read safely: {problem}").format(
+            problem=first.message), fix)
     yaml = _yaml(text)
     try:
         data = yaml.load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise ImportProblem(display + line, "the campaign record is not valid YAML",
-                            "run 'partnerbook validate' and fix the record first") from None
+        raise ImportProblem(display + line, _("the campaign record is not valid YAML"), fix) from None
     if not isinstance(data, CommentedMap):
-        raise ImportProblem(display, "the campaign record is not a mapping of fields",
-                            "run 'partnerbook validate' and fix the record first")
+        raise ImportProblem(display, _("the campaign record is not a mapping of fields"), fix)
     editor = _Editor(replace)
     results = data.get("results")
     if results is None or (isinstance(results, list) and not results):
@@ -219,8 +219,7 @@ def apply(text: str, extract: Extract, *, display: str, replace: bool = False) -
             _insert(data, "results", fresh, CAMPAIGN_ORDER)
         results = fresh
     if not isinstance(results, list):
-        raise ImportProblem(display, "'results' of the campaign record is not a list",
-                            "run 'partnerbook validate' and fix the record first")
+        raise ImportProblem(display, _("'results' of the campaign record is not a list"), fix)
     for partner in sorted(extract.figures):
         _apply_partner(editor, results, partner, extract.figures[partner])
     applied = editor.applied

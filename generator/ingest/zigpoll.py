@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from generator.i18n import N_, _, ngettext
 from generator.inert import shown
 from generator.ingest.ga4 import columns_found, find, header_key
 from generator.ingest.match import Matcher
@@ -116,8 +117,9 @@ def extract(path: Path, request: Request) -> Extract:
                 continue
             if id_col and (rid := (record.get(id_col) or "").strip()):
                 if rid in seen:
-                    raise ImportProblem(file, f"response '{shown(rid)}' appears twice (first on row {seen[rid]})",
-                                        "export the responses once; remove the duplicated row", row=row_number,
+                    raise ImportProblem(file, _("response '{id}' appears twice (first on row {row})").format(
+                                            id=shown(rid), row=seen[rid]),
+                                        _("export the responses once; remove the duplicated row"), row=row_number,
                                         column=id_col)
                 seen[rid] = row_number
             person = _Respondent(row_number)
@@ -144,7 +146,7 @@ def extract(path: Path, request: Request) -> Extract:
         partner = forced or _attribute(matcher, person, file)
         if partner is None:
             unmatched += 1
-            example = " | ".join(f"{kind} {value}" for kind, value in person.keys.items()) or "(no attribution)"
+            example = " | ".join(f"{kind} {value}" for kind, value in person.keys.items()) or _("(no attribution)")
             if example not in examples and len(examples) < MAX_EXAMPLES:
                 examples.append(example)
             continue
@@ -168,22 +170,37 @@ def extract(path: Path, request: Request) -> Extract:
         if figure.survey is not None:
             figure.survey["tool"] = SOURCE  # type: ignore[assignment]
 
-    notes = [f"NPS question: '{shown(nps_q)}'" if nps_q else "no NPS question: promoters, passives and detractors "
-             "are left out",
-             f"satisfaction question: '{shown(sat_q)}'" if sat_q else "no satisfaction question: satisfied is left out"]
+    notes = [_("NPS question: '{question}'").format(question=shown(nps_q)) if nps_q else
+             _("no NPS question: promoters, passives and detractors are left out"),
+             _("satisfaction question: '{question}'").format(question=shown(sat_q)) if sat_q else
+             _("no satisfaction question: satisfied is left out")]
     if no_satisfaction:
-        notes.append(f"{no_satisfaction} responses answered the NPS question but not the satisfaction question: "
-                     "they count as responses, not as satisfied")
+        notes.append(ngettext("{n} response answered the NPS question but not the satisfaction question: it counts "
+                              "as a response, not as satisfied",
+                              "{n} responses answered the NPS question but not the satisfaction question: they "
+                              "count as responses, not as satisfied", no_satisfaction).format(n=no_satisfaction))
     if not forced and not attributable:
-        notes.append("the export has no discount code, UTM or referrer column: no response could be attributed; "
-                     "import it with --partner ID when the survey ran for one partner")
+        notes.append(_("the export has no discount code, UTM or referrer column: no response could be attributed; "
+                       "import it with --partner ID when the survey ran for one partner"))
     return Extract(source=SOURCE, file=path, rows=rows, figures=dict(sorted(figures.items())),
                    unmatched_rows=unmatched, unmatched_examples=tuple(examples), outside_rows=outside,
                    notes=tuple(notes))
 
 
+# Sentences about the questions found among the slides, or among the columns, of an export.
+_NOT_ONE_OF = {"slides": N_("imports.survey.{setting} '{question}' is not one of the slides: {found}"),
+               "columns": N_("imports.survey.{setting} '{question}' is not one of the columns: {found}")}
+_SEVERAL = {("slides", "NPS"): N_("several slides look like the NPS question: {found}"),
+            ("columns", "NPS"): N_("several columns look like the NPS question: {found}"),
+            ("slides", "satisfaction"): N_("several slides look like the satisfaction question: {found}"),
+            ("columns", "satisfaction"): N_("several columns look like the satisfaction question: {found}")}
+_NONE_AMONG = {"slides": N_("no NPS or satisfaction question among the slides: {found}"),
+               "columns": N_("no NPS or satisfaction question among the columns: {found}")}
+
+
 def _questions(file: str, candidates: list[str], scale: object, what: str) -> tuple[str | None, str | None]:
-    """The NPS and the satisfaction question among ``candidates``: named in the settings, else by their text."""
+    """The NPS and the satisfaction question among ``candidates`` (``what``: slides or columns): named in the
+    settings, else by their text."""
     chosen: list[str | None] = []
     for setting, pattern, kind in (("nps_question", NPS_TEXT, "NPS"), ("satisfaction_question", CSAT_TEXT,
                                                                        "satisfaction")):
@@ -191,24 +208,26 @@ def _questions(file: str, candidates: list[str], scale: object, what: str) -> tu
         if named:
             hit = find(candidates, (named,))
             if hit is None:
-                raise ImportProblem(file, f"imports.survey.{setting} '{shown(named)}' is not one of the {what}: "
-                                    f"{columns_found(candidates)}", f"set {setting} to the question as the export "
-                                    "writes it")
+                raise ImportProblem(file, _(_NOT_ONE_OF[what]).format(setting=setting, question=shown(named),
+                                                                      found=columns_found(candidates)),
+                                    _("set {setting} to the question as the export writes it").format(
+                                        setting=setting))
             chosen.append(hit)
             continue
         hits = [c for c in candidates if pattern.search(c) and c not in chosen]
         if kind == "satisfaction":
             hits = [c for c in hits if not NPS_TEXT.search(c)]
         if len(hits) > 1:
-            raise ImportProblem(file, f"several {what} look like the {kind} question: {columns_found(hits)}",
-                                f"name the one to read in partnerbook.yml: imports.survey.{setting}")
+            raise ImportProblem(file, _(_SEVERAL[what, kind]).format(found=columns_found(hits)),
+                                _("name the one to read in partnerbook.yml: imports.survey.{setting}").format(
+                                    setting=setting))
         chosen.append(hits[0] if hits else None)
     nps_q, sat_q = chosen
     if nps_q is None and sat_q is None:
-        raise ImportProblem(file, f"no NPS or satisfaction question among the {what}: {columns_found(candidates)}",
-                            "the NPS question asks how likely the customer is to recommend you, the satisfaction "
-                            "question how satisfied they are; or name them in partnerbook.yml: "
-                            "imports.survey.nps_question / satisfaction_question")
+        raise ImportProblem(file, _(_NONE_AMONG[what]).format(found=columns_found(candidates)),
+                            _("the NPS question asks how likely the customer is to recommend you, the satisfaction "
+                              "question how satisfied they are; or name them in partnerbook.yml: "
+                              "imports.survey.nps_question / satisfaction_question"))
     return nps_q, sat_q
 
 
@@ -225,13 +244,15 @@ def _answer(text: str | None, low: int, high: int, file: str, row: int, column: 
     elif labels and value.lower() in LABELS:
         number = LABELS[value.lower()]
     else:
-        raise ImportProblem(file, f"answer '{shown(value)}' is not a number from {low} to {high}",
-                            "answers are read from their leading number (\"9 - Very likely\")", row=row,
+        raise ImportProblem(file, _("answer '{value}' is not a number from {low} to {high}").format(
+                                value=shown(value), low=low, high=high),
+                            _("answers are read from their leading number (\"9 - Very likely\")"), row=row,
                             column=column)
     if not low <= number <= high:
-        raise ImportProblem(file, f"answer {number} is outside the scale {low}-{high}",
-                            "NPS answers run 0-10; satisfaction answers 1 to imports.survey.satisfaction_max "
-                            "in partnerbook.yml", row=row, column=column)
+        raise ImportProblem(file, _("answer {value} is outside the scale {low}-{high}").format(
+                                value=number, low=low, high=high),
+                            _("NPS answers run 0-10; satisfaction answers 1 to imports.survey.satisfaction_max "
+                              "in partnerbook.yml"), row=row, column=column)
     return number
 
 

@@ -16,7 +16,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.load.loader import LINK_HINT, kind_of, link_message
+from generator.i18n import N_, _
+from generator.load.loader import kind_of, link_hint, link_message, load_bytes, read_record
 from generator.problems import Problem, Severity, printable
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -82,8 +83,9 @@ def _kind(path: Path, layout: Layout) -> str | None:
         return None
     except OSError as exc:
         layout.problems.append(_problem(layout.display(path), "file-unreadable",
-                                        f"cannot look at {layout.display(path)}: {exc.strerror or exc}",
-                                        "check the permissions of the path and the folders above it"))
+                                        _("cannot look at {path}: {reason}").format(
+                                            path=layout.display(path), reason=exc.strerror or exc),
+                                        _("check the permissions of the path and the folders above it")))
         return None
     if stat.S_ISDIR(mode):
         return "dir"
@@ -91,11 +93,13 @@ def _kind(path: Path, layout: Layout) -> str | None:
         return "file"
     display = layout.display(path)
     if stat.S_ISLNK(mode):
-        layout.problems.append(_problem(display, "unsafe-file", f"{display} {link_message(path, layout.root)}",
-                                        LINK_HINT))
+        layout.problems.append(_problem(display, "unsafe-file", link_message(path, layout.root).format(path=display),
+                                        link_hint()))
     else:
-        layout.problems.append(_problem(display, "unsafe-file", f"{display} is {kind_of(mode)}, not a regular file",
-                                        "remove it: records are plain YAML files"))
+        layout.problems.append(_problem(display, "unsafe-file",
+                                        _("{path} is {kind}, not a regular file").format(path=display,
+                                                                                         kind=kind_of(mode)),
+                                        _("remove it: records are plain YAML files")))
     return None
 
 
@@ -108,8 +112,9 @@ def _entries(folder: Path, layout: Layout) -> list[tuple[Path, str]]:
     except OSError as exc:
         display = layout.display(folder)
         layout.problems.append(_problem(display, "folder-unreadable",
-                                        f"cannot list {display}/: {exc.strerror or exc}",
-                                        "check the folder's permissions (partnerbook must be able to read it)"))
+                                        _("cannot list {path}/: {reason}").format(path=display,
+                                                                                  reason=exc.strerror or exc),
+                                        _("check the folder's permissions (partnerbook must be able to read it)")))
         return []
     found = []
     for name in names:
@@ -122,6 +127,22 @@ def _entries(folder: Path, layout: Layout) -> list[tuple[Path, str]]:
     return found
 
 
+# Sentences about a record of each kind ("partner", "contract", "campaign"): whole sentences per kind.
+_NOT_AN_ID = {
+    "partner": N_("'{name}' is not a valid partner id (ids are file and folder names)"),
+    "contract": N_("'{name}' is not a valid contract id (ids are file and folder names)"),
+    "campaign": N_("'{name}' is not a valid campaign id (ids are file and folder names)"),
+}
+_SINGLE_FILES = {
+    "contract": N_("contract records are single .yaml files"),
+    "campaign": N_("campaign records are single .yaml files"),
+}
+_NOT_A_RECORD = {
+    "contract": N_("not a contract record (.yaml)"),
+    "campaign": N_("not a campaign record (.yaml)"),
+}
+
+
 def _id_from(path: Path, is_dir: bool, layout: Layout, what: str) -> str | None:
     """The id a file or folder name gives, or None after recording why it is not one."""
     name = path.name if is_dir else path.name.rsplit(".", 1)[0]
@@ -129,8 +150,8 @@ def _id_from(path: Path, is_dir: bool, layout: Layout, what: str) -> str | None:
         return name
     layout.problems.append(_problem(
         layout.display(path), "invalid-id",
-        f"'{printable(name, 80)}' is not a valid {what} id (ids are file and folder names)",
-        f"rename it to '{suggest_id(name)}': 1-64 lowercase letters, digits and single hyphens",
+        _(_NOT_AN_ID[what]).format(name=printable(name, 80)),
+        _("rename it to '{id}': 1-64 lowercase letters, digits and single hyphens").format(id=suggest_id(name)),
     ))
     return None
 
@@ -141,17 +162,17 @@ def _yaml_files(folder: Path, layout: Layout, what: str) -> dict[str, Path]:
         display = layout.display(path)
         if kind == "dir":
             layout.problems.append(_problem(display, "unexpected-file",
-                                            f"unexpected folder in {layout.display(folder)}/",
-                                            f"{what} records are single .yaml files", Severity.WARNING))
+                                            _("unexpected folder in {folder}/").format(folder=layout.display(folder)),
+                                            _(_SINGLE_FILES[what]), Severity.WARNING))
             continue
         if path.suffix == ".yml":
-            layout.problems.append(_problem(display, "file-extension", "record files end in .yaml, not .yml",
-                                            f"rename it to {printable(path.stem)}.yaml"))
+            layout.problems.append(_problem(display, "file-extension", _("record files end in .yaml, not .yml"),
+                                            _("rename it to {name}").format(name=f"{printable(path.stem)}.yaml")))
             continue
         if path.suffix != ".yaml":
             if path.suffix.lower() not in _IGNORED_SUFFIXES:
-                layout.problems.append(_problem(display, "unexpected-file", f"not a {what} record (.yaml)",
-                                                "move it out of the records folder", Severity.WARNING))
+                layout.problems.append(_problem(display, "unexpected-file", _(_NOT_A_RECORD[what]),
+                                                _("move it out of the records folder"), Severity.WARNING))
             continue
         record_id = _id_from(path, False, layout, what)
         if record_id is not None:
@@ -175,15 +196,17 @@ def _partner_folder(folder: Path, partner_id: str, layout: Layout) -> PartnerFol
             continue
         guess = {"partner.yml": "partner.yaml", "sla.yml": "sla.yaml", "contract": "contracts"}.get(path.name)
         layout.problems.append(_problem(
-            layout.display(path), "unexpected-file", f"unexpected '{printable(path.name, 80)}' in a partner folder",
-            f"did you mean '{guess}'?" if guess else
-            "a partner folder holds partner.yaml, sla.yaml and contracts/<id>.yaml",
+            layout.display(path), "unexpected-file",
+            _("unexpected '{name}' in a partner folder").format(name=printable(path.name, 80)),
+            _("did you mean '{name}'?").format(name=guess) if guess else
+            _("a partner folder holds partner.yaml, sla.yaml and contracts/<id>.yaml"),
             Severity.ERROR if guess else Severity.WARNING,
         ))
     if result.profile is None and not any(p.file == layout.display(folder / "partner.yaml") for p in layout.problems):
         layout.problems.append(_problem(
-            layout.display(folder), "missing-file", f"partner folder '{partner_id}' has no partner.yaml",
-            "add partner.yaml (partnerbook new partner ID writes one) or remove the folder",
+            layout.display(folder), "missing-file",
+            _("partner folder '{id}' has no partner.yaml").format(id=partner_id),
+            _("add partner.yaml (partnerbook new partner ID writes one) or remove the folder"),
         ))
     return result
 
@@ -198,19 +221,19 @@ def discover(root: Path) -> Layout:
         elif kind == "file" and name == TEAM_FILE:
             layout.team = root / name
         elif kind == "dir" and name in (SETTINGS_FILE, TEAM_FILE):  # a folder must not silently mean "none"
-            layout.problems.append(_problem(name, "unsafe-file", f"{name} is a folder, not a file",
-                                            f"replace it with the {name} file (or remove it)"))
+            layout.problems.append(_problem(name, "unsafe-file", _("{name} is a folder, not a file").format(name=name),
+                                            _("replace it with the {name} file (or remove it)").format(name=name)))
     if (root / "partnerbook.yaml").is_file():
         layout.problems.append(_problem("partnerbook.yaml", "file-extension",
-                                        "the settings file is called partnerbook.yml",
-                                        "rename partnerbook.yaml to partnerbook.yml"))
+                                        _("the settings file is called partnerbook.yml"),
+                                        _("rename partnerbook.yaml to partnerbook.yml")))
     if _kind(root / "partners", layout) == "dir":
         for folder, kind in _entries(root / "partners", layout):
             if kind != "dir":
                 if folder.suffix.lower() not in _IGNORED_SUFFIXES:
                     layout.problems.append(_problem(layout.display(folder), "unexpected-file",
-                                                    "partners/ holds one folder per partner",
-                                                    "move the file into partners/<partner-id>/", Severity.WARNING))
+                                                    _("partners/ holds one folder per partner"),
+                                                    _("move the file into partners/<partner-id>/"), Severity.WARNING))
                 continue
             partner_id = _id_from(folder, True, layout, "partner")
             if partner_id is not None:
@@ -218,3 +241,19 @@ def discover(root: Path) -> Layout:
     if _kind(root / "campaigns", layout) == "dir":
         layout.campaigns = _yaml_files(root / "campaigns", layout, "campaign")
     return layout
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Za-z]{2,4})?$")  # as generator/records/settings.py checks site.language
+
+
+def settings_language(root: Path) -> str | None:
+    """``site.language`` as partnerbook.yml writes it, read before anything else so every finding (those
+    about the layout and partnerbook.yml itself included) is written in the team's language; None when the
+    file is missing, unreadable or says nothing usable (its findings come when it is read for real)."""
+    data, _problems = read_record(root, root / SETTINGS_FILE, SETTINGS_FILE)
+    if data is None:
+        return None
+    doc, _problems = load_bytes(data, SETTINGS_FILE)
+    site = doc.data.get("site") if doc is not None else None
+    language = site.get("language") if isinstance(site, dict) else None
+    return language if isinstance(language, str) and _LANGUAGE.match(language) else None

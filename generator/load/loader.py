@@ -33,6 +33,8 @@ from typing import Any
 
 import yaml
 
+from generator import i18n
+from generator.i18n import _
 from generator.problems import Problem, Severity, printable
 from generator.workdir import kind_of
 
@@ -212,11 +214,11 @@ class _Builder:
 
     def check_node(self, event: Any, pos: Pos) -> None:
         if event.anchor:
-            self.fail(pos, "yaml-anchor", f"anchor '&{event.anchor}' is not allowed",
-                      "write the value out in full; anchors, aliases and merge keys are not supported")
+            self.fail(pos, "yaml-anchor", _("anchor '&{name}' is not allowed").format(name=event.anchor),
+                      _("write the value out in full; anchors, aliases and merge keys are not supported"))
         if event.tag is not None:
-            self.fail(pos, "yaml-tag", f"tag '{event.tag}' is not allowed",
-                      "remove the tag; records hold plain values only")
+            self.fail(pos, "yaml-tag", _("tag '{tag}' is not allowed").format(tag=event.tag),
+                      _("remove the tag; records hold plain values only"))
 
     def place(self, value: Any, pos: Pos, as_key_text: str | None) -> None:
         """Put a finished value into the current container."""
@@ -234,16 +236,17 @@ class _Builder:
             frame.pending_key = as_key_text or ""
             frame.key_pos = pos
             if frame.pending_key == "<<":
-                self.fail(pos, "yaml-merge-key", "merge keys ('<<') are not allowed",
-                          "write the keys out in full")
+                self.fail(pos, "yaml-merge-key", _("merge keys ('<<') are not allowed"),
+                          _("write the keys out in full"))
             return
         key = frame.pending_key
         frame.pending_key = None
         if key in frame.first_keys:
             first = frame.first_keys[key]
             self.fail(frame.key_pos, "yaml-duplicate-key",
-                      f"duplicate key '{printable(key, 64)}' (first defined on line {first})",
-                      f"keep one '{printable(key, 64)}:' and delete the other")
+                      _("duplicate key '{key}' (first defined on line {line})").format(key=printable(key, 64),
+                                                                                      line=first),
+                      _("keep one '{key}:' and delete the other").format(key=printable(key, 64)))
             return
         frame.first_keys[key] = frame.key_pos[0]
         frame.container[key] = value
@@ -272,12 +275,11 @@ class _Builder:
         pos = _pos(event)
         self.check_node(event, pos)
         if self.stack and isinstance(self.stack[-1].container, dict) and self.stack[-1].pending_key is None:
-            self.fail(pos, "yaml-complex-key", "a mapping key must be plain text",
-                      "write keys as simple names such as 'name:'")
+            self.fail(pos, "yaml-complex-key", _("a mapping key must be plain text"),
+                      _("write keys as simple names such as 'name:'"))
             raise _Stop
         if len(self.stack) >= MAX_DEPTH:
-            self.fail(pos, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
-                      "records need only a few levels; flatten this structure")
+            self.fail(pos, "yaml-too-deep", *_too_deep())
             raise _Stop
         self.stack.append(_Frame(container, self.child_path(), pos))
 
@@ -336,15 +338,15 @@ def _build(data: bytes, path: str, *, retry_deep: bool = False) -> _Builder:
                 builder.close()
             elif isinstance(event, yaml.AliasEvent):
                 pos = _pos(event)
-                builder.fail(pos, "yaml-alias", f"alias '*{event.anchor}' is not allowed",
-                             "write the value out in full; anchors and aliases are not supported")
+                builder.fail(pos, "yaml-alias", _("alias '*{name}' is not allowed").format(name=event.anchor),
+                             _("write the value out in full; anchors and aliases are not supported"))
                 builder.place(None, pos, None)
             elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     builder.fail(_pos(event), "yaml-multiple-documents",
-                                 "the file holds more than one YAML document",
-                                 "keep one record per file; remove the '---' separator and what follows")
+                                 _("the file holds more than one YAML document"),
+                                 _("keep one record per file; remove the '---' separator and what follows"))
                     raise _Stop
     except _Stop:
         pass
@@ -360,17 +362,22 @@ def _build(data: bytes, path: str, *, retry_deep: bool = False) -> _Builder:
                 again = _build(data[: cut + 1], path, retry_deep=True)
                 if any(p.rule == "yaml-too-deep" for p in again.problems):
                     return again
-            builder.fail(pos, "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels",
-                         "records need only a few levels; flatten this structure")
+            builder.fail(pos, "yaml-too-deep", *_too_deep())
             return builder
         builder.fail(pos, *_syntax_message(exc, data, pos))
     except yaml.reader.ReaderError as exc:
         builder.fail(_line_col(data, exc.position), "yaml-encoding",
-                     f"character U+{_codepoint(exc.character):04X} is not allowed in YAML ({exc.reason})",
-                     "remove the control character; save the file as plain UTF-8 text")
+                     _("character U+{code} is not allowed in YAML ({reason})").format(
+                         code=f"{_codepoint(exc.character):04X}", reason=exc.reason),
+                     _("remove the control character; save the file as plain UTF-8 text"))
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
-        builder.fail((1, 1), "yaml-syntax", f"YAML error: {exc}", "fix the YAML syntax")
+        builder.fail((1, 1), "yaml-syntax", _("YAML error: {error}").format(error=exc), _("fix the YAML syntax"))
     return builder
+
+
+def _too_deep() -> tuple[str, str]:
+    return (_("nesting deeper than {levels} levels").format(levels=MAX_DEPTH),
+            _("records need only a few levels; flatten this structure"))
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, data: bytes, pos: Pos) -> tuple[str, str, str]:
@@ -379,17 +386,22 @@ def _syntax_message(exc: yaml.MarkedYAMLError, data: bytes, pos: Pos) -> tuple[s
     line = lines[pos[0] - 1] if pos[0] - 1 < len(lines) else b""
     indent = line[: len(line) - len(line.lstrip(b" \t"))]
     if b"\t" in indent or line[pos[1] - 1 : pos[1]] == b"\t":
-        return ("yaml-tab", "tab character where YAML expects spaces",
-                "indent with spaces, never tabs (set your editor to insert spaces)")
+        return ("yaml-tab", _("tab character where YAML expects spaces"),
+                _("indent with spaces, never tabs (set your editor to insert spaces)"))
+    # The parser's own words (libyaml's, in English) are quoted as they are.
     context = f" {exc.context}" if exc.context else ""
-    return ("yaml-syntax", f"YAML syntax error: {problem}{context}",
-            "check indentation, the ':' after each key and matching quotes and brackets")
+    return ("yaml-syntax", _("YAML syntax error: {problem}").format(problem=f"{problem}{context}"),
+            _("check indentation, the ':' after each key and matching quotes and brackets"))
 
 
 def _too_large(path: str, size: int, max_bytes: int) -> Problem:
-    return Problem(path, 1, 1, "yaml-too-large", Severity.ERROR,
-                   f"file is {size:,} bytes, more than the {max_bytes:,} allowed",
-                   "split the record or move long texts to linked documents")
+    return Problem(path, 1, 1, "yaml-too-large", Severity.ERROR, _size_message(size, max_bytes),
+                   _("split the record or move long texts to linked documents"))
+
+
+def _size_message(size: int, limit: int) -> str:
+    return _("file is {size} bytes, more than the {limit} allowed").format(size=i18n.number(size),
+                                                                         limit=i18n.number(limit))
 
 
 def load_bytes(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[Document | None, list[Problem]]:
@@ -403,62 +415,72 @@ def load_bytes(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[D
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return fail((1, 1), "yaml-encoding", "file is UTF-16, not UTF-8",
-                    "save the file as UTF-8")
+        return fail((1, 1), "yaml-encoding", _("file is UTF-16, not UTF-8"),
+                    _("save the file as UTF-8"))
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return fail(_line_col(data, exc.start), "yaml-encoding",
-                    f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
-                    "save the file as UTF-8 text")
+                    _("invalid UTF-8 byte 0x{byte}").format(byte=f"{data[exc.start]:02x}"),
+                    _("save the file as UTF-8 text"))
     if not data.strip():
-        return fail((1, 1), "yaml-empty", "file is empty",
-                    "write the record's fields as 'key: value' lines, or delete the file")
+        return fail((1, 1), "yaml-empty", _("file is empty"),
+                    _("write the record's fields as 'key: value' lines, or delete the file"))
     builder = _build(data, path)
     if builder.problems:
         return None, builder.problems
     if not builder.root_seen or builder.root is None:
-        return fail((1, 1), "yaml-empty", "file holds no record (only comments or an empty document)",
-                    "write the record's fields as 'key: value' lines, or delete the file")
+        return fail((1, 1), "yaml-empty", _("file holds no record (only comments or an empty document)"),
+                    _("write the record's fields as 'key: value' lines, or delete the file"))
     if not isinstance(builder.root, dict):
-        kind = "a list" if isinstance(builder.root, list) else "a single value"
-        return fail(builder.values.get((), (1, 1)), "yaml-not-mapping",
-                    f"the top of the file is {kind}, not a mapping",
-                    "a record is a mapping of fields, e.g. 'name: Kiln Packaging'")
+        message = (_("the top of the file is a list, not a mapping") if isinstance(builder.root, list) else
+                   _("the top of the file is a single value, not a mapping"))
+        return fail(builder.values.get((), (1, 1)), "yaml-not-mapping", message,
+                    _("a record is a mapping of fields, e.g. 'name: Kiln Packaging'"))
     return Document(path, builder.root, builder.values, builder.keys, frozenset(builder.literal)), []
 
 
 class UnsafeFile(Exception):
-    """A path partnerbook refuses to read: a symbolic link, a folder, a device, a FIFO or a socket."""
+    """A path partnerbook refuses to read: a symbolic link, a folder, a device, a FIFO or a socket.
 
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
+    ``message`` is a translated sentence naming the file as ``{path}`` (and ``fields``): :meth:`text`
+    fills them in.
+    """
+
+    def __init__(self, message: str, hint: str, path: str = "", **fields: str) -> None:
         self.message = message
         self.hint = hint
+        self.fields = fields
+        super().__init__(self.text(path or _("the file")))
+
+    def text(self, path: str) -> str:
+        """The message about the file shown as ``path``."""
+        return self.message.format(path=path, **self.fields)
 
 
 class FileTooLarge(Exception):
     """The file holds more than the bytes allowed; ``size`` is what ``fstat`` reported (at least the limit + 1)."""
 
     def __init__(self, size: int, limit: int) -> None:
-        super().__init__(f"file is {size:,} bytes, more than the {limit:,} allowed")
+        super().__init__(_size_message(size, limit))
         self.size = size
         self.limit = limit
 
 
-LINK_HINT = "replace the link with the file or folder itself (records are read from the repository only)"
+def link_hint() -> str:
+    return _("replace the link with the file or folder itself (records are read from the repository only)")
 
 
 def link_message(path: Path, root: Path) -> str:
-    """What to say about a symbolic link, without reading or printing what it points to."""
+    """What to say about a symbolic link (a sentence naming it ``{path}``), never where it points."""
     try:
         target = Path(os.path.realpath(path))
         inside = target.is_relative_to(Path(os.path.realpath(root)))
     except (OSError, ValueError):
         inside = False
     if inside:
-        return "is a symbolic link; partnerbook reads only plain files and folders"
-    return "is a symbolic link to outside the repository"
+        return _("{path} is a symbolic link; partnerbook reads only plain files and folders")
+    return _("{path} is a symbolic link to outside the repository")
 
 
 _OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -475,9 +497,12 @@ def read_in_root(root: Path, file: Path, max_bytes: int = MAX_BYTES) -> bytes:
     :class:`UnsafeFile` for a refused path, :class:`FileTooLarge` past ``max_bytes`` (counted
     while reading, not taken from ``stat``) and ``OSError`` for an unreadable one.
     """
-    parts = file.relative_to(root).parts
+    rel = file.relative_to(root)
+    parts = rel.parts
+    shown = printable(rel.as_posix())
     if not parts or any(part in ("", ".", "..") for part in parts):
-        raise UnsafeFile("is not a file inside the repository", "records live under partners/ and campaigns/")
+        raise UnsafeFile(_("{path} is not a file inside the repository"),
+                         _("records live under partners/ and campaigns/"), shown)
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
     try:
         for depth, part in enumerate(parts):
@@ -492,18 +517,20 @@ def read_in_root(root: Path, file: Path, max_bytes: int = MAX_BYTES) -> bytes:
                     except OSError:
                         raise exc from None
                     if stat.S_ISLNK(mode):
-                        raise UnsafeFile(link_message(where, root), LINK_HINT) from None
+                        raise UnsafeFile(link_message(where, root), link_hint(), shown) from None
                     if not last and not stat.S_ISDIR(mode):
-                        raise UnsafeFile(f"'{part}' on the way to it is {kind_of(mode)}, not a folder",
-                                         "records live in plain folders") from None
+                        raise UnsafeFile(_("'{part}' on the way to {path} is {kind}, not a folder"),
+                                         _("records live in plain folders"), shown, part=printable(part),
+                                         kind=kind_of(mode)) from None
                 raise
             os.close(fd)
             fd = next_fd
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "it is a folder, not a file")
+            raise IsADirectoryError(errno.EISDIR, _("it is a folder, not a file"))
         if not stat.S_ISREG(mode):
-            raise UnsafeFile(f"is {kind_of(mode)}, not a regular file", "replace it with a plain YAML file")
+            raise UnsafeFile(_("{path} is {kind}, not a regular file"), _("replace it with a plain YAML file"),
+                             shown, kind=kind_of(mode))
         chunks: list[bytes] = []
         left = max_bytes + 1
         while left > 0:
@@ -519,8 +546,8 @@ def read_in_root(root: Path, file: Path, max_bytes: int = MAX_BYTES) -> bytes:
         os.close(fd)
 
 
-def unsafe_problem(display: str, message: str, hint: str) -> Problem:
-    return Problem(display, None, None, "unsafe-file", Severity.ERROR, f"{display} {message}", hint)
+def unsafe_problem(display: str, exc: UnsafeFile) -> Problem:
+    return Problem(display, None, None, "unsafe-file", Severity.ERROR, exc.text(display), exc.hint)
 
 
 def read_record(root: Path, file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
@@ -528,12 +555,13 @@ def read_record(root: Path, file: Path, display: str) -> tuple[bytes | None, lis
     try:
         return read_in_root(root, file), []
     except UnsafeFile as exc:
-        return None, [unsafe_problem(display, exc.message, exc.hint)]
+        return None, [unsafe_problem(display, exc)]
     except FileTooLarge as exc:
         return None, [_too_large(display, exc.size, exc.limit)]
     except OSError as exc:
         return None, [Problem(display, None, None, "file-unreadable", Severity.ERROR,
-                              f"cannot read file: {exc.strerror or exc}", "check the file's permissions")]
+                              _("cannot read file: {reason}").format(reason=exc.strerror or exc),
+                              _("check the file's permissions"))]
 
 
 def load_file(file: Path, display: str, *, root: Path | None = None) -> tuple[Document | None, list[Problem]]:

@@ -29,6 +29,7 @@ import yaml
 
 from generator import i18n, workdir
 from generator.errors import PartnerbookError
+from generator.i18n import _
 from generator.site import mkdocs_build as site_build
 from generator.site.mkdocs_config import mkdocs_config, read_repository_config
 from generator.site.render import TEMPLATES
@@ -164,7 +165,8 @@ def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path 
                                 previous_site=previous_site)
     except (exceptions.MkDocsException, exceptions.Abort, exceptions.ConfigurationError) as exc:
         detail = "\n".join(f"  {m}" for m in messages[:20])
-        raise PartnerbookError(f"MkDocs could not build the site: {exc}\n{detail}".rstrip()) from None
+        raise PartnerbookError((_("MkDocs could not build the site: {error}").format(error=exc)
+                                + f"\n{detail}").rstrip()) from None
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
@@ -289,7 +291,7 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None) -> Bu
 
             record_charts(workdir.work_dir(root, "cache", "charts"),
                           {path.stem: path for path in prepared.chart_files.values()},
-                          [path for _, path in prepared.pending])
+                          [path for _spec, path in prepared.pending])
     finally:
         if epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import workdir
+from generator.i18n import _, ngettext
 from generator.site.reuse import PreviousSite, write_manifest
 
 if TYPE_CHECKING:
@@ -301,7 +302,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         config.plugins.on_pre_build(config=config)
         files = get_files(config)
         known = {f.src_uri for f in files}
-        for _, path in charts:  # drawn below: known to MkDocs now, copied once drawn
+        for _spec, path in charts:  # drawn below: known to MkDocs now, copied once drawn
             uri = f"assets/charts/{path.name}"
             if uri not in known:
                 files.append(File(uri, config.docs_dir, config.site_dir, config.use_directory_urls))
@@ -392,7 +393,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                 _build_theme_template(template, env, files, config, nav)
             written.update({rel: base for rel in outputs_of if os.path.exists(os.path.join(config.site_dir, rel))})
         if config.extra_templates:
-            raise exceptions.ConfigurationError("extra_templates are not supported by partnerbook's build")
+            raise exceptions.ConfigurationError(_("extra_templates are not supported by partnerbook's build"))
 
         entries: list[dict[str, Any]] = []
         for file in doc_files:
@@ -409,8 +410,8 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             file.page.validate_anchor_links(files=files, log_level=log_level)
         config.plugins.on_post_build(config=config)
         if counts := counter.get_counts():
-            raise exceptions.Abort("Aborted with " + ", ".join(f"{v} {k.lower()}s" for k, v in counts)
-                                   + " in strict mode!")
+            raise exceptions.Abort(_("Aborted with {counts} in strict mode!").format(
+                counts=", ".join(_counted(level, n) for level, n in counts)))
     except Exception as exc:
         config.plugins.on_build_error(error=exc)
         raise
@@ -424,6 +425,15 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         if previous_site is not None:
             write_manifest(cache_dir, previous_site, written, Path(config.site_dir))
     return stats
+
+
+def _counted(level: str, n: int) -> str:
+    """``3 warnings``: how many messages of a logging level stopped a strict build."""
+    if level == "ERROR":
+        return ngettext("{n} error", "{n} errors", n).format(n=n)
+    if level == "WARNING":
+        return ngettext("{n} warning", "{n} warnings", n).format(n=n)
+    return f"{n} {level.lower()}s"
 
 
 def _store(cache_dir: Path, keys: dict[str, str], outputs: dict[str, PageOutput], fresh: set[str]) -> None:

@@ -41,20 +41,22 @@ from generator.checks.mkdocs_yml import (
     check_mkdocs_yml,
 )
 from generator.errors import PartnerbookError
+from generator.i18n import N_, _
 from generator.problems import Problem
 
 __all__ = ["CONFIG_NAME", "NAV", "OWN_CSS", "OWN_JS", "REQUIRED_EXTENSIONS", "RepositoryConfig", "mkdocs_config",
            "read_repository_config"]
 
-TRUST_ONLY = ("set 'site: {trust_mkdocs_yml: true}' in partnerbook.yml if your team reviews mkdocs.yml like code "
-              "(see 'Security model' in the README)")
-TRUSTED_NOTICE = ("partnerbook: notice: site.trust_mkdocs_yml is on: the repository's mkdocs.yml runs as code "
-                  "(hooks, plugins, Markdown extensions, theme templates)")
+TRUST_ONLY = N_("set 'site: {trust_mkdocs_yml: true}' in partnerbook.yml if your team reviews mkdocs.yml like "
+                "code (see 'Security model' in the README)")
+TRUSTED_NOTICE = N_("partnerbook: notice: site.trust_mkdocs_yml is on: the repository's mkdocs.yml runs as code "
+                    "(hooks, plugins, Markdown extensions, theme templates)")
 
 
 def _positioned(problem: Problem) -> str:
     """One refused setting, as build lists it (the note on trusted mode follows the list)."""
-    return f"{problem.location()}: {problem.message}; {problem.hint.replace(TRUSTED_MODE, 'trusted mode (below)')}"
+    hint = problem.hint.replace(_(TRUSTED_MODE), _("trusted mode (below)"))
+    return f"{problem.location()}: {problem.message}; {hint}"
 
 
 def read_repository_config(root: Path, *, trusted: bool = False) -> RepositoryConfig:
@@ -66,21 +68,22 @@ def read_repository_config(root: Path, *, trusted: bool = False) -> RepositoryCo
     for problem in checked.unreadable:
         raise PartnerbookError(f"{problem.message}; {problem.hint}")
     if trusted and (checked.config.whole is not None or checked.unsafe_yaml):
-        click.echo(TRUSTED_NOTICE, err=True)
+        click.echo(_(TRUSTED_NOTICE), err=True)
     if trusted and checked.unsafe_yaml:
         problem = checked.unsafe_yaml[0]
         text = problem.message if problem.message.startswith(f"{CONFIG_NAME} ") else \
             f"{problem.location()}: {problem.message}"
         raise PartnerbookError(text + (f"; {problem.hint}" if problem.hint else ""))
     if checked.unsafe_yaml:
-        raise PartnerbookError(f"{CONFIG_NAME} cannot be used:\n  "
+        raise PartnerbookError(_("{file} cannot be used:").format(file=CONFIG_NAME) + "\n  "
                                + "\n  ".join(_positioned(p) for p in checked.unsafe_yaml))
     if checked.refused:
         raise PartnerbookError(
-            f"{CONFIG_NAME} has settings partnerbook does not take from the repository (nothing was built):\n  "
-            + "\n  ".join(_positioned(p) for p in checked.refused)
-            + "\npartnerbook takes only an allow-list from mkdocs.yml (README, 'Your mkdocs.yml'); trusted mode: "
-            + TRUST_ONLY)
+            _("{file} has settings partnerbook does not take from the repository (nothing was built):").format(
+                file=CONFIG_NAME) + "\n  "
+            + "\n  ".join(_positioned(p) for p in checked.refused) + "\n"
+            + _("partnerbook takes only an allow-list from mkdocs.yml (README, 'Your mkdocs.yml'); trusted mode: "
+                "{how}").format(how=_(TRUST_ONLY)))
     return checked.config
 
 
@@ -99,6 +102,34 @@ def _with_required_extensions(configured: Any) -> list[Any]:
 def _absolute(root: Path, value: Any) -> Any:
     """A repository-relative path of trusted mode made absolute (MkDocs reads it beside the written config)."""
     return str((root / value).resolve()) if isinstance(value, str) and value else value
+
+
+# Material features partnerbook always turns on, beside mkdocs.yml's: the site's pages as tabs under the
+# header on wide screens (partnerbook.css then gives the left column to the content, which the widest tables
+# need; the page's table of contents stays on the right) and a back-to-top button.
+FEATURES = ("navigation.tabs", "navigation.top")
+# The light and dark schemes of Material, each following the reader's system setting until they pick one.
+LIGHT, DARK = "default", "slate"
+_SCHEME_MEDIA = {LIGHT: "(prefers-color-scheme: light)", DARK: "(prefers-color-scheme: dark)"}
+_TOGGLE_ICON = {LIGHT: "material/brightness-7", DARK: "material/brightness-4"}
+
+
+def _palette(configured: Any) -> Any:
+    """Material's palette with a light/dark toggle: mkdocs.yml's palette as written if it has toggles of its
+    own (or a scheme of its own), else its colours (``primary``, ``accent``; indigo by default) in both the
+    light (``default``) and the dark (``slate``) scheme, the system's setting choosing the first one shown."""
+    entries = configured if isinstance(configured, list) else [configured] if isinstance(configured, dict) else []
+    entries = [entry for entry in entries if isinstance(entry, dict)]
+    if any("toggle" in entry for entry in entries) or any(e.get("scheme", LIGHT) not in (LIGHT, DARK)
+                                                          for e in entries):
+        return configured
+    colours = {"primary": "indigo", "accent": "indigo",
+               **{key: entries[0][key] for key in ("primary", "accent") if entries and key in entries[0]}}
+    first = entries[0].get("scheme", LIGHT) if entries else LIGHT
+    names = {LIGHT: _("Switch to dark mode"), DARK: _("Switch to light mode")}
+    order = (LIGHT, DARK) if first == LIGHT else (DARK, LIGHT)
+    return [{"media": _SCHEME_MEDIA[scheme], "scheme": scheme, **colours,
+             "toggle": {"icon": _TOGGLE_ICON[scheme], "name": names[scheme]}} for scheme in order]
 
 
 def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str, *, trusted: bool = False,
@@ -127,12 +158,14 @@ def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str,
                   "markdown_extensions": _with_required_extensions(None)}
         theme = {"name": "material", **repository.theme}
         config["extra_css"] = [OWN_CSS, *repository.values.get("extra_css", [])]
-    config["theme"] = {**theme, "language": language, "font": False}
+    features = [f for f in theme.get("features") or [] if isinstance(f, str)]
+    config["theme"] = {**theme, "language": language, "font": False, "palette": _palette(theme.get("palette")),
+                       "features": [*features, *(f for f in FEATURES if f not in features)]}
     # MkDocs themes print site_name into HTML unescaped; the title comes from partnerbook.yml.
     config.update({"site_name": html.escape(title, quote=True), "docs_dir": str(docs), "site_dir": str(site),
                    "strict": True, "use_directory_urls": True})
     if repository.whole is not None:
         config["extra_css"] = [OWN_CSS]
     config["extra_javascript"] = [OWN_JS]
-    config["nav"] = [dict(item) for item in NAV]
+    config["nav"] = [{_(title): page for title, page in item.items()} for item in NAV]
     return config
