@@ -18,8 +18,9 @@ from typing import Any
 
 import click
 
-from generator import __version__
+from generator import __version__, i18n
 from generator.errors import PartnerbookError
+from generator.i18n import N_, _, ngettext
 
 
 def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
@@ -66,8 +67,8 @@ def _check_today(ctx: click.Context, param: click.Parameter, value: str | None) 
     except ValueError:
         from generator.today import FIRST_TODAY, LAST_TODAY
 
-        raise click.BadParameter(f"{value!r} is not a date from {FIRST_TODAY} to {LAST_TODAY} written as "
-                                 "YYYY-MM-DD") from None
+        raise click.BadParameter(_("{value} is not a date from {first} to {last} written as YYYY-MM-DD").format(
+            value=repr(value), first=FIRST_TODAY.isoformat(), last=LAST_TODAY.isoformat())) from None
     return value
 
 
@@ -75,7 +76,8 @@ def _check_address(ctx: click.Context, param: click.Parameter, value: str) -> st
     """IP:PORT with a port from 1 to 65535."""
     host, sep, port = value.rpartition(":")
     if not sep or not host or not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
-        raise click.BadParameter(f"{value!r} is not an address: write IP:PORT, e.g. 127.0.0.1:8000")
+        raise click.BadParameter(_("{value} is not an address: write IP:PORT, e.g. 127.0.0.1:8000").format(
+            value=repr(value)))
     return value
 
 
@@ -100,6 +102,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
     Example:
       partnerbook validate --format github
     """
+    # Messages before any record is read (usage errors, init, schema) follow PARTNERBOOK_LANG; once the
+    # records load, site.language of partnerbook.yml applies (generator/checks/validate.py).
+    i18n.machine_output(False)
+    i18n.use(None)
     ctx.obj = {"debug": debug}
 
 
@@ -125,6 +131,7 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool, new_since: s
     from generator.checks.validate import validate_portfolio
     from generator.today import resolve_today
 
+    _output_format(fmt)
     _require_root(root)
     _batch_mode()
     if new_since is not None:
@@ -165,11 +172,16 @@ def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None
     _require_root(root)
     _batch_mode()
     report = build_site(root, _today(today), site_dir, jobs)
-    click.echo(f"built {report.site_dir}: {report.pages} pages, {report.charts} charts "
-               f"({report.charts_drawn} drawn, the rest cached), {report.problems} validation findings")
+    click.echo(_("built {site}: {pages}, {charts} ({drawn} drawn, the rest cached), {findings}").format(
+        site=report.site_dir,
+        pages=ngettext("{n} page", "{n} pages", report.pages).format(n=i18n.number(report.pages)),
+        charts=ngettext("{n} chart", "{n} charts", report.charts).format(n=i18n.number(report.charts)),
+        drawn=i18n.number(report.charts_drawn),
+        findings=ngettext("{n} validation finding", "{n} validation findings",
+                          report.problems).format(n=i18n.number(report.problems))))
     if timings:
         for stage, seconds in report.seconds.items():
-            click.echo(f"  {stage}: {seconds:.2f} s")
+            click.echo(_("  {stage}: {seconds} s").format(stage=stage, seconds=i18n.number(seconds, 2)))
 
 
 @cli.command()
@@ -223,17 +235,20 @@ def kpis(root: Path, today: str | None, fmt: str, table: str, campaign: str | No
     from generator.inert import shown
     from generator.measure.tables import render
 
+    _output_format(fmt)
     _require_root(root)
     if campaign is not None and table == "partners":
-        raise click.UsageError("--campaign selects rows of the campaigns table; leave out --table partners")
+        raise click.UsageError(_("--campaign selects rows of the campaigns table; leave out --table partners"))
     _batch_mode()
     computed = compute_portfolio(root, _today(today))
     if campaign is not None and campaign not in computed.kpis.campaigns:
         known = sorted(computed.kpis.campaigns)
         guess = get_close_matches(campaign, known, n=1)
-        hint = f"did you mean {guess[0]}? " if guess else ""
-        raise click.BadParameter(f"no campaign '{shown(campaign)}'; {hint}campaigns: {', '.join(known) or 'none'}",
-                                 param_hint="--campaign")
+        text = (_("no campaign '{campaign}'; did you mean {guess}? campaigns: {known}") if guess else
+                _("no campaign '{campaign}'; campaigns: {known}") if known else
+                _("no campaign '{campaign}': the records have no campaigns"))
+        raise click.BadParameter(text.format(campaign=shown(campaign), guess=guess[0] if guess else "",
+                                             known=", ".join(known)), param_hint="--campaign")
     click.echo(render(computed.kpis, computed.health, fmt, table, computed.portfolio.settings.currency, campaign),
                nl=False)
 
@@ -272,12 +287,13 @@ def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules:
     from generator.alerts.report import render
     from generator.compute.portfolio import compute_portfolio
 
+    _output_format(fmt)
     _require_root(root)
     _batch_mode()
     unknown = sorted(set(rules) - set(ALERT_RULES))
     if unknown:
-        raise click.BadParameter(f"unknown rule {', '.join(unknown)}; rules: {', '.join(ALERT_RULES)}",
-                                 param_hint="--rule")
+        raise click.BadParameter(_("unknown rule {unknown}; rules: {rules}").format(
+            unknown=", ".join(unknown), rules=", ".join(ALERT_RULES)), param_hint="--rule")
     if new_since is not None:
         _alerts_since(root, _today(today), fmt, new_since, fail_on,
                       {"min_severity": severity, "rules": rules, "partners": partners}, include_silenced)
@@ -325,7 +341,8 @@ def calendar(root: Path, today: str | None, output: Path | None) -> None:
         found = click.get_current_context().meta.get("partnerbook.root_found", False)
         output = root / "partnerbook.ics" if found else Path("partnerbook.ics")
     count = write_calendar(root, _today(today), output)
-    click.echo(f"wrote {output}: {count} events")
+    click.echo(ngettext("wrote {path}: {n} event", "wrote {path}: {n} events", count).format(
+        path=output, n=i18n.number(count)))
 
 
 @cli.command()
@@ -411,7 +428,7 @@ def schema(root: Path | None, output: Path | None) -> None:
     # Folders on the way are checked within the root, or (with -o and no records) within the current folder.
     base = root if root is not None else Path(".")
     for path in write_schemas(output or base / "schemas", base):
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}").format(path=path))
 
 
 @cli.command()
@@ -432,9 +449,9 @@ def new(root: Path, kind: str, record_id: str, partner_id: str | None, force: bo
     from generator.records.scaffold import create, missing_schemas
 
     path = create(root, kind, record_id, partner_id=partner_id, force=force)
-    click.echo(f"wrote {path}; fill in the fields and run 'partnerbook validate'")
+    click.echo(_("wrote {path}; fill in the fields and run 'partnerbook validate'").format(path=path))
     for schema in missing_schemas(root):  # the file's $schema line points there
-        click.echo(f"wrote {schema}")
+        click.echo(_("wrote {path}").format(path=schema))
 
 
 @cli.command()
@@ -466,11 +483,12 @@ def init(directory: Path, ci: str, title: str, currency: str) -> None:
         raise click.BadParameter(str(exc), param_hint="--currency") from None
     written = init_repository(directory, Options(title=title, currency=currency, ci=ci))
     for name in written:
-        click.echo(f"wrote {directory / name}")
+        click.echo(_("wrote {path}").format(path=directory / name))
     go = "" if Path(os.path.abspath(directory)) == Path.cwd() else f"  cd {click.format_filename(directory)}\n"
-    click.echo(f"\nNext steps:\n{go}  git init   (if this is not a git repository yet)\n"
-               "  partnerbook new partner <partner-id>\n  partnerbook validate\n  partnerbook build"
-               "   (the site is in site/; `partnerbook serve` previews it)")
+    click.echo("\n" + _("Next steps:") + "\n" + go
+               + "  git init   " + _("(if this is not a git repository yet)") + "\n"
+               + "  partnerbook new partner <partner-id>\n  partnerbook validate\n  partnerbook build   "
+               + _("(the site is in site/; `partnerbook serve` previews it)"))
 
 
 def _import_sources() -> list[str]:
@@ -541,6 +559,7 @@ def diff(root: Path, today: str | None, base: str | None, fmt: str) -> None:
     from generator.compute.diff import diff_portfolios
     from generator.compute.diff_report import render
 
+    _output_format(fmt)
     _require_root(root)
     _batch_mode()
     day = _today(today)
@@ -591,11 +610,22 @@ def _alerts_since(root: Path, day: Any, fmt: str, base: str, fail_on: str, filte
     hidden = 0 if include_silenced else len(select(head.alerts, include_silenced=True, **filters)) - len(shown)
     new, existing = split_new(shown, before.alerts, alert_key)
     if before.computed is None:
-        click.echo(f"note: the records at {base} have errors that stop computing alerts: every alert counts as new",
-                   err=True)
+        click.echo(_("note: the records at {base} have errors that stop computing alerts: every alert counts as "
+                     "new").format(base=base), err=True)
     click.echo(render_alerts_since(new, existing, fmt, base, hidden), nl=False)
     _alerts_step_summary(fmt, new, hidden, base, len(existing))
     sys.exit(1 if fails(new, fail_on) else 0)
+
+
+_MACHINE_FORMATS = frozenset({"json", "csv", "codequality"})
+
+
+def _output_format(fmt: str) -> None:
+    """Output for tools (JSON, CSV, Code Quality) is written in English whatever the team's language, so it
+    reads the same byte for byte in every language; text, Markdown and GitHub annotations are for people."""
+    if fmt in _MACHINE_FORMATS:
+        i18n.machine_output(True)
+        click.get_current_context().call_on_close(lambda: i18n.machine_output(False))
 
 
 def _today(option: str | None) -> Any:
@@ -617,46 +647,46 @@ def _batch_mode() -> None:
 
 def _require_root(root: Path) -> None:
     if not root.is_dir():
-        raise click.BadParameter(f"{root} is not a folder", param_hint="--root")
+        raise click.BadParameter(_("{path} is not a folder").format(path=root), param_hint="--root")
     if not (root / "partners").is_dir() and not (root / "campaigns").is_dir() \
             and not os.path.lexists(root / "partnerbook.yml"):
-        raise PartnerbookError(
-            f"{root.resolve()} has no partners/ or campaigns/ folder; run partnerbook in the records "
-            "repository, pass --root, or start one there with `partnerbook init`")
+        raise PartnerbookError(_(
+            "{path} has no partners/ or campaigns/ folder; run partnerbook in the records repository, pass "
+            "--root, or start one there with `partnerbook init`").format(path=root.resolve()))
 
 
 # What the machine (not partnerbook, not the records) is telling the user, and what to do about it.
 _ENVIRONMENT = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exhausted",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
-    errno.EADDRINUSE: "the address is already in use (another server runs on that port)",
-    errno.EADDRNOTAVAIL: "the address is not available on this machine",
-    errno.EMFILE: "too many open files",
-    errno.ENFILE: "too many open files in the system",
-    errno.EIO: "input/output error from the disk",
-    errno.ENAMETOOLONG: "a file name is too long",
-    errno.ENOMEM: "out of memory",
-    errno.EFBIG: "a file is too large for this file system or limit",
-    errno.ENOENT: "no such file or folder",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EISDIR: "the path is a folder, not a file",
-    errno.EEXIST: "the path already exists as something else",
-    errno.ELOOP: "too many symbolic links on the path",
-    errno.ENXIO: "no such device",
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is exhausted"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EADDRINUSE: N_("the address is already in use (another server runs on that port)"),
+    errno.EADDRNOTAVAIL: N_("the address is not available on this machine"),
+    errno.EMFILE: N_("too many open files"),
+    errno.ENFILE: N_("too many open files in the system"),
+    errno.EIO: N_("input/output error from the disk"),
+    errno.ENAMETOOLONG: N_("a file name is too long"),
+    errno.ENOMEM: N_("out of memory"),
+    errno.EFBIG: N_("a file is too large for this file system or limit"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.ENOTDIR: N_("a part of the path is a file, not a folder"),
+    errno.EISDIR: N_("the path is a folder, not a file"),
+    errno.EEXIST: N_("the path already exists as something else"),
+    errno.ELOOP: N_("too many symbolic links on the path"),
+    errno.ENXIO: N_("no such device"),
 }
 _FIXES = {
-    errno.ENOSPC: "free some space and run again; the previous site is unchanged",
-    errno.EDQUOT: "free some space and run again; the previous site is unchanged",
-    errno.EROFS: "run from a writable folder, or pass --site-dir to a writable place",
-    errno.EACCES: "check the permissions of the file or folder named",
-    errno.EPERM: "check the permissions of the file or folder named",
-    errno.EADDRINUSE: "stop the other server or pick another port with -a 127.0.0.1:8001",
-    errno.EADDRNOTAVAIL: "use an address of this machine, e.g. -a 127.0.0.1:8000",
-    errno.ENOENT: "check the path given (and that its folders exist)",
-    errno.ENOTDIR: "check the path given: one of its folders is a file",
+    errno.ENOSPC: N_("free some space and run again; the previous site is unchanged"),
+    errno.EDQUOT: N_("free some space and run again; the previous site is unchanged"),
+    errno.EROFS: N_("run from a writable folder, or pass --site-dir to a writable place"),
+    errno.EACCES: N_("check the permissions of the file or folder named"),
+    errno.EPERM: N_("check the permissions of the file or folder named"),
+    errno.EADDRINUSE: N_("stop the other server or pick another port with -a 127.0.0.1:8001"),
+    errno.EADDRNOTAVAIL: N_("use an address of this machine, e.g. -a 127.0.0.1:8000"),
+    errno.ENOENT: N_("check the path given (and that its folders exist)"),
+    errno.ENOTDIR: N_("check the path given: one of its folders is a file"),
 }
 
 
@@ -664,11 +694,11 @@ def environment_problem(exc: OSError) -> str | None:
     """A message for an error of the machine (full disk, read-only, permissions, port in use), else None."""
     if exc.errno is None or exc.errno not in _ENVIRONMENT:
         return None
-    what = _ENVIRONMENT[exc.errno]
+    what = _(_ENVIRONMENT[exc.errno])
     where = exc.filename if exc.filename is not None else None
     text = what + (f": {click.format_filename(where)}" if where is not None else "")
     fix = _FIXES.get(exc.errno)
-    return text + (f" ({fix})" if fix else "")
+    return text + (f" ({_(fix)})" if fix else "")
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -678,9 +708,9 @@ def main(argv: list[str] | None = None) -> Any:
         return cli.main(args=argv, prog_name="partnerbook", standalone_mode=False)
     except click.exceptions.Abort as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # Click turns Ctrl-C into Abort
-            click.echo("partnerbook: interrupted", err=True)
+            click.echo(_("partnerbook: interrupted"), err=True)
             sys.exit(130)
-        click.echo("aborted", err=True)
+        click.echo(_("aborted"), err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
@@ -698,7 +728,7 @@ def main(argv: list[str] | None = None) -> Any:
         raise
     except BaseException as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if isinstance(exc, KeyboardInterrupt):
-            click.echo("partnerbook: interrupted", err=True)
+            click.echo(_("partnerbook: interrupted"), err=True)
             sys.exit(130)
         _bug(exc, debug)
 
@@ -707,8 +737,8 @@ def _bug(exc: BaseException, debug: bool) -> None:
     """Exit 3: an unexpected error is a bug in partnerbook, shown without a traceback unless --debug."""
     if debug:
         traceback.print_exception(exc)
-    click.echo(f"partnerbook: internal error: {type(exc).__name__}: {exc}\n"
-               "This is a bug in partnerbook; run again with --debug for the traceback.", err=True)
+    click.echo(_("partnerbook: internal error: {error}: {message}").format(error=type(exc).__name__, message=exc)
+               + "\n" + _("This is a bug in partnerbook; run again with --debug for the traceback."), err=True)
     sys.exit(3)
 
 

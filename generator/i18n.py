@@ -41,6 +41,8 @@ SOURCE = "en"
 ENV = "PARTNERBOOK_LANG"
 
 _current: ContextVar[str] = ContextVar("partnerbook_language", default=SOURCE)
+# True while a command writes for tools (JSON, CSV, Code Quality): the source language, whatever is asked.
+_machine: ContextVar[bool] = ContextVar("partnerbook_machine_output", default=False)
 
 
 def languages() -> list[str]:
@@ -90,15 +92,26 @@ def current() -> str:
 
 def use(language: str | None) -> str:
     """Write in ``language`` from now on (``PARTNERBOOK_LANG`` wins); returns the catalog language used."""
-    chosen = resolve(os.environ.get(ENV) or language)
+    chosen = SOURCE if _machine.get() else resolve(os.environ.get(ENV) or language)
     _current.set(chosen)
     return chosen
+
+
+def machine_output(on: bool = True) -> None:
+    """While ``on``, write in the source language whatever ``site.language`` or ``PARTNERBOOK_LANG`` say.
+
+    For output made for tools (``--format json``, ``csv``, ``codequality``): it reads the same, byte for
+    byte, in every team's language, messages included.
+    """
+    _machine.set(on)
+    if on:
+        _current.set(SOURCE)
 
 
 @contextmanager
 def language(code: str | None) -> Iterator[str]:
     """Write in ``code`` (resolved, ``PARTNERBOOK_LANG`` winning) inside the block."""
-    token = _current.set(resolve(os.environ.get(ENV) or code))
+    token = _current.set(SOURCE if _machine.get() else resolve(os.environ.get(ENV) or code))
     try:
         yield _current.get()
     finally:

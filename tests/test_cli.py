@@ -193,7 +193,7 @@ def test_github_format_writes_the_step_summary(base_portfolio: Path, run_line: R
 
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("### partnerbook validate\n\n10 files checked: 1 error, 0 warnings in 1 file\n")
-    assert "| `partners/kiln-packaging/partner.yaml` | 3 | error | invalid-value |" in text
+    assert "| `partners/kiln-packaging/partner.yaml` | 3 | Error | invalid-value |" in text
 
 
 def test_github_annotations_escape_newlines_and_commas(base_portfolio: Path, run_line: RunLine) -> None:

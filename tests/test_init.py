@@ -67,7 +67,7 @@ def test_init_writes_a_repository_whose_first_validate_and_build_pass(tmp_path: 
     assert f"cd {target}" in out
     assert "partnerbook new partner" in out
     monkeypatch.chdir(target)
-    assert run(["validate", "--today", TODAY], capsys) == (0, "1 files checked: no problems\n", NO_TEAM)
+    assert run(["validate", "--today", TODAY], capsys) == (0, "1 file checked: no problems\n", NO_TEAM)
     code, out, err = run(["build", "--today", TODAY], capsys)
     assert code == 0, err
     index = (target / "site" / "index.html").read_text(encoding="utf-8")

@@ -196,7 +196,7 @@ def test_text_shows_n_a(seed_root: Path, run_line: RunLine) -> None:
     result = run_line(f"partnerbook kpis --root {seed_root} --today {TODAY}")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    header = next(line for line in lines if line.startswith("campaign "))
+    header = next(line for line in lines if line.startswith("Campaign "))  # headers are the KPIs' labels
     b_line = next(line for line in lines if "partner-b" in line)
     total_line = next(line for line in lines if "(total)" in line)
 
@@ -204,15 +204,15 @@ def test_text_shows_n_a(seed_root: Path, run_line: RunLine) -> None:
         """Cells are separated by two or more spaces and never contain two spaces."""
         return dict(zip(re.split(r"\s{2,}", header.strip()), re.split(r"\s{2,}", line.strip()), strict=True))[column]
 
-    assert cell(b_line, "conversion_lift") == "n/a"
-    assert cell(b_line, "csat") == "n/a"
-    assert cell(b_line, "roi") == "12.5%"
-    assert cell(total_line, "conversion_rate") == "12.5%"
-    assert cell(total_line, "roi") == "13.9%"  # 250 / 1800
-    assert cell(total_line, "sessions") == "2,000"
-    assert cell(total_line, "revenue (EUR)") == "2,050.00"
+    assert cell(b_line, "Conversion lift") == "n/a"
+    assert cell(b_line, "Customer satisfaction") == "n/a"
+    assert cell(b_line, "ROI") == "12.5%"
+    assert cell(total_line, "Conversion rate") == "12.5%"
+    assert cell(total_line, "ROI") == "13.9%"  # 250 / 1800
+    assert cell(total_line, "Sessions") == "2,000"
+    assert cell(total_line, "Revenue (EUR)") == "2,050.00"
     assert "nan" not in result.output.lower().replace("n/a", "")
-    assert "portfolio hhi: 0.507" in result.output
+    assert "Portfolio revenue concentration (HHI): 0.507" in result.output
 
 
 def test_text_partner_table(seed_root: Path, run_line: RunLine) -> None:

@@ -152,7 +152,7 @@ def test_csv_one_campaign(root: Path, run_line: RunLine) -> None:
 def _cells(output: str) -> tuple[list[str], dict[tuple[str, str], dict[str, str]]]:
     """The text table: headers (which may hold one space, as in 'revenue (EUR)') and rows by (first, second)."""
     lines = output.splitlines()
-    header_at = next(i for i, line in enumerate(lines) if line.startswith(("campaign ", "partner ")))
+    header_at = next(i for i, line in enumerate(lines) if line.startswith(("Campaign ", "Partner ")))
     headers = re.split(r"\s{2,}", lines[header_at].strip())
     rows = {}
     for line in lines[header_at + 2:]:
@@ -166,26 +166,26 @@ def _cells(output: str) -> tuple[list[str], dict[tuple[str, str], dict[str, str]
 def test_text_counts_and_currency_labels(root: Path, run_line: RunLine) -> None:
     headers, rows = _cells(_run(run_line, root, ""))
 
-    assert headers[:8] == ["campaign", "partner", "sessions", "carts", "checkouts", "orders", "revenue (EUR)",
-                           "cost (EUR)"]
-    assert "currency" not in headers  # the money headers name it
+    assert headers[:8] == ["Campaign", "Partner", "Sessions", "Carts", "Checkouts", "Orders", "Revenue (EUR)",
+                           "Cost (EUR)"]
+    assert "Currency" not in headers  # the money headers name it
     total = rows[("spring", "(total)")]
     assert [total[h] for h in headers[2:8]] == ["2,000", "400", "220", "250", "2,050.00", "2,100.00"]
     assert [rows[("spring", "partner-c")][h] for h in headers[2:8]] == ["n/a"] * 5 + ["300.00"]
-    assert rows[("summer", "(total)")]["revenue (EUR)"] == "920.00"
-    assert total["roi"] == "-2.4%"  # (2050 - 2100) / 2100
+    assert rows[("summer", "(total)")]["Revenue (EUR)"] == "920.00"
+    assert total["ROI"] == "-2.4%"  # (2050 - 2100) / 2100
 
 
 def test_text_partner_counts(root: Path, run_line: RunLine) -> None:
     output = _run(run_line, root, "--table partners")
     lines = output.splitlines()
-    header = re.split(r"\s{2,}", next(line for line in lines if line.startswith("partner ")).strip())
+    header = re.split(r"\s{2,}", next(line for line in lines if line.startswith("Partner ")).strip())
     a_line = re.split(r"\s{2,}", next(line for line in lines if line.startswith("partner-a")).strip())
     a = dict(zip(header, a_line, strict=True))
 
-    assert [a[h] for h in ("sessions", "orders", "revenue (EUR)", "cost (EUR)")] == \
+    assert [a[h] for h in ("Sessions", "Orders", "Revenue (EUR)", "Cost (EUR)")] == \
         ["1,700", "200", "2,070.00", "1,460.00"]
-    assert "service_credits (EUR)" in header
+    assert "Service credits (EUR)" in header
 
 
 def test_campaign_option_errors(root: Path, run_line: RunLine) -> None:

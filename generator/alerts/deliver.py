@@ -28,8 +28,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import i18n
 from generator.alerts.digest import Digest, build_digests
 from generator.errors import PartnerbookError
+from generator.i18n import N_, _
 from generator.inert import shown
 from generator.records.portfolio import Portfolio
 from generator.records.settings import DigestSettings, Webhook
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
 
 STATE_NAME = "digest-state.json"
 STATE_LIMIT = 20_000_000
+# The subject partnerbook.yml gives when digest.subject is not set: read in the team's language.
+DEFAULT_SUBJECT = N_("Partnerships: what needs you")
 Echo = Callable[..., None]
 
 
@@ -63,18 +67,21 @@ class State:
         target = work_dir(root) / STATE_NAME if path is None else path
         raw = read_regular(target, STATE_LIMIT)
         data: dict[str, Any] = {}
-        unreadable = f"the digest state file {target} cannot be read"
-        fix = ("; it records what was sent today, so without it every digest would be sent again: "
-               "fix it, or remove it to send today's digests once more")
+        def unreadable(why: str) -> DeliveryError:
+            return DeliveryError(_(
+                "the digest state file {path} cannot be read ({why}); it records what was sent today, so without "
+                "it every digest would be sent again: fix it, or remove it to send today's digests once more"
+            ).format(path=target, why=why))
+
         if raw is None and os.path.lexists(target):
-            raise DeliveryError(f"{unreadable} (not a regular file: a link or a folder){fix}")
+            raise unreadable(_("not a regular file: a link or a folder"))
         if raw is not None:
             try:
                 loaded = json.loads(raw.decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
-                raise DeliveryError(f"{unreadable} ({exc}){fix}") from None
+                raise unreadable(str(exc)) from None
             if not isinstance(loaded, dict):
-                raise DeliveryError(f"{unreadable} (not a JSON object){fix}")
+                raise unreadable(_("not a JSON object"))
             data = loaded
         for key in ("sent", "seen"):
             if not isinstance(data.get(key), dict):
@@ -142,14 +149,16 @@ def channels_for(digest: Digest, settings: DigestSettings, portfolio: Portfolio)
     found: list[Channel] = []
     if settings.smtp is not None and digest.address:
         found.append(Channel(f"email:{digest.address}", "email",
-                             f"email to {shown(digest.name)} <{shown(digest.address)}>"))
+                             _("email to {name} <{address}>").format(name=shown(digest.name),
+                                                                     address=shown(digest.address))))
     for hook in settings.webhooks:
         names = [*hook.people, *([hook.role] if hook.role else [])]
         people = {pid for name in names for pid in resolve(name, team)}
         if names and digest.person not in people:
             continue
-        where = f"${hook.url_env}" if hook.url_env else "the url in partnerbook.yml"
-        found.append(Channel(webhook_key(hook), hook.kind, f"{hook.kind} webhook ({where})", hook))
+        label = (_("{kind} webhook (${variable})").format(kind=hook.kind, variable=hook.url_env) if hook.url_env
+                 else _("{kind} webhook (the url in partnerbook.yml)").format(kind=hook.kind))
+        found.append(Channel(webhook_key(hook), hook.kind, label, hook))
     return found
 
 
@@ -168,21 +177,24 @@ class Mailer:
         password = None
         if s.user is not None:
             if not s.password_env:
-                raise DeliveryError(f"digest.smtp.user is set but not password_env: name the environment "
-                                    f"variable holding the SMTP password for {shown(s.user)}")
+                raise DeliveryError(_("digest.smtp.user is set but not password_env: name the environment "
+                                      "variable holding the SMTP password for {user}").format(user=shown(s.user)))
             password = os.environ.get(s.password_env)
             if not password:
-                raise DeliveryError(f"the environment variable {s.password_env} (digest.smtp.password_env) is not "
-                                    "set: set it to the SMTP password (in CI, from a secret)")
+                raise DeliveryError(_("the environment variable {variable} (digest.smtp.password_env) is not set: "
+                                      "set it to the SMTP password (in CI, from a secret)").format(
+                    variable=s.password_env))
         try:
             context = ssl.create_default_context()
             client = (smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context) if s.ssl
                       else smtplib.SMTP(s.host, s.port, timeout=s.timeout))
         except TimeoutError:
-            raise DeliveryError(f"the SMTP server {where} did not answer within {s.timeout} s") from None
+            raise DeliveryError(_("the SMTP server {server} did not answer within {seconds} s").format(
+                server=where, seconds=i18n.number(s.timeout))) from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"cannot reach the SMTP server {where}: {_reason(exc)} (check digest.smtp.host "
-                                "and port, and that the server runs)") from None
+            raise DeliveryError(_("cannot reach the SMTP server {server}: {reason} (check digest.smtp.host and "
+                                  "port, and that the server runs)").format(server=where,
+                                                                            reason=_reason(exc))) from None
         try:
             if s.starttls and not s.ssl:
                 client.starttls(context=context)
@@ -190,17 +202,19 @@ class Mailer:
                 client.login(s.user, password)
         except smtplib.SMTPAuthenticationError as exc:
             client.close()
-            raise DeliveryError(f"the SMTP server {where} refused the login of {shown(s.user)}: "
-                                f"{exc.smtp_code} {_reason(exc)} (check the user and the password in "
-                                f"${s.password_env})") from None
+            raise DeliveryError(_("the SMTP server {server} refused the login of {user}: {code} {reason} (check the "
+                                  "user and the password in ${variable})").format(
+                server=where, user=shown(s.user), code=exc.smtp_code, reason=_reason(exc),
+                variable=s.password_env)) from None
         except smtplib.SMTPNotSupportedError as exc:
             client.close()
-            raise DeliveryError(f"the SMTP server {where} does not offer this: {_reason(exc)} (set "
-                                "digest.smtp.starttls: false for a server without STARTTLS, or drop user "
-                                "for one without login)") from None
+            raise DeliveryError(_("the SMTP server {server} does not offer this: {reason} (set "
+                                  "digest.smtp.starttls: false for a server without STARTTLS, or drop user for one "
+                                  "without login)").format(server=where, reason=_reason(exc))) from None
         except (OSError, smtplib.SMTPException) as exc:
             client.close()
-            raise DeliveryError(f"the SMTP server {where} failed: {_reason(exc)}") from None
+            raise DeliveryError(_("the SMTP server {server} failed: {reason}").format(
+                server=where, reason=_reason(exc))) from None
         return client
 
     def send(self, digest: Digest, subject: str) -> None:
@@ -217,14 +231,18 @@ class Mailer:
             refused = self.client.send_message(message)
         except TimeoutError:
             self._drop()
-            raise DeliveryError(f"the SMTP server timed out after {self.smtp.timeout} s") from None
+            raise DeliveryError(_("the SMTP server timed out after {seconds} s").format(
+                seconds=i18n.number(self.smtp.timeout))) from None
         except smtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryError(f"the SMTP server refused the recipient: {_reason(exc)}") from None
+            raise DeliveryError(_("the SMTP server refused the recipient: {reason}").format(
+                reason=_reason(exc))) from None
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
-            raise DeliveryError(f"the SMTP server did not take the message: {_reason(exc)}") from None
+            raise DeliveryError(_("the SMTP server did not take the message: {reason}").format(
+                reason=_reason(exc))) from None
         if refused:
-            raise DeliveryError(f"the SMTP server refused {', '.join(sorted(refused))}")
+            raise DeliveryError(_("the SMTP server refused {addresses}").format(
+                addresses=", ".join(sorted(refused))))
 
     def _drop(self) -> None:
         if self.client is not None:
@@ -254,10 +272,11 @@ def webhook_url(hook: Webhook) -> str:
     if hook.url_env:
         url = os.environ.get(hook.url_env)
         if not url:
-            raise DeliveryError(f"the environment variable {hook.url_env} (the {hook.kind} webhook's url_env) is "
-                                "not set: set it to the webhook's address (in CI, from a secret)")
+            raise DeliveryError(_("the environment variable {variable} (the {kind} webhook's url_env) is not set: "
+                                  "set it to the webhook's address (in CI, from a secret)").format(
+                variable=hook.url_env, kind=hook.kind))
     if not url or not url.startswith(("https://", "http://")):
-        raise DeliveryError(f"the {hook.kind} webhook's address is not an http(s) URL")
+        raise DeliveryError(_("the {kind} webhook's address is not an http(s) URL").format(kind=hook.kind))
     return url
 
 
@@ -267,37 +286,47 @@ def post_webhook(hook: Webhook, body: dict[str, object], timeout: float) -> None
     request = urllib.request.Request(url, data=data, method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8",
                                               "User-Agent": "partnerbook-digest"})
-    label = f"the {hook.kind} webhook" + (f" (${hook.url_env})" if hook.url_env else "")
+    label = (_("the {kind} webhook (${variable})").format(kind=hook.kind, variable=hook.url_env) if hook.url_env
+             else _("the {kind} webhook").format(kind=hook.kind))
+    seconds = i18n.number(timeout, 0 if float(timeout).is_integer() else 2)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read(65536)
     except urllib.error.HTTPError as exc:
         detail = shown(exc.read(300).decode("utf-8", "replace")) if exc.fp is not None else ""
-        raise DeliveryError(f"{label} answered HTTP {exc.code} {shown(exc.reason)}"
-                            + (f": {detail}" if detail else "")
-                            + (" (check the webhook's address)" if 400 <= exc.code < 500 else
-                               " (the chat service failed; the next run tries again)")) from None
+        answer = f"HTTP {exc.code} {shown(exc.reason)}" + (f": {detail}" if detail else "")
+        raise DeliveryError(
+            (_("{webhook} answered {answer} (check the webhook's address)") if 400 <= exc.code < 500 else
+             _("{webhook} answered {answer} (the chat service failed; the next run tries again)")).format(
+                webhook=label, answer=answer)) from None
     except TimeoutError:
-        raise DeliveryError(f"{label} did not answer within {timeout:g} s") from None
+        raise DeliveryError(_("{webhook} did not answer within {seconds} s").format(
+            webhook=label, seconds=seconds)) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise DeliveryError(f"{label} did not answer within {timeout:g} s") from None
+            raise DeliveryError(_("{webhook} did not answer within {seconds} s").format(
+                webhook=label, seconds=seconds)) from None
         why = _reason(reason) if isinstance(reason, BaseException) else shown(reason)
-        raise DeliveryError(f"cannot reach {label}: {why}") from None
+        raise DeliveryError(_("cannot reach {webhook}: {reason}").format(webhook=label, reason=why)) from None
     except OSError as exc:
-        raise DeliveryError(f"cannot reach {label}: {_reason(exc)}") from None
+        raise DeliveryError(_("cannot reach {webhook}: {reason}").format(webhook=label, reason=_reason(exc))) from None
 
 
 # ---------------------------------------------------------------------------- the command
+
+def subject(settings: DigestSettings) -> str:
+    """The email subject: digest.subject, or the default one in the team's language."""
+    return _(DEFAULT_SUBJECT) if settings.subject == DEFAULT_SUBJECT else settings.subject
+
 
 def render(digest: Digest, fmt: str, settings: DigestSettings) -> str:
     if fmt == "markdown":
         return digest.markdown()
     if fmt == "email":
         sender = settings.smtp.sender if settings.smtp is not None else "partnerbook@localhost"
-        return digest.email(sender, settings.subject).as_string() if digest.address else \
-            f"(no email for {shown(digest.name)} in team.yaml)\n{digest.text()}"
+        return digest.email(sender, subject(settings)).as_string() if digest.address else \
+            _("(no email for {name} in team.yaml)").format(name=shown(digest.name)) + f"\n{digest.text()}"
     if fmt == "chat":
         body = {"person": digest.person, "slack": digest.slack(), "teams": digest.teams()}
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
@@ -311,11 +340,11 @@ def run_digest(computed: Computed, *, person: str | None, fmt: str, dry_run: boo
     root, today = Path(portfolio.root), computed.today
     team = team_of(portfolio)
     if team is None:
-        raise PartnerbookError("digests go to the people of team.yaml, and this repository has none: add a "
-                               "team.yaml with each person's email (see the README, 'Digests')")
+        raise PartnerbookError(_("digests go to the people of team.yaml, and this repository has none: add a "
+                                 "team.yaml with each person's email (see the README, 'Digests')"))
     if person is not None and person not in team.people:
-        raise PartnerbookError(f"--person {shown(person)} is not a person of team.yaml; people: "
-                               f"{', '.join(sorted(team.people))}")
+        raise PartnerbookError(_("--person {person} is not a person of team.yaml; people: {people}").format(
+            person=shown(person), people=", ".join(sorted(team.people))))
     settings = portfolio.settings.digest
     try:
         state = State.load(root, state_path)
@@ -326,7 +355,8 @@ def run_digest(computed: Computed, *, person: str | None, fmt: str, dry_run: boo
     if person is not None:
         digests = [d for d in digests if d.person == person]
     if not digests:
-        echo("nothing needs anyone today: no digest" if person is None else f"nothing needs {person} today")
+        echo(_("nothing needs anyone today: no digest") if person is None else
+             _("nothing needs {person} today").format(person=shown(person)))
         return 0
     if not send and not dry_run:
         for digest in digests:
@@ -336,18 +366,20 @@ def run_digest(computed: Computed, *, person: str | None, fmt: str, dry_run: boo
     if dry_run:
         for digest in digests:
             targets = channels_for(digest, settings, portfolio)
-            echo(f"== {shown(digest.name)} ({digest.person}): {len(digest.items)} item(s), {digest.new_count} new")
+            echo(f"== {shown(digest.name)} ({digest.person}): {digest.counts()}")
             if not targets:
-                echo("   would send nothing: no email in team.yaml with digest.smtp set, and no webhook for them")
+                echo("   " + _("would send nothing: no email in team.yaml with digest.smtp set, and no webhook for "
+                              "them"))
             for channel in targets:
-                done = " (already sent today: skipped)" if state.sent_today(digest.person, channel.key, today) else ""
-                echo(f"   would send by {channel.label}{done}")
+                text = (_("would send by {channel} (already sent today: skipped)")
+                        if state.sent_today(digest.person, channel.key, today) else _("would send by {channel}"))
+                echo("   " + text.format(channel=channel.label))
             echo(render(digest, fmt, settings), nl=False)
             echo("")
         return 0
     if settings.smtp is None and not settings.webhooks:
-        echo("partnerbook: nothing to send with: add digest.smtp (email) or digest.webhooks (Slack, Teams) to "
-             "partnerbook.yml (see the README, 'Digests'); --dry-run shows what would be sent", err=True)
+        echo(_("partnerbook: nothing to send with: add digest.smtp (email) or digest.webhooks (Slack, Teams) to "
+               "partnerbook.yml (see the README, 'Digests'); --dry-run shows what would be sent"), err=True)
         return 1
     mailer = Mailer(settings) if settings.smtp is not None else None
     wait = timeout if timeout is not None else (settings.smtp.timeout if settings.smtp is not None else 30)
@@ -357,33 +389,39 @@ def run_digest(computed: Computed, *, person: str | None, fmt: str, dry_run: boo
         for digest in digests:
             targets = channels_for(digest, settings, portfolio)
             if not targets:
-                why = ("no email for them in team.yaml, and no webhook for them" if settings.smtp is not None
-                       else "no webhook for them, and digest.smtp (email) is not set in partnerbook.yml")
-                echo(f"partnerbook: no channel for {shown(digest.name)} ({digest.person}): {why}", err=True)
+                text = (_("partnerbook: no channel for {name} ({person}): no email for them in team.yaml, and no "
+                          "webhook for them") if settings.smtp is not None else
+                        _("partnerbook: no channel for {name} ({person}): no webhook for them, and digest.smtp "
+                          "(email) is not set in partnerbook.yml"))
+                echo(text.format(name=shown(digest.name), person=digest.person), err=True)
             for channel in targets:
                 if state.sent_today(digest.person, channel.key, today):
                     skipped += 1
-                    echo(f"already sent today: {shown(digest.person)} by {channel.label}")
+                    echo(_("already sent today: {person} by {channel}").format(person=shown(digest.person),
+                                                                               channel=channel.label))
                     continue
                 try:
                     if channel.kind == "email":
                         assert mailer is not None
-                        mailer.send(digest, settings.subject)
+                        mailer.send(digest, subject(settings))
                     else:
                         assert channel.webhook is not None
                         body = digest.slack() if channel.kind == "slack" else digest.teams()
                         post_webhook(channel.webhook, body, wait)
                 except DeliveryError as exc:
-                    failures.append(f"{shown(digest.person)} by {channel.label}: {exc}")
+                    failures.append(_("partnerbook: not sent: {person} by {channel}: {reason}").format(
+                        person=shown(digest.person), channel=channel.label, reason=exc))
                     continue
                 state.mark_sent(digest, channel.key)
                 sent += 1
-                echo(f"sent: {shown(digest.person)} by {channel.label}")
+                echo(_("sent: {person} by {channel}").format(person=shown(digest.person), channel=channel.label))
     finally:
         if mailer is not None:
             mailer.close()
     for failure in failures:
-        echo(f"partnerbook: not sent: {failure}", err=True)
-    echo(f"{sent} sent, {skipped} already sent today, {len(failures)} failed"
-         + (" (a rerun sends only what failed)" if failures else ""))
+        echo(failure, err=True)
+    counts = {"sent": i18n.number(sent), "skipped": i18n.number(skipped), "failed": i18n.number(len(failures))}
+    done = (_("{sent} sent, {skipped} already sent today, {failed} failed (a rerun sends only what failed)")
+            if failures else _("{sent} sent, {skipped} already sent today, {failed} failed"))
+    echo(done.format(**counts))
     return 1 if failures else 0

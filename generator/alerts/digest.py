@@ -24,17 +24,19 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from generator import i18n, labels
 from generator.alerts.model import RANK, Alert
+from generator.i18n import N_, _, ngettext
 from generator.inert import shown
 from generator.markdown import text as md_text
 from generator.records.portfolio import Portfolio
 from generator.rules.people import people_of_alert, team_of
 
-SECTIONS = (
-    ("deadlines", "Deadlines in the warning window"),
-    ("overdue", "Overdue actions"),
-    ("credits", "Unclaimed service credits"),
-    ("alerts", "Other open alerts"),
+SECTIONS = (  # titles translated where shown
+    ("deadlines", N_("Deadlines in the warning window")),
+    ("overdue", N_("Overdue actions")),
+    ("credits", N_("Unclaimed service credits")),
+    ("alerts", N_("Other open alerts")),
 )
 _SECTION_OF_RULE = {"contract-notice": "deadlines", "compliance-expiring": "deadlines", "action-overdue": "overdue",
                     "commitment-missed": "overdue", "review-overdue": "overdue", "credit-unclaimed": "credits"}
@@ -60,6 +62,10 @@ class Item:
     def about(self) -> str:
         return self.alert.partner or self.alert.campaign or ""
 
+    def severity(self) -> str:
+        """The alert's severity in words of the current language."""
+        return labels.label("severity", self.alert.severity)
+
 
 @dataclass
 class Digest:
@@ -79,12 +85,17 @@ class Digest:
         return sorted({alert_key(item.alert) for item in self.items})
 
     def sections(self) -> list[tuple[str, list[Item]]]:
-        return [(title, [i for i in self.items if i.section == key]) for key, title in SECTIONS
+        return [(_(title), [i for i in self.items if i.section == key]) for key, title in SECTIONS
                 if any(i.section == key for i in self.items)]
 
+    def counts(self) -> str:
+        """'3 items, 1 new'."""
+        return ngettext("{n} item, {new} new", "{n} items, {new} new", len(self.items)).format(
+            n=i18n.number(len(self.items)), new=i18n.number(self.new_count))
+
     def title(self) -> str:
-        return (f"Partnerships digest for {shown(self.name)}, {self.today.isoformat()}: "
-                f"{len(self.items)} item(s), {self.new_count} new")
+        return _("Partnerships digest for {name}, {day}: {counts}").format(
+            name=shown(self.name), day=i18n.day(self.today), counts=self.counts())
 
     # ------------------------------------------------------------------ renderings
 
@@ -93,9 +104,10 @@ class Digest:
         for title, items in self.sections():
             lines.append(f"{title} ({len(items)})")
             for item in items:
-                mark = "NEW " if item.new else ""
+                # i18n: marks an alert the person's previous digest did not carry
+                mark = _("NEW") + " " if item.new else ""
                 about = f"{shown(item.about())}: " if item.about() else ""
-                lines.append(f"  - {mark}[{item.alert.severity}] {about}{shown(item.alert.message)}")
+                lines.append(f"  - {mark}[{item.severity()}] {about}{shown(item.alert.message)}")
                 lines.append(f"    {shown(item.where())} ({item.alert.rule})")
             lines.append("")
         return "\n".join(lines)
@@ -105,9 +117,9 @@ class Digest:
         for title, items in self.sections():
             lines += [f"### {title} ({len(items)})", ""]
             for item in items:
-                mark = "**new** " if item.new else ""
+                mark = f"**{_new()}** " if item.new else ""
                 about = f"**{md_text(item.about())}**: " if item.about() else ""
-                lines.append(f"- {mark}{item.alert.severity}: {about}{md_text(item.alert.message)} "
+                lines.append(f"- {mark}{item.severity()}: {about}{md_text(item.alert.message)} "
                              f"({md_text(item.where())}, `{item.alert.rule}`)")
             lines.append("")
         return "\n".join(lines)
@@ -116,13 +128,15 @@ class Digest:
         def esc(value: object) -> str:
             return html.escape(shown(value), quote=True)
 
-        parts = ["<!DOCTYPE html>", '<html><head><meta charset="utf-8"></head><body>', f"<h2>{esc(self.title())}</h2>"]
+        lang = esc(i18n.current())
+        parts = ["<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8"></head><body>',
+                 f"<h2>{esc(self.title())}</h2>"]
         for title, items in self.sections():
             parts.append(f"<h3>{esc(title)} ({len(items)})</h3><ul>")
             for item in items:
-                mark = "<strong>new</strong> " if item.new else ""
+                mark = f"<strong>{esc(_new())}</strong> " if item.new else ""
                 about = f"<strong>{esc(item.about())}</strong>: " if item.about() else ""
-                parts.append(f"<li>{mark}{esc(item.alert.severity)}: {about}{esc(item.alert.message)} "
+                parts.append(f"<li>{mark}{esc(item.severity())}: {about}{esc(item.alert.message)} "
                              f"<small>({esc(item.where())}, {esc(item.alert.rule)})</small></li>")
             parts.append("</ul>")
         parts.append("</body></html>")
@@ -131,7 +145,8 @@ class Digest:
     def email(self, sender: str, subject: str) -> EmailMessage:
         """multipart/alternative: the plain text, then the HTML (the part mail clients prefer)."""
         message = EmailMessage()
-        message["Subject"] = f"{shown(subject)}: {len(self.items)} item(s), {self.new_count} new ({self.today})"
+        message["Subject"] = _("{subject}: {counts} ({day})").format(subject=shown(subject), counts=self.counts(),
+                                                                      day=i18n.day(self.today))
         message["From"] = sender
         message["To"] = Address(display_name=shown(self.name), addr_spec=self.address or "")
         message["Date"] = format_datetime(datetime.now(UTC))
@@ -148,7 +163,8 @@ class Digest:
             chunk = f"*{_slack(title)} ({len(items)})*"
             for item in items:
                 about = f"*{_slack(item.about())}*: " if item.about() else ""
-                line = (f"\n• {'*new* ' if item.new else ''}{item.alert.severity}: {about}"
+                mark = f"*{_slack(_new())}* " if item.new else ""
+                line = (f"\n• {mark}{_slack(item.severity())}: {about}"
                         f"{_slack(item.alert.message)} (`{_slack(item.where())}`)")
                 if len(chunk) + len(line) > SLACK_TEXT_LIMIT:
                     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
@@ -157,7 +173,7 @@ class Digest:
             if chunk:
                 blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
         if len(blocks) > SLACK_BLOCK_LIMIT:
-            more = "More items than a message holds: run `partnerbook digest` for all."
+            more = _("More items than a message holds: run `partnerbook digest` for all.")
             blocks = [*blocks[:SLACK_BLOCK_LIMIT - 1],
                       {"type": "context", "elements": [{"type": "mrkdwn", "text": more}]}]
         return {"text": _slack(self.title()), "blocks": blocks}
@@ -172,7 +188,7 @@ class Digest:
             for item in items:
                 about = f"{_teams(item.about())}: " if item.about() else ""
                 body.append({"type": "TextBlock", "wrap": True,
-                             "text": f"{'NEW ' if item.new else ''}{item.alert.severity}: {about}"
+                             "text": f"{_teams(_('NEW')) + ' ' if item.new else ''}{_teams(item.severity())}: {about}"
                                      f"{_teams(item.alert.message)} ({_teams(item.where())})"})
         card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard",
                 "version": "1.4", "body": body}
@@ -181,6 +197,12 @@ class Digest:
 
     def content_hash(self) -> str:
         return hashlib.sha256(self.text().encode("utf-8")).hexdigest()
+
+
+def _new() -> str:
+    """The mark of an alert the previous digest did not carry, as a word within a line ('new')."""
+    # i18n: marks an alert the person's previous digest did not carry
+    return _("NEW").lower()
 
 
 def _slack(value: object) -> str:

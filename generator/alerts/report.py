@@ -8,9 +8,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from generator import markdown
+from generator import i18n, labels, markdown
 from generator.alerts.model import SEVERITIES, Alert
-from generator.checks.report import codequality_issues, codequality_json, escape_data, escape_property
+from generator.checks.report import codequality_issues, codequality_json, escape_data, escape_property, table_head
+from generator.i18n import _, ngettext
 
 # The workflow-command escaping of the validation reporter: one implementation for both.
 from generator.inert import guard_line, json_output, shown
@@ -22,26 +23,49 @@ _CODEQUALITY_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 
 
-def _message(alert: Alert) -> str:
-    """The message, naming the partner when the file does not (campaign alerts), and the silence if any."""
+def _message(alert: Alert, human: bool = True) -> str:
+    """The message, naming the partner when the file does not (campaign alerts), and the silence if any.
+
+    ``human``: the silence in the current language (text, annotations, job summary); else in English,
+    as tools read it (JSON, Code Quality).
+    """
     text = alert.message
     if alert.campaign is not None and alert.partner is not None:
         text = f"{alert.partner}: {text}"
     if alert.silence is not None:
-        text += f" (silenced until {alert.silence.until}: {alert.silence.reason})"
+        until, reason = alert.silence.until, alert.silence.reason
+        text += " " + (_("(silenced until {until}: {reason})").format(until=until, reason=reason) if human
+                       else f"(silenced until {until}: {reason})")
     return text
+
+
+def _severity_count(severity: str, n: int) -> str:
+    """'1 error', '8 warnings', '3 info': how many alerts of a severity, as the summary counts them."""
+    if severity == "error":
+        text = ngettext("{n} error", "{n} errors", n)
+    elif severity == "warning":
+        text = ngettext("{n} warning", "{n} warnings", n)
+    else:
+        text = ngettext("{n} info", "{n} info", n)
+    return text.format(n=i18n.number(n))
 
 
 def summary(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
     """'12 alerts: 1 error, 8 warnings, 3 info', plus how many silenced ones are not shown."""
     counts = Counter(a.severity for a in alerts)
+    parts = ", ".join(_severity_count(s, counts[s]) for s in SEVERITIES)
+    if not alerts and hidden_silenced:
+        return ngettext("no alerts; {hidden} silenced not shown (--include-silenced shows them)",
+                        "no alerts; {hidden} silenced not shown (--include-silenced shows them)",
+                        hidden_silenced).format(hidden=i18n.number(hidden_silenced))
     if not alerts:
-        text = "no alerts"
-    else:
-        parts = [f"{counts[s]} {s}{'s' * (counts[s] != 1 and s != 'info')}" for s in SEVERITIES]
-        text = f"{len(alerts)} alert{'s' * (len(alerts) != 1)}: {', '.join(parts)}"
+        return _("no alerts")
+    text = ngettext("{n} alert: {counts}", "{n} alerts: {counts}", len(alerts)).format(
+        n=i18n.number(len(alerts)), counts=parts)
     if hidden_silenced:
-        text += f"; {hidden_silenced} silenced not shown (--include-silenced shows them)"
+        text = ngettext("{summary}; {hidden} silenced not shown (--include-silenced shows them)",
+                        "{summary}; {hidden} silenced not shown (--include-silenced shows them)",
+                        hidden_silenced).format(summary=text, hidden=i18n.number(hidden_silenced))
     return text
 
 
@@ -57,7 +81,7 @@ def render_text(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
 
 def render_json(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
     """A list of {rule, severity, partner, campaign, file, line, message}; a silence is told in the message."""
-    rows = [{**a.as_json(), "message": _message(a) if a.silenced else a.message} for a in alerts]
+    rows = [{**a.as_json(), "message": _message(a, human=False) if a.silenced else a.message} for a in alerts]
     return json_output(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
 
 
@@ -75,9 +99,10 @@ def render_github(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
     """Annotations, then the text report: GitHub shows only a few annotations per step."""
     lines = [github_annotation(a) for a in alerts]
     if alerts:
-        lines += ["", "partnerbook alerts:", *_text_lines(alerts)]
+        lines += ["", _("partnerbook alerts:"), *_text_lines(alerts)]
         by_rule = Counter(a.rule for a in alerts)
-        lines.append("by rule: " + ", ".join(f"{shown(rule)} {n}" for rule, n in sorted(by_rule.items())))
+        lines.append(_("by rule: {counts}").format(
+            counts=", ".join(f"{shown(rule)} {i18n.number(n)}" for rule, n in sorted(by_rule.items()))))
     lines.append(summary(alerts, hidden_silenced))
     return "\n".join(lines) + "\n"
 
@@ -85,7 +110,8 @@ def render_github(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
 def render_codequality(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
     """Each alert as a GitLab Code Quality issue; fingerprints as for ``validate`` (rule, file, message)."""
     return codequality_json(codequality_issues(
-        (a.rule, "info" if a.silenced else _CODEQUALITY_SEVERITY[a.severity], a.file, a.message, _message(a), a.line)
+        (a.rule, "info" if a.silenced else _CODEQUALITY_SEVERITY[a.severity], a.file, a.message,
+         _message(a, human=False), a.line)
         for a in alerts))
 
 
@@ -104,16 +130,19 @@ def render_markdown_summary(alerts: Sequence[Alert], hidden_silenced: int = 0, b
     With ``base`` (``--new-since``) the table has the new alerts and a line counts the ``existing`` ones.
     Every field passes the site's Markdown escaping: no '|', HTML, link or line break of a record survives.
     """
-    title = "partnerbook alerts" + (f", new since {_code(base)}" if base is not None else "")
+    title = (_("partnerbook alerts, new since {base}").format(base=_code(base)) if base is not None
+             else "partnerbook alerts")
     head = f"### {title}\n\n{summary(alerts, hidden_silenced)}\n"  # counts only: nothing to escape
     if base is not None:
-        head += f"\n{existing} already at {_code(base)} (not failing)\n"
+        head += "\n" + _("{n} already at {base} (not failing)").format(n=i18n.number(existing), base=_code(base)) + "\n"
     if not alerts:
         return head
-    rows = ["| file | line | severity | rule | message |", "|---|---|---|---|---|"]  # validate's columns
+    rows = [table_head(), "|---|---|---|---|---|"]  # validate's columns
     for a in alerts:
         file = _code(a.file)
-        severity = f"{a.severity} (silenced)" if a.silenced else a.severity
+        severity = labels.label("severity", a.severity)
+        if a.silenced:
+            severity = _("{severity} (silenced)").format(severity=severity)
         rows.append("| " + " | ".join([file, str(a.line or ""), severity, _cell(a.rule), _cell(_message(a))]) + " |")
     return head + "\n" + "\n".join(rows) + "\n"
 

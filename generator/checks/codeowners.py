@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import i18n
 from generator.errors import PartnerbookError
+from generator.i18n import _, ngettext
 from generator.inert import shown
 from generator.problems import Problem, Severity
 from generator.records.portfolio import Portfolio
@@ -121,7 +123,7 @@ def generate(portfolio: Portfolio, fmt: str) -> Codeowners:
     if partner_lines:
         lines += ["", "[Partners]" if fmt == "gitlab" else "# Partners: each folder to its owner", *partner_lines]
     campaign_lines: list[str] = []
-    for _, campaign in sorted(portfolio.campaigns.items()):
+    for _campaign_id, campaign in sorted(portfolio.campaigns.items()):
         if not campaign.partial:
             _route(campaign_lines, unrouted, f"/{campaign.doc.path}", [campaign.record.owner], team)
     if campaign_lines:
@@ -173,35 +175,39 @@ def run_command(root: Path, fmt: str, output: Path | None, check_only: bool, ech
     """``partnerbook codeowners``: write (or with ``check_only`` compare) the file; the exit code."""
     from generator.checks.validate import load_portfolio  # validate runs ``check`` above: imported late
 
-    portfolio, problems, _ = load_portfolio(root)
+    portfolio, problems, _files = load_portfolio(root)
     blocking = [p for p in problems if p.severity is Severity.ERROR
                 and p.file in ("partnerbook.yml", portfolio.team.doc.path if portfolio.team else "team.yaml")]
     if blocking:
         shown_problems = "\n".join(f"  {shown(p.location())}: {shown(p.message)} [{p.rule}]" for p in blocking[:20])
-        raise PartnerbookError("CODEOWNERS is made from team.yaml and partnerbook.yml, which have errors to fix "
-                               f"first (run 'partnerbook validate' for hints):\n{shown_problems}")
+        raise PartnerbookError(_("CODEOWNERS is made from team.yaml and partnerbook.yml, which have errors to fix "
+                                 "first (run 'partnerbook validate' for hints):") + f"\n{shown_problems}")
     if output is None:
         output = Path(root) / DEFAULT_PATHS[fmt]
     made = generate(portfolio, fmt)
     for line in made.unrouted:
-        echo(f"partnerbook: not routed: {shown(line)} (add a handle to team.yaml)", err=True)
+        echo(_("partnerbook: not routed: {line} (add a handle to team.yaml)").format(line=shown(line)), err=True)
     if team_of(portfolio) is None:
-        echo("partnerbook: no team.yaml: owners are free text, so CODEOWNERS routes nothing; add a team.yaml "
-             "with each person's handle", err=True)
+        echo(_("partnerbook: no team.yaml: owners are free text, so CODEOWNERS routes nothing; add a team.yaml "
+               "with each person's handle"), err=True)
     if check_only:
         data = read_regular(output, LIMIT)
         if data is None and os.path.lexists(output):
-            echo(f"partnerbook: {shown(output)} is not a plain file partnerbook can read", err=True)
+            echo(_("partnerbook: {path} is not a plain file partnerbook can read").format(path=shown(output)),
+                 err=True)
             return 1
         old = "" if data is None else data.decode("utf-8", "replace")
         if old == made.text:
-            echo(f"{shown(output)} is up to date")
+            echo(_("{path} is up to date").format(path=shown(output)))
             return 0
         echo(diff(old, made.text, shown(output)), nl=False)
-        echo(f"partnerbook: {shown(output)} is out of date: run `partnerbook codeowners"
-             f"{'' if fmt == 'github' else ' --format gitlab'} --output {shown(output)}` and commit it", err=True)
+        command = f"partnerbook codeowners{'' if fmt == 'github' else ' --format gitlab'} --output {shown(output)}"
+        echo(_("partnerbook: {path} is out of date: run `{command}` and commit it").format(
+            path=shown(output), command=command), err=True)
         return 1
     write_output(root, output, made.text.encode("utf-8"))
     routed = sum(1 for line in made.text.splitlines() if line.startswith("/"))
-    echo(f"wrote {shown(output)}: {routed} path(s) routed, {len(made.unrouted)} not routed")
+    echo(ngettext("wrote {path}: {routed} path routed, {unrouted} not routed",
+                  "wrote {path}: {routed} paths routed, {unrouted} not routed", routed).format(
+        path=shown(output), routed=i18n.number(routed), unrouted=i18n.number(len(made.unrouted))))
     return 0

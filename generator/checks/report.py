@@ -8,7 +8,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from generator import markdown
+from generator import i18n, labels, markdown
+from generator.i18n import _, ngettext
 from generator.inert import guard_line, json_output, shown
 from generator.problems import Kind, Problem, Result, Severity
 
@@ -18,18 +19,24 @@ _DIGITS = re.compile(r"[0-9]+")
 
 
 def summary(result: Result) -> str:
-    errors, warnings = len(result.errors), len(result.warnings)
+    """'10 files checked: 1 error, 0 warnings in 1 file', in the current language."""
+    errors, warnings, checked = len(result.errors), len(result.warnings), result.files_checked
     if not errors and not warnings:
-        return f"{result.files_checked} files checked: no problems"
+        return ngettext("{n} file checked: no problems", "{n} files checked: no problems",
+                        checked).format(n=i18n.number(checked))
     files = len({p.file for p in result.problems})
-    return (f"{result.files_checked} files checked: {errors} error{'s' * (errors != 1)}, "
-            f"{warnings} warning{'s' * (warnings != 1)} in {files} file{'s' * (files != 1)}")
+    return ngettext("{n} file checked: {errors}, {warnings} in {files}",
+                    "{n} files checked: {errors}, {warnings} in {files}", checked).format(
+        n=i18n.number(checked),
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=i18n.number(errors)),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=i18n.number(warnings)),
+        files=ngettext("{n} file", "{n} files", files).format(n=i18n.number(files)))
 
 
 def render_text_problem(problem: Problem) -> str:
     """``path:line:column: severity: message [rule]`` and a hint line; each field shown on one line."""
     line = f"{shown(problem.location())}: {problem.severity.value}: {shown(problem.message)} [{shown(problem.rule)}]"
-    return line + (f"\n    hint: {shown(problem.hint)}" if problem.hint else "")
+    return line + ("\n    " + _("hint: {hint}").format(hint=shown(problem.hint)) if problem.hint else "")
 
 
 def render_text(result: Result) -> str:
@@ -59,7 +66,8 @@ def github_annotation(problem: Problem) -> str:
         parts.append(f"line={problem.line}")
         parts.append(f"col={problem.column or 1}")
     parts.append(f"title={escape_property(f'partnerbook {problem.rule}')}")
-    body = problem.message + (f". Fix: {problem.hint}" if problem.hint else "")
+    body = (_("{message}. Fix: {hint}").format(message=problem.message, hint=problem.hint) if problem.hint
+            else problem.message)
     return f"::{problem.severity.value} {','.join(parts)}::{escape_data(body)}"
 
 
@@ -69,23 +77,29 @@ def render_github(result: Result) -> str:
     lines = [github_annotation(p) for p in problems]
     if problems:
         lines.append("")
-        lines.append("partnerbook validate found:")
+        lines.append(_("partnerbook validate found:"))
         lines.extend(render_text_problem(p) for p in problems)
         by_rule = Counter(p.rule for p in problems)
-        lines.append("by rule: " + ", ".join(f"{shown(rule)} {n}" for rule, n in sorted(by_rule.items())))
+        lines.append(_("by rule: {counts}").format(
+            counts=", ".join(f"{shown(rule)} {i18n.number(n)}" for rule, n in sorted(by_rule.items()))))
     lines.append(summary(result))
     # Only the annotations above may start with '::'; no line of the text part can be read as a command.
     text = [guard_line(line) for part in lines[len(problems):] for line in part.split("\n")]
     return "\n".join([*lines[:len(problems)], *text]) + "\n"
 
 
+def table_head() -> str:
+    """The header row of a job summary's findings table (validate's, and the alerts' with the same columns)."""
+    return "| " + " | ".join([_("file"), _("line"), _("severity"), _("rule"), _("message")]) + " |"
+
+
 def render_markdown_summary(result: Result) -> str:
     """A table for $GITHUB_STEP_SUMMARY, which has no annotation limit."""
-    rows = ["| file | line | severity | rule | message |", "|---|---|---|---|---|"]
+    rows = [table_head(), "|---|---|---|---|---|"]
     for p in result.sorted():
         # Every field through the site's Markdown escaping: no '|', HTML, link or line break survives.
         file = f"`{p.file}`" if _PLAIN_PATH.fullmatch(p.file) else f"<code>{markdown.text(shown(p.file))}</code>"
-        cells = [file, str(p.line or ""), p.severity.value,
+        cells = [file, str(p.line or ""), labels.label("severity", p.severity.value),
                  markdown.text(shown(p.rule)), markdown.text(shown(p.message))]
         rows.append("| " + " | ".join(cells) + " |")
     return f"### partnerbook validate\n\n{summary(result)}\n\n" + ("\n".join(rows) if result.problems else "") + "\n"

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from generator import i18n
-from generator.i18n import _
+from generator import i18n, labels
+from generator.i18n import N_, _
 from generator.inert import shown
 from generator.measure.kpis import CAMPAIGN_KPIS, KpiReport
 
@@ -164,15 +164,34 @@ def table_csv(table: Table) -> str:
     return to_csv(table.rows, table.columns)
 
 
-def to_text(rows: list[dict[str, Any]], columns: list[str], labels: dict[str, str] | None = None) -> str:
-    """An aligned table for a terminal; ``labels`` gives a column another header (``revenue (EUR)``)."""
-    labels = labels or {}
-    headers = [labels.get(c, c) for c in columns]
-    cells = [[shown(row.get(c)) if c in TEXT_COLUMNS and row.get(c) is not None
-              else format_kpi(c, row.get(c)) for c in columns] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+# The text table's headers of its id columns (KPI columns read as their labels, generator/labels.py).
+_HEADERS = {"campaign": N_("Campaign"), "partner": N_("Partner"), "currency": N_("Currency")}
+
+
+def header(column: str, currency: str | None = None) -> str:
+    """A text table's header for ``column``: its plain label, with the currency of a money column."""
+    text = _(_HEADERS[column]) if column in _HEADERS else labels.label("kpi", column)
+    if currency is not None and column in MONEY_COLUMNS:
+        return _("{label} ({currency})").format(label=text, currency=shown(currency))
+    return text
+
+
+def _text_cell(column: str, value: Any) -> str:
+    if column == "partner" and value == TOTAL:
+        return _("(total)")
+    if column in TEXT_COLUMNS and value is not None:
+        return shown(value)
+    return format_kpi(column, value)
+
+
+def to_text(rows: list[dict[str, Any]], columns: list[str], headers: dict[str, str] | None = None) -> str:
+    """An aligned table for a terminal; ``headers`` gives a column another header than its id."""
+    given = headers or {}
+    headers_row = [given.get(c, c) for c in columns]
+    cells = [[_text_cell(c, row.get(c)) for c in columns] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers_row)]
     left = [c in ("campaign", "partner") for c in columns]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers_row, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) if is_left else v.rjust(w)
                         for v, w, is_left in zip(r, widths, left, strict=True)) for r in cells]
@@ -208,7 +227,7 @@ def render(report: KpiReport, health: dict[str, Health], fmt: str, table: str, c
     if fmt == "csv":
         return table_csv(chosen)
     columns = [c for c in chosen.columns if c != "currency"]  # the money headers name it instead
-    labels = {c: f"{c} ({shown(currency)})" for c in MONEY_COLUMNS}
-    title = "Partners" if table == "partners" else "Campaigns"
-    footer = f"\nportfolio hhi: {format_kpi('hhi', report.hhi)}\n"
-    return f"{title}\n\n{to_text(chosen.rows, columns, labels)}{footer}"
+    title = _("Partners") if table == "partners" else _("Campaigns")
+    hhi = format_kpi("hhi", report.hhi)
+    footer = "\n" + _("Portfolio revenue concentration (HHI): {value}").format(value=hhi) + "\n"
+    return f"{title}\n\n{to_text(chosen.rows, columns, {c: header(c, currency) for c in columns})}{footer}"

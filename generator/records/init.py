@@ -11,6 +11,7 @@ from pathlib import Path
 import generator
 from generator import templates_dir
 from generator.errors import PartnerbookError
+from generator.i18n import _
 from generator.workdir import ensure_dir, write_output
 
 # Where partnerbook is published: the pre-commit hook of a new repository points here
@@ -75,8 +76,8 @@ def find_root(start: Path) -> Path | None:
 
 def no_root_message(start: Path) -> str:
     here = Path(os.path.abspath(start))
-    return (f"no partnerbook.yml, partners/ or campaigns/ in {here} or any folder above it; "
-            "run `partnerbook init` to start a records repository, or pass --root")
+    return _("no partnerbook.yml, partners/ or campaigns/ in {path} or any folder above it; run `partnerbook "
+             "init` to start a records repository, or pass --root").format(path=here)
 
 
 # ---------------------------------------------------------------------------- init
@@ -95,7 +96,7 @@ def check_title(value: str) -> str:
     from generator.records.settings import SiteSettings
 
     if not value.strip() or not value.isprintable():
-        raise ValueError("a title is one line of printable text")
+        raise ValueError(_("a title is one line of printable text"))
     try:
         SiteSettings(title=value)
     except ValidationError as exc:
@@ -107,7 +108,8 @@ def check_currency(value: str) -> str:
     """An ISO 4217 code such as EUR (case-insensitive). Raises ValueError."""
     code = value.strip().upper()
     if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise ValueError(f"{value!r} is not a currency code: write three letters such as EUR, USD or GBP")
+        raise ValueError(_("{value} is not a currency code: write three letters such as EUR, USD or GBP").format(
+            value=repr(value)))
     return code
 
 
@@ -122,8 +124,8 @@ def _render(name: str, **values: str) -> bytes:
 def _ci_template(ci: str) -> Path:
     source = templates_dir() / "ci" / CI_FILES[ci][0]
     if not source.is_file():
-        raise PartnerbookError(f"this partnerbook has no {ci} workflow template ({source}); "
-                               "use --ci github or --ci none")
+        raise PartnerbookError(_("this partnerbook has no {ci} workflow template ({source}); use --ci github or "
+                                 "--ci none").format(ci=ci, source=source))
     return source
 
 
@@ -174,16 +176,18 @@ def init_repository(target: Path, options: Options) -> list[str]:
     """
     files = plan(options)
     if _exists(target) and not os.path.isdir(target):
-        raise PartnerbookError(f"{target} exists and is not a folder; choose another folder for the repository")
+        raise PartnerbookError(_("{path} exists and is not a folder; choose another folder for the "
+                                 "repository").format(path=target))
     taken = [name for name in files if _exists(target / name)]
     for name in files:  # a folder on the way must be a real folder (never a link or a file)
         for folder in list(Path(name).parents)[-2::-1]:
             if _exists(target / folder) and not _real_dir(target / folder):
-                taken.append(f"{folder.as_posix()} (not a folder: a link or a file)")
+                taken.append(_("{path} (not a folder: a link or a file)").format(path=folder.as_posix()))
     if taken:
         shown = "\n  ".join(sorted(set(taken)))
-        raise PartnerbookError(f"{target} already holds files `partnerbook init` would write; nothing was "
-                               f"written. Move or remove them, or run init in an empty folder:\n  {shown}")
+        raise PartnerbookError(_("{path} already holds files `partnerbook init` would write; nothing was "
+                                 "written. Move or remove them, or run init in an empty folder:").format(path=target)
+                               + f"\n  {shown}")
     target.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         parent = Path(name).parent.parts

@@ -10,6 +10,7 @@ import jinja2
 
 from generator import templates_dir
 from generator.errors import PartnerbookError
+from generator.i18n import N_, _
 from generator.load.discover import is_id, suggest_id
 from generator.today import resolve_today
 from generator.workdir import write_output
@@ -22,10 +23,19 @@ def _environment() -> jinja2.Environment:
                               keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
 
 
+_NOT_AN_ID = {
+    "partner": N_("'{value}' is not a valid partner id; try '{suggestion}' (1-64 lowercase letters, digits and "
+                  "single hyphens)"),
+    "contract": N_("'{value}' is not a valid contract id; try '{suggestion}' (1-64 lowercase letters, digits and "
+                   "single hyphens)"),
+    "campaign": N_("'{value}' is not a valid campaign id; try '{suggestion}' (1-64 lowercase letters, digits and "
+                   "single hyphens)"),
+}
+
+
 def _check_id(value: str, what: str) -> None:
     if not is_id(value):
-        raise PartnerbookError(f"'{value}' is not a valid {what} id; try '{suggest_id(value)}' "
-                               "(1-64 lowercase letters, digits and single hyphens)")
+        raise PartnerbookError(_(_NOT_AN_ID[what]).format(value=value, suggestion=suggest_id(value)))
 
 
 def _title(record_id: str) -> str:
@@ -37,11 +47,11 @@ def target_path(root: Path, kind: str, record_id: str, partner_id: str | None) -
         return root / "partners" / record_id / "partner.yaml"
     if kind == "contract":
         if not partner_id:
-            raise PartnerbookError("a contract belongs to a partner: pass --partner PARTNER-ID")
+            raise PartnerbookError(_("a contract belongs to a partner: pass --partner PARTNER-ID"))
         _check_id(partner_id, "partner")
         if not (root / "partners" / partner_id / "partner.yaml").is_file():
-            raise PartnerbookError(f"partner '{partner_id}' does not exist; create it first with "
-                                   f"'partnerbook new partner {partner_id}'")
+            raise PartnerbookError(_("partner '{partner}' does not exist; create it first with 'partnerbook new "
+                                     "partner {partner}'").format(partner=partner_id))
         return root / "partners" / partner_id / "contracts" / f"{record_id}.yaml"
     return root / "campaigns" / f"{record_id}.yaml"
 
@@ -52,7 +62,7 @@ def create(root: Path, kind: str, record_id: str, *, partner_id: str | None = No
     _check_id(record_id, kind)
     path = target_path(root, kind, record_id, partner_id)
     if os.path.lexists(path) and not force:
-        raise PartnerbookError(f"{path} already exists; pass --force to overwrite it")
+        raise PartnerbookError(_("{path} already exists; pass --force to overwrite it").format(path=path))
     day = today or resolve_today(None)
     text = _environment().get_template(f"{kind}.yaml.j2").render(
         id=record_id, partner=partner_id, name=_title(record_id), title=_title(record_id),
@@ -64,7 +74,7 @@ def create(root: Path, kind: str, record_id: str, *, partner_id: str | None = No
         try:
             write_output(root, path, text.encode("utf-8"), new=True)
         except FileExistsError:
-            raise PartnerbookError(f"{path} already exists; pass --force to overwrite it") from None
+            raise PartnerbookError(_("{path} already exists; pass --force to overwrite it").format(path=path)) from None
     return path
 
 
