@@ -4,6 +4,12 @@ Exit codes: 0 clean, 1 problems the user can fix (records, full disk, read-only 
 2 wrong usage, 130 interrupted, 3 a bug in partnerbook.
 Heavy libraries (pandas, matplotlib, mkdocs) are imported only inside the
 commands that need them, so ``partnerbook validate`` starts fast.
+
+What the commands print for people is in the team's language (``generator/locale/*/cli.po``):
+PARTNERBOOK_LANG from the start, ``site.language`` once the records are read. Output for tools
+(JSON, CSV, Code Quality) is English in every language (``i18n.machine_output``). ``--help`` and
+Click's own framing (``Usage:``, ``Error: Invalid value for``) stay English: help texts are read at
+import, before any language is known, and are the reference the README quotes.
 """
 
 from __future__ import annotations
