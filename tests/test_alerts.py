@@ -212,7 +212,7 @@ def test_compliance_expired_by_validity_period(base_portfolio: Path) -> None:
 
     [alert] = of(base_portfolio, "compliance-expired")
 
-    assert alert.message == "PCI DSS attestation of compliance (pci-dss-aoc) expired on 2026-11-23"
+    assert alert.message == "PCI DSS attestation of compliance (pci-dss-aoc) expired on Nov 23, 2026"
 
 
 @pytest.mark.parametrize(("days", "fires"), [(61, False), (60, True)])
@@ -222,7 +222,8 @@ def test_compliance_expiring_window_edge(base_portfolio: Path, days: int, fires:
     found = of(base_portfolio, "compliance-expiring")
 
     assert [(a.severity, a.message) for a in found] == (
-        [("warning", f"PCI DSS attestation of compliance (pci-dss-aoc) expires on {ahead(days)}, in {days} days")]
+        [("warning", "PCI DSS attestation of compliance (pci-dss-aoc) expires on "
+                     f"{date.fromisoformat(ahead(days)):%b %-d, %Y}, in {days} days")]
         if fires else [])
 
 

@@ -129,7 +129,7 @@ def test_strict_turns_warnings_into_failure(base_portfolio: Path, run_line: RunL
     assert relaxed.exit_code == 0
     assert strict.exit_code == 1
     assert relaxed.stdout == strict.stdout == (
-        f"{STRIPE}:41:14: warning: PCI DSS attestation of compliance (pci-dss-aoc) expires on 2027-01-10, "
+        f"{STRIPE}:41:14: warning: PCI DSS attestation of compliance (pci-dss-aoc) expires on Jan 10, 2027, "
         "in 47 days [compliance-expiring]\n"
         "    hint: ask the partner for the renewed document now\n"
         "10 files checked: 0 errors, 1 warning in 1 file\n"

@@ -193,7 +193,7 @@ def test_credit_validation_errors_at_their_lines(root: Path) -> None:
     assert "no metric missed its target" in messages[13][0]
     assert "2026-06, 2026-07, 2026-08" in messages[13][1]
     assert "has no measurements" in messages[15][0]
-    assert messages[14][0] == "received 2026-08-01 is before claimed 2026-08-10"
+    assert messages[14][0] == "received (Aug 1, 2026) is before claimed (Aug 10, 2026)"
 
 
 def test_money_page_on_the_example_site(tmp_path: Path, run_line: RunLine) -> None:

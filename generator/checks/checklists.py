@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.checks.typing import did_you_mean
+from generator import i18n
+from generator.checks.typing import did_you_mean, listing, suggest
+from generator.i18n import _
 from generator.load.loader import Document
 from generator.problems import Problem
 from generator.records.partner import Tick
@@ -32,33 +34,38 @@ def check_definitions(portfolio: Portfolio) -> list[Problem]:
         of = spec.of or (builtin[key].of if key in builtin else None) or "partner"
         if key in builtin and spec.of is not None and spec.of != builtin[key].of:
             problems.append(doc.problem((*where, "of"), "checklist-definition",
-                                        f"checklist '{key}' is a {builtin[key].of} checklist",
-                                        f"leave out of: or write of: {builtin[key].of}"))
+                                        _("checklist '{checklist}' is a {kind} checklist").format(
+                                            checklist=key, kind=builtin[key].of),
+                                        _("leave out of: or write of: {kind}").format(kind=builtin[key].of)))
         if key not in builtin and spec.title is None:
-            problems.append(doc.problem(where, "checklist-definition", f"new checklist '{key}' has no title",
-                                        "add title: (the heading shown on the site)", key=True))
+            problems.append(doc.problem(where, "checklist-definition",
+                                        _("new checklist '{checklist}' has no title").format(checklist=key),
+                                        _("add title: (the heading shown on the site)"), key=True))
         rules = PARTNER_RULES if of == "partner" else CAMPAIGN_RULES
         for index, item in enumerate(spec.items):
             at = (*where, "items", index)
             if item.manual and item.rule is not None:
                 problems.append(doc.problem((*at, "manual"), "checklist-definition",
-                                            f"item '{item.id}' has both a rule and manual: true",
-                                            "keep the rule (the records decide) or manual: true (ticked by hand)"))
+                                            _("item '{item}' has both a rule and manual: true").format(item=item.id),
+                                            _("keep the rule (the records decide) or manual: true (ticked by "
+                                              "hand)")))
             elif not item.manual and item.rule is None:
                 problems.append(doc.problem((*at, "id"), "checklist-definition",
-                                            f"item '{item.id}' has neither a rule nor manual: true",
-                                            "add manual: true to tick it in the records, or a rule: the records "
-                                            "decide"))
+                                            _("item '{item}' has neither a rule nor manual: true").format(
+                                                item=item.id),
+                                            _("add manual: true to tick it in the records, or a rule: the records "
+                                              "decide")))
             if item.rule is not None and item.rule not in rules:
                 guess = did_you_mean(item.rule, rules)
                 problems.append(doc.problem((*at, "rule"), "checklist-definition",
-                                            f"rule '{item.rule}' is not a rule of {of} checklists",
-                                            (f"did you mean '{guess}'? " if guess else "")
-                                            + f"{of} rules: {', '.join(rules)}"))
+                                            _("rule '{rule}' is not a rule of {kind} checklists").format(
+                                                rule=item.rule, kind=of),
+                                            suggest(guess) + _("{kind} rules: {rules}").format(
+                                                kind=of, rules=", ".join(rules))))
             if of == "campaign" and item.applies_to:
                 problems.append(doc.problem((*at, "applies_to"), "checklist-definition",
-                                            "applies_to conditions are about partners; a campaign checklist "
-                                            "applies to every campaign", "remove applies_to"))
+                                            _("applies_to conditions are about partners; a campaign checklist "
+                                              "applies to every campaign"), _("remove applies_to")))
     seen = {(d.of, item.id): d.id for d in definitions(portfolio.settings.model_copy(update={"checklists": {}}))
             for item in d.items}
     for key, spec in portfolio.settings.checklists.items():
@@ -67,8 +74,9 @@ def check_definitions(portfolio: Portfolio) -> list[Problem]:
             other = seen.setdefault((of, item.id), key)
             if other != key or any(i.id == item.id for i in spec.items[:index]):
                 problems.append(doc.problem(("checklists", key, "items", index, "id"), "checklist-definition",
-                                            f"item id '{item.id}' is already used in checklist '{other}'",
-                                            "give every item its own id: ticks name it"))
+                                            _("item id '{item}' is already used in checklist '{checklist}'").format(
+                                                item=item.id, checklist=other),
+                                            _("give every item its own id: ticks name it")))
     return problems
 
 
@@ -78,14 +86,14 @@ def _check_ticks(doc: Document, ticks: list[Tick], known: list[str], today: date
         at = ("checklist", index)
         if tick.item not in known:
             guess = did_you_mean(tick.item, known)
-            hint = (f"did you mean '{guess}'? " if guess else "") + (
-                f"items of {kind} checklists: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}")
+            hint = suggest(guess) + _("items of {kind} checklists: {items}").format(kind=kind, items=listing(known))
             problems.append(doc.problem((*at, "item"), "unknown-checklist-item",
-                                        f"unknown checklist item '{tick.item}'", hint))
+                                        _("unknown checklist item '{item}'").format(item=tick.item), hint))
         if tick.done > today:
             problems.append(doc.problem((*at, "done"), "tick-in-future",
-                                        f"item '{tick.item}' is ticked on {tick.done}, after today ({today})",
-                                        "tick an item once it is done, with the day it was done"))
+                                        _("item '{item}' is ticked on {done}, after today ({today})").format(
+                                            item=tick.item, done=i18n.day(tick.done), today=i18n.day(today)),
+                                        _("tick an item once it is done, with the day it was done")))
     return problems
 
 

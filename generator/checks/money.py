@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.checks.typing import did_you_mean
+from generator import i18n
+from generator.checks.typing import did_you_mean, suggest
+from generator.i18n import _
 from generator.load.loader import Document, Path_
 from generator.problems import Problem, Severity
 from generator.records.portfolio import Portfolio
@@ -19,8 +21,9 @@ COMMON = ("EUR", "USD", "GBP", "CHF", "JPY", "CNY", "SEK", "NOK", "DKK", "PLN", 
 def _unknown(doc: Document, loc: Path_, code: str, configured: list[str]) -> Problem:
     guess = (did_you_mean(code, [c for c in (*configured, *COMMON) if c != code])
              or did_you_mean(code, sorted(known_currencies() - {code})))
-    hint = (f"did you mean '{guess}'? " if guess else "") + "use an ISO 4217 code such as EUR, USD or GBP"
-    return doc.problem(loc, "unknown-currency", f"'{code}' is not an ISO 4217 currency code", hint)
+    hint = suggest(guess) + _("use an ISO 4217 code such as EUR, USD or GBP")
+    return doc.problem(loc, "unknown-currency", _("'{code}' is not an ISO 4217 currency code").format(code=code),
+                       hint)
 
 
 def check_currencies(portfolio: Portfolio, settings_failed: bool = False) -> list[Problem]:
@@ -56,8 +59,9 @@ def _rate_table(doc: Document, code: str, given: object, reporting: str) -> list
     """A rate for the reporting currency itself, and a table with two rates from one date."""
     if code == reporting:
         return [doc.problem(("rates", code), "rate-for-reporting-currency",
-                            f"{code} is the reporting currency: its rate is always 1, so this one is ignored",
-                            f"remove {code} from rates:", key=True, severity=Severity.WARNING)]
+                            _("{code} is the reporting currency: its rate is always 1, so this one is "
+                              "ignored").format(code=code),
+                            _("remove {code} from rates:").format(code=code), key=True, severity=Severity.WARNING)]
     if not isinstance(given, list):
         return []
     seen: dict[object, int] = {}
@@ -67,8 +71,9 @@ def _rate_table(doc: Document, code: str, given: object, reporting: str) -> list
         if day in seen:
             first = doc.where(("rates", code, seen[day], "from"))[0]
             problems.append(doc.problem(("rates", code, index, "from"), "duplicate-entry",
-                                        f"two {code} rates are valid from {day} (the first on line {first})",
-                                        "keep one rate per date"))
+                                        _("two {code} rates are valid from {day} (the first on line {line})").format(
+                                            code=code, day=i18n.day(day) if day is not None else "?", line=first),
+                                        _("keep one rate per date")))
         seen.setdefault(day, index)
     return problems
 
@@ -85,21 +90,34 @@ def check_credit_dates(portfolio: Portfolio, today: date) -> list[Problem]:
             for name in ("claimed", "received"):
                 day = getattr(credit, name)
                 if day is not None and day > today:
+                    message = (_("the credit of {month} is claimed on {day}, after today ({today})")
+                               if name == "claimed" else
+                               _("the credit of {month} is received on {day}, after today ({today})"))
+                    hint = (_("record claimed: once it has happened; until then the credit is owed")
+                            if name == "claimed" else
+                            _("record received: once it has happened; until then the credit is claimed"))
                     problems.append(doc.problem(("credits", index, name), "future-date",
-                                                f"the credit of {credit.month} is {name} on {day}, "
-                                                f"after today ({today})",
-                                                f"record {name}: once it has happened; until then the credit is "
-                                                + ("owed" if name == "claimed" else "claimed")))
+                                                message.format(month=credit.month, day=i18n.day(day),
+                                                               today=i18n.day(today)), hint))
         if not sla.service_credit_percent:
             continue
         contract = fee_contract(portfolio, partner_id)
-        for month, (index, _) in sorted(outside_term(portfolio, partner_id).items()):
+        for month, (index, _entry) in sorted(outside_term(portfolio, partner_id).items()):
             assert contract is not None
             span = term(contract.record, today)
-            when = (f"runs from {span[0]}" + (f" to {span[1]}" if span and span[1] else "")) if span else "has no dates"
+            if span is None:
+                message = _("{month} is breached but the contract '{contract}' has no dates: a month outside its "
+                            "term earns no service credit")
+            elif span[1]:
+                message = _("{month} is breached but the contract '{contract}' runs from {start} to {end}: a month "
+                            "outside its term earns no service credit")
+            else:
+                message = _("{month} is breached but the contract '{contract}' runs from {start}: a month outside "
+                            "its term earns no service credit")
             problems.append(doc.problem(("measurements", index, "month"), "outside-contract",
-                                        f"{month} is breached but the contract '{contract.id}' {when}: "
-                                        "a month outside its term earns no service credit",
-                                        "check the month, or the contract's start and end dates",
+                                        message.format(month=month, contract=contract.id,
+                                                       start=i18n.day(span[0]) if span else "",
+                                                       end=i18n.day(span[1]) if span and span[1] else ""),
+                                        _("check the month, or the contract's start and end dates"),
                                         severity=Severity.WARNING))
     return problems

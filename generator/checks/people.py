@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from generator.checks.typing import did_you_mean
+from generator.checks.typing import did_you_mean, listing
+from generator.i18n import N_, _
 from generator.load.loader import Document, Path_
 from generator.problems import Problem, Severity
 from generator.records.portfolio import Portfolio
@@ -27,8 +28,8 @@ from generator.records.team import Team
 from generator.rules.people import is_known, owners_of_partner, suggestions
 
 RULE = "unknown-owner"
-NOTE = ("note: no team.yaml: owners are free text and not checked. Add team.yaml (people and roles, "
-        "see README 'The team') so a misspelt owner is caught and the site shows each person's workload.")
+NOTE = N_("note: no team.yaml: owners are free text and not checked. Add team.yaml (people and roles, "
+          "see README 'The team') so a misspelt owner is caught and the site shows each person's workload.")
 OWNER_KEYS = ("owner", "responsible", "accountable", "evaluator")
 LIST_KEYS = ("consulted", "informed")
 
@@ -37,7 +38,7 @@ def team_note(portfolio: Portfolio, problems: list[Problem]) -> str | None:
     """The suggestion to add a team file, when there is none (not when one failed to read)."""
     if portfolio.team is not None or any(p.file == "team.yaml" for p in problems):
         return None
-    return NOTE
+    return _(NOTE)
 
 
 def _hint(owner: str, team: Team, partner_side: bool) -> str:
@@ -45,15 +46,15 @@ def _hint(owner: str, team: Team, partner_side: bool) -> str:
     known = [*sorted(team.people), *sorted(team.roles)]
     if close:
         names = ", ".join(f"'{pid}' ({_name(pid, team)})" for pid in close)
-        hint = f"did you mean {names}?"
+        hint = _("did you mean {names}?").format(names=names)
     elif known:
-        hint = f"people and roles of team.yaml: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''}."
+        hint = _("people and roles of team.yaml: {names}.").format(names=listing(known))
     else:
-        hint = "team.yaml defines no people or roles yet."
-    hint += " Use a person or role id of team.yaml, or add it there"
+        hint = _("team.yaml defines no people or roles yet.")
     if partner_side:
-        hint += " (or name the partner's side, such as the partner's name)"
-    return hint + "."
+        return hint + " " + _("Use a person or role id of team.yaml, or add it there (or name the partner's side, "
+                              "such as the partner's name).")
+    return hint + " " + _("Use a person or role id of team.yaml, or add it there.")
 
 
 def _name(owner_id: str, team: Team) -> str:
@@ -114,8 +115,8 @@ def _check_doc(doc: Document, data: Any, team: Team, side: tuple[set[str], list[
         if partner_side and (folded in exact or any(folded.startswith(p) for p in prefixes)):
             continue
         field = ".".join(str(step) for step in loc)
-        problems.append(doc.problem(loc, RULE, f"{field} '{owner}' is not a person or role of team.yaml",
-                                    _hint(owner, team, partner_side)))
+        problems.append(doc.problem(loc, RULE, _("{field} '{owner}' is not a person or role of team.yaml").format(
+                                        field=field, owner=owner), _hint(owner, team, partner_side)))
     return problems
 
 
@@ -124,9 +125,9 @@ def _ambiguities(doc: Document, team: Team) -> list[Problem]:
     problems = []
     for pid in sorted(set(team.people) & set(team.roles)):
         problems.append(doc.problem(("people", pid), "ambiguous-owner",
-                                    f"'{pid}' is both a person and a role, so an owner '{pid}' is the person only "
-                                    "and the role's other members never hear of it",
-                                    "give the person or the role another id", key=True))
+                                    _("'{id}' is both a person and a role, so an owner '{id}' is the person only "
+                                      "and the role's other members never hear of it").format(id=pid),
+                                    _("give the person or the role another id"), key=True))
     seen: dict[str, tuple[str, ...]] = {}
     holders = [(("people", pid, "handle"), pid, p.handle) for pid, p in sorted(team.people.items())]
     holders += [(("roles", rid, "handle"), rid, r.handle) for rid, r in sorted(team.roles.items())]
@@ -136,9 +137,10 @@ def _ambiguities(doc: Document, team: Team) -> list[Problem]:
         key = handle.lstrip("@").casefold()
         if key in seen:
             problems.append(doc.problem(loc, "duplicate-handle",
-                                        f"handle '{handle}' of '{who}' is also the handle of '{seen[key][1]}'",
-                                        "each person and role has its own GitHub / GitLab handle; reviews and "
-                                        "CODEOWNERS would reach the wrong one", severity=Severity.WARNING))
+                                        _("handle '{handle}' of '{id}' is also the handle of '{other}'").format(
+                                            handle=handle, id=who, other=seen[key][1]),
+                                        _("each person and role has its own GitHub / GitLab handle; reviews and "
+                                          "CODEOWNERS would reach the wrong one"), severity=Severity.WARNING))
         else:
             seen[key] = (key, who)
     return problems
@@ -151,28 +153,33 @@ def _check_team(doc: Document, team: Team, portfolio: Portfolio) -> list[Problem
         for index, role in enumerate(person.roles):
             if role not in team.roles:
                 guess = did_you_mean(role, roles)
-                hint = f"did you mean '{guess}'?" if guess else (
-                    f"roles of team.yaml: {', '.join(roles)}" if roles else "add the role under roles:")
+                hint = _("did you mean '{guess}'?").format(guess=guess) if guess else (
+                    _("roles of team.yaml: {roles}").format(roles=", ".join(roles)) if roles
+                    else _("add the role under roles:"))
                 problems.append(doc.problem(("people", pid, "roles", index), "unknown-role",
-                                            f"person '{pid}' has role '{role}', which is not under roles:", hint))
+                                            _("person '{id}' has role '{role}', which is not under roles:").format(
+                                                id=pid, role=role), hint))
         if person.backup is not None:
             if person.backup == pid:
                 problems.append(doc.problem(("people", pid, "backup"), "unknown-backup",
-                                            f"person '{pid}' cannot be their own backup",
-                                            "name another person who covers when they are away"))
+                                            _("person '{id}' cannot be their own backup").format(id=pid),
+                                            _("name another person who covers when they are away")))
             elif person.backup not in team.people:
                 guess = did_you_mean(person.backup, people)
                 problems.append(doc.problem(("people", pid, "backup"), "unknown-backup",
-                                            f"backup '{person.backup}' of '{pid}' is not a person of team.yaml",
-                                            f"did you mean '{guess}'?" if guess else "name a person under people:"))
+                                            _("backup '{backup}' of '{id}' is not a person of team.yaml").format(
+                                                backup=person.backup, id=pid),
+                                            _("did you mean '{guess}'?").format(guess=guess) if guess
+                                            else _("name a person under people:")))
         if not person.active:
             owned = sorted(entry.id for entry in portfolio.partners.values()
                            if entry.partner is not None and entry.partner.status != "offboarded"
                            and entry.partner.owner.strip() == pid)
             if owned:
                 problems.append(doc.problem(("people", pid, "active"), "inactive-owner",
-                                            f"person '{pid}' is not active but still owns {', '.join(owned)}",
-                                            "move the owner of these partners to an active person or a role",
+                                            _("person '{id}' is not active but still owns {partners}").format(
+                                                id=pid, partners=", ".join(owned)),
+                                            _("move the owner of these partners to an active person or a role"),
                                             severity=Severity.WARNING))
     for entry in portfolio.partners.values():  # a role with nobody active behind it orphans the partner
         partner = entry.partner
@@ -181,8 +188,10 @@ def _check_team(doc: Document, team: Team, portfolio: Portfolio) -> list[Problem
         owner = partner.owner.strip()
         if owner in team.roles and owner not in team.people and not owners_of_partner(entry, team):
             problems.append(entry.profile.doc.problem(
-                ("owner",), "unstaffed-owner", f"role '{owner}' owns this partner but no active person holds it",
-                f"give the role '{owner}' to an active person in team.yaml (people: ... roles: [{owner}])",
+                ("owner",), "unstaffed-owner",
+                _("role '{role}' owns this partner but no active person holds it").format(role=owner),
+                _("give the role '{role}' to an active person in team.yaml (people: ... roles: [{role}])").format(
+                    role=owner),
                 severity=Severity.WARNING))
     return problems
 

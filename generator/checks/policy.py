@@ -12,14 +12,38 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from generator.checks.typing import did_you_mean
+from generator import i18n, labels
+from generator.checks.typing import did_you_mean, suggest
+from generator.i18n import _, ngettext
 from generator.load.loader import Path_
 from generator.problems import Kind, Problem, Severity
 from generator.records.portfolio import PartnerEntry, Portfolio
-from generator.records.settings import CompliancePolicy
-from generator.rules.documents import document_expiry, document_name, document_types, expiry_field
+from generator.records.settings import CompliancePolicy, Requirement
+from generator.rules.documents import document_expiry, document_types, expiry_field
 from generator.rules.obligations import Obligation, obligations, required_documents, strictness
 from generator.rules.windows import warning_days
+
+
+def document_name(doc_type: str, policy: CompliancePolicy) -> str:
+    """'PCI DSS attestation of compliance (pci-dss-aoc)' in the current language; a team's own type by its name."""
+    if doc_type in policy.document_types:
+        return f"{policy.document_types[doc_type]} ({doc_type})"
+    if doc_type in labels.LABELS["doc"]:
+        name = labels.label("doc", doc_type)
+        if name[1:2].islower():  # a label is a heading ("Data processing agreement"); findings say it mid-sentence
+            name = name[0].lower() + name[1:]
+        # "Accordo sul trattamento dei dati (DPA)" names its type already
+        return name if f"({doc_type})".casefold() in name.casefold() else f"{name} ({doc_type})"
+    return doc_type
+
+
+def reason(requirement: Requirement) -> str:
+    """Why a requirement asks: a built-in one's description in the current language, a team's as written."""
+    entry = labels.LABELS["requirement"].get(requirement.id)
+    written = requirement.description
+    if entry and entry[1] and (written is None or written.rstrip(".") == entry[1].rstrip(".")):
+        return labels.help_text("requirement", requirement.id).rstrip(".")
+    return written or _("requirement '{id}'").format(id=requirement.id)
 
 
 def _document_problem(entry: PartnerEntry, ask: Obligation, policy: CompliancePolicy, today: date,
@@ -28,35 +52,46 @@ def _document_problem(entry: PartnerEntry, ask: Obligation, policy: CompliancePo
     assert ask.document is not None
     partner, doc = entry.profile.record, entry.profile.doc
     state, name = ask.document, document_name(ask.subject, policy)
-    why = ask.requirement.description or f"requirement '{ask.requirement.id}'"
+    why = reason(ask.requirement)
     if state.state in ("missing", "pending"):
         anchor: Path_ = ("compliance",) if "compliance" in doc.data else ("category",)
         where: Path_ = ("compliance", state.index, "status") if state.index is not None else anchor
-        detail = "is only pending" if state.state == "pending" else "is missing"
-        return doc.problem(where, "compliance-missing", f"{partner.category} partner: {name} {detail}",
-                           f"add it under compliance: with type: {ask.subject}, status: valid, issued, expires "
-                           f"and evidence ({why})", key=state.index is None, severity=severity, kind=Kind.POLICY)
+        message = (_("{category} partner: {document} is only pending") if state.state == "pending"
+                   else _("{category} partner: {document} is missing"))
+        return doc.problem(where, "compliance-missing", message.format(category=partner.category, document=name),
+                           _("add it under compliance: with type: {type}, status: valid, issued, expires and "
+                             "evidence ({reason})").format(type=ask.subject, reason=why),
+                           key=state.index is None, severity=severity, kind=Kind.POLICY)
     assert state.index is not None
     assert state.document is not None
     if state.state == "undated":
         validity = policy.validity_days.get(ask.subject)
-        how = (f"add expires: (or issued:, which counts for {validity} days)" if validity
-               else "add expires: with the date the document stops being valid")
+        how = (ngettext("add expires: (or issued:, which counts for {days} day) ({reason})",
+                        "add expires: (or issued:, which counts for {days} days) ({reason})", validity)
+               if validity else _("add expires: with the date the document stops being valid ({reason})"))
         return doc.problem(("compliance", state.index, "status"), "compliance-undated",
-                           f"{name} has no expiry date, so it cannot prove anything is valid today",
-                           f"{how} ({why})", severity=severity, kind=Kind.POLICY)
+                           _("{document} has no expiry date, so it cannot prove anything is valid today").format(
+                               document=name),
+                           how.format(days=i18n.number(validity or 0), reason=why), severity=severity,
+                           kind=Kind.POLICY)
     if state.state == "expired":
         return doc.problem(("compliance", state.index, expiry_field(state.document, state.expires)),
                            "compliance-expired",
-                           f"{name} expired on {state.expires}" if state.expires else f"{name} is marked expired",
-                           f"file the renewed document with new issued and expires dates ({why})",
+                           _("{document} expired on {date}").format(document=name, date=i18n.day(state.expires))
+                           if state.expires else _("{document} is marked expired").format(document=name),
+                           _("file the renewed document with new issued and expires dates ({reason})").format(
+                               reason=why),
                            severity=severity, kind=Kind.POLICY)
     if state.state == "expiring":
         assert state.expires is not None
+        days = (state.expires - today).days
         return doc.problem(("compliance", state.index, expiry_field(state.document, state.expires)),
                            "compliance-expiring",
-                           f"{name} expires on {state.expires}, in {(state.expires - today).days} days",
-                           "ask the partner for the renewed document now", severity=Severity.WARNING, kind=Kind.POLICY)
+                           ngettext("{document} expires on {date}, in {days} day",
+                                    "{document} expires on {date}, in {days} days", days).format(
+                               document=name, date=i18n.day(state.expires), days=days),
+                           _("ask the partner for the renewed document now"), severity=Severity.WARNING,
+                           kind=Kind.POLICY)
     return None
 
 
@@ -71,15 +106,18 @@ def _clause_problems(entry: PartnerEntry, asks: list[Obligation], severity: Seve
             target = contracts[-1]
             problems.append(target.doc.problem(
                 ("clauses",), "clause-missing",
-                f"no contract in force of '{entry.id}' has a '{ask.subject}' clause",
-                f"add '{ask.subject}:' under clauses: (text or a reference to the section) in a contract that "
-                "has not ended", key=True, severity=severity, kind=Kind.POLICY))
+                _("no contract in force of '{partner}' has a '{clause}' clause").format(
+                    partner=entry.id, clause=ask.subject),
+                _("add '{clause}:' under clauses: (text or a reference to the section) in a contract that has not "
+                  "ended").format(clause=ask.subject), key=True, severity=severity, kind=Kind.POLICY))
         else:
             problems.append(entry.profile.doc.problem(
                 ("category",), "clause-missing",
-                f"{entry.profile.record.category} partner has no contract, so no '{ask.subject}' clause",
-                f"add partners/{entry.id}/contracts/<id>.yaml with a '{ask.subject}' clause "
-                "(partnerbook new contract writes one)", key=True, severity=severity, kind=Kind.POLICY))
+                _("{category} partner has no contract, so no '{clause}' clause").format(
+                    category=entry.profile.record.category, clause=ask.subject),
+                _("add {path} with a '{clause}' clause (partnerbook new contract writes one)").format(
+                    path=f"partners/{entry.id}/contracts/<id>.yaml", clause=ask.subject),
+                key=True, severity=severity, kind=Kind.POLICY))
     lacking: dict[str, list[Obligation]] = defaultdict(list)
     for ask in asks:
         if ask.kind == "every-clause" and ask.state == "missing" and ask.contract is not None:
@@ -87,11 +125,12 @@ def _clause_problems(entry: PartnerEntry, asks: list[Obligation], severity: Seve
     for contract_id, missing in sorted(lacking.items()):
         contract = entry.contracts[contract_id]
         names = list(dict.fromkeys(a.subject for a in missing))
-        reasons = "; ".join(dict.fromkeys(a.requirement.description or a.requirement.id for a in missing))
+        reasons = "; ".join(dict.fromkeys(reason(a.requirement) for a in missing))
         problems.append(contract.doc.problem(
             ("clauses",) if "clauses" in contract.doc.data else ("title",), "clause-missing",
-            f"contract lacks clause{'s' if len(names) > 1 else ''} {', '.join(names)}",
-            f"add {', '.join(n + ':' for n in names)} under clauses: ({reasons})",
+            ngettext("contract lacks clause {clauses}", "contract lacks clauses {clauses}", len(names)).format(
+                clauses=", ".join(names)),
+            _("add {keys} under clauses: ({reason})").format(keys=", ".join(n + ":" for n in names), reason=reasons),
             key=True, severity=severity, kind=Kind.POLICY))
     return problems
 
@@ -106,10 +145,9 @@ def _unknown_types(entry: PartnerEntry, policy: CompliancePolicy) -> list[Proble
         guess = did_you_mean(document.type, known)
         problems.append(entry.profile.doc.problem(
             ("compliance", index, "type"), "unknown-document-type",
-            f"'{document.type}' is not a known document type",
-            (f"did you mean '{guess}'? " if guess else "")
-            + f"known types: {', '.join(sorted(known))}; add your own under compliance: document_types: "
-            "in partnerbook.yml", kind=Kind.POLICY))
+            _("'{type}' is not a known document type").format(type=document.type),
+            suggest(guess) + _("known types: {types}; add your own under compliance: document_types: in "
+                               "partnerbook.yml").format(types=", ".join(sorted(known))), kind=Kind.POLICY))
     return problems
 
 
@@ -134,8 +172,10 @@ def partner_problems(entry: PartnerEntry, portfolio: Portfolio, today: date,
                 problems.append(found)
         elif ask.kind == "sla" and ask.state == "missing":
             problems.append(entry.profile.doc.problem(
-                ("category",), "sla-missing", f"{partner.category} partner has no sla.yaml",
-                f"add partners/{entry.id}/sla.yaml with the agreed metrics and monthly measurements",
+                ("category",), "sla-missing",
+                _("{category} partner has no sla.yaml").format(category=partner.category),
+                _("add {path} with the agreed metrics and monthly measurements").format(
+                    path=f"partners/{entry.id}/sla.yaml"),
                 key=True, severity=severity, kind=Kind.POLICY))
     problems += _clause_problems(entry, asks, severity)
     required = required_documents(partner, policy)
@@ -144,8 +184,9 @@ def partner_problems(entry: PartnerEntry, portfolio: Portfolio, today: date,
         if document.type not in required and expires is not None and expires < today:
             problems.append(entry.profile.doc.problem(
                 ("compliance", index, expiry_field(document, expires)), "compliance-expired",
-                f"{document_name(document.type, policy)} on file expired on {expires}",
-                "file the renewed document, or remove the entry if it no longer applies",
+                _("{document} on file expired on {date}").format(document=document_name(document.type, policy),
+                                                                 date=i18n.day(expires)),
+                _("file the renewed document, or remove the entry if it no longer applies"),
                 severity=Severity.WARNING, kind=Kind.POLICY))
     return problems
 

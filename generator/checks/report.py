@@ -35,7 +35,9 @@ def summary(result: Result) -> str:
 
 def render_text_problem(problem: Problem) -> str:
     """``path:line:column: severity: message [rule]`` and a hint line; each field shown on one line."""
-    line = f"{shown(problem.location())}: {problem.severity.value}: {shown(problem.message)} [{shown(problem.rule)}]"
+    # The severity word in the team's language, lower case as compilers write it: "error" / "errore".
+    severity = labels.label("severity", problem.severity.value).lower()
+    line = f"{shown(problem.location())}: {severity}: {shown(problem.message)} [{shown(problem.rule)}]"
     return line + ("\n    " + _("hint: {hint}").format(hint=shown(problem.hint)) if problem.hint else "")
 
 

@@ -11,27 +11,31 @@ from typing import Any, TypeVar, Union
 
 from pydantic import BaseModel, ValidationError
 
+from generator import i18n
+from generator.i18n import N_, _, ngettext
 from generator.load.loader import MAX_NUMBER_DIGITS, Document, YamlTooLarge
 from generator.problems import Problem, printable
 from generator.records.common import MAX_DATE, MIN_DATE
 
 M = TypeVar("M", bound=BaseModel)
 
+# What a pydantic error type expects, as a noun phrase of the catalog ("{field} must be {expected}").
 _TYPE_NAMES = {
-    "int_type": "a whole number", "int_from_float": "a whole number", "int_parsing": "a whole number",
-    "float_type": "a number", "float_parsing": "a number", "finite_number": "a finite number",
-    "string_type": "text", "bool_type": "true or false", "list_type": "a list",
-    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
-    "date_format": "a date written as YYYY-MM-DD", "month_format": "a month written as YYYY-MM",
+    "int_type": N_("a whole number"), "int_from_float": N_("a whole number"), "int_parsing": N_("a whole number"),
+    "float_type": N_("a number"), "float_parsing": N_("a number"), "finite_number": N_("a finite number"),
+    "string_type": N_("text"), "bool_type": N_("true or false"), "list_type": N_("a list"),
+    "dict_type": N_("a mapping"), "model_type": N_("a mapping"), "model_attributes_type": N_("a mapping"),
+    "date_format": N_("a date written as YYYY-MM-DD"), "month_format": N_("a month written as YYYY-MM"),
 }
 _TYPE_HINTS = {
-    "list_type": "write a list: one '- item' line per entry, indented under the field",
-    "dict_type": "write 'key: value' lines indented under the field",
-    "model_type": "write 'key: value' lines indented under the field",
-    "bool_type": "write true or false (yes/no/on/off are text here)",
-    "int_type": "write a whole number without quotes, e.g. 150",
-    "int_from_float": "write a whole number without decimals, e.g. 150",
+    "list_type": N_("write a list: one '- item' line per entry, indented under the field"),
+    "dict_type": N_("write 'key: value' lines indented under the field"),
+    "model_type": N_("write 'key: value' lines indented under the field"),
+    "bool_type": N_("write true or false (yes/no/on/off are text here)"),
+    "int_type": N_("write a whole number without quotes, e.g. 150"),
+    "int_from_float": N_("write a whole number without decimals, e.g. 150"),
 }
+_TYPE_HINT = N_("quote text that looks like a number or date; write numbers without quotes")
 _RANGE = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
 _RULES = {
     "multi_line": "multi-line", "invalid_id": "invalid-id", "url_scheme": "unsafe-url", "url_chars": "unsafe-url",
@@ -41,23 +45,32 @@ _RULES = {
     "percent_for_fraction": "percent-for-fraction", "fraction_range": "out-of-range",
     "currency_code": "invalid-currency",
 }
-
+_RULE_HINTS = {
+    "multi-line": N_("keep it on one line; put longer text in 'notes' or 'description'"),
+    "invalid-id": N_("use 1-64 lowercase letters, digits and single hyphens, e.g. 'kiln-packaging'"),
+    "unsafe-url": N_("use an http://, https:// or mailto: link"),
+    "invalid-email": N_("write it as name@example.com"),
+    "invalid-date": N_("write dates as YYYY-MM-DD and months as YYYY-MM, with real days and months"),
+    "percent-for-fraction": N_("write the rate as a fraction: 0.05 for 5%"),
+    "out-of-range": N_("write a fraction between 0 and 1 (0.05 = 5%)"),
+    "invalid-currency": N_("currency codes are ISO 4217: three capital letters such as EUR, USD, GBP"),
+}
 _SPECIFIC_HINTS = {
-    "date_range": f"write a date from {MIN_DATE} to {MAX_DATE}",
-    "url_chars": "write the link as the browser shows it; quotes, spaces, brackets and angle brackets "
-                 "must be percent-encoded (%20 for a space)",
-    "url_host": "write a full link such as https://example.com/page",
-    "url_credentials": "remove the user name and password from the link (never put credentials in records; "
-                       "rotate a password that was committed)",
-    "url_path": "write a path relative to the repository root, e.g. docs/pci-aoc-2026.pdf, without quotes or brackets",
+    "url_chars": N_("write the link as the browser shows it; quotes, spaces, brackets and angle brackets "
+                    "must be percent-encoded (%20 for a space)"),
+    "url_host": N_("write a full link such as https://example.com/page"),
+    "url_credentials": N_("remove the user name and password from the link (never put credentials in records; "
+                          "rotate a password that was committed)"),
+    "url_path": N_("write a path relative to the repository root, e.g. docs/pci-aoc-2026.pdf, without quotes or "
+                   "brackets"),
 }
 
 
 def _number(limit: Any) -> str:
-    """A bound as people write it: 36,500 and 1,000,000,000,000,000 rather than 1e+15."""
+    """A bound as people write it in the current language: 36,500 (36.500) rather than 36500 or 1e+15."""
     if isinstance(limit, float) and limit.is_integer():
         limit = int(limit)
-    return f"{limit:,}" if isinstance(limit, int) else str(limit)
+    return i18n.number(limit) if isinstance(limit, int) else str(limit)
 
 
 def did_you_mean(word: str, candidates: typing.Iterable[str]) -> str | None:
@@ -65,20 +78,32 @@ def did_you_mean(word: str, candidates: typing.Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+def suggest(guess: str | None) -> str:
+    """``did you mean 'x'? `` (a sentence, with its trailing space) to put before a hint; empty without a guess."""
+    return _("did you mean '{guess}'?").format(guess=guess) + " " if guess else ""
+
+
+def listing(values: typing.Sequence[str], limit: int = 12) -> str:
+    """The first ``limit`` values, comma-separated, with ``...`` when there are more."""
+    return ", ".join(values[:limit]) + (", ..." if len(values) > limit else "")
+
+
 def _describe(value: Any) -> str:
+    """What was written, as a noun phrase: ``the text 'abc'``, ``the number 12``, ``a list``."""
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
+        return _("{value} (true/false)").format(value=str(value).lower())
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, YamlTooLarge):
-        return f"a number of {len(value.lstrip('+-'))} digits"
+        digits = len(value.lstrip("+-"))
+        return ngettext("a number of {digits} digit", "a number of {digits} digits", digits).format(digits=digits)
     if isinstance(value, (int, float)):
-        return f"the number {printable(str(getattr(value, 'raw', value)), 40)}"
-    return f"the text '{printable(str(value), 40)}'"
+        return _("the number {number}").format(number=printable(str(getattr(value, "raw", value)), 40))
+    return _("the text '{text}'").format(text=printable(str(value), 40))
 
 
 def _unwrap(tp: Any) -> list[Any]:
@@ -140,6 +165,50 @@ def _allowed(expected: str) -> list[str]:
     return re.findall(r"'([^']*)'", expected)
 
 
+def _length_problem(kind: str, error: Any, doc: Document, path: tuple[str | int, ...], field: str) -> Problem:
+    """A list or mapping with too few or too many entries, or a text too short or too long."""
+    ctx = error.get("ctx", {})
+    actual = ctx.get("actual_length")
+    rule = "out-of-range" if kind in ("too_short", "too_long") else "wrong-type"  # the rule ids stay as they were
+    if isinstance(error.get("input"), str):  # a text's length: its characters, not entries
+        kind = "string_" + kind.removeprefix("string_")
+    if kind == "string_too_short" and int(ctx.get("min_length", 1)) <= 1:
+        return doc.problem(path, rule, _("{field} is empty").format(field=field),
+                           _("write a value, or leave the field out if it is optional"))
+    if kind == "string_too_long":
+        limit = int(ctx.get("max_length", 0))
+        return doc.problem(path, rule,
+                           ngettext("{field} is longer than {limit} character", "{field} is longer than {limit} "
+                                    "characters", limit).format(field=field, limit=i18n.number(limit)),
+                           _("shorten the text; put longer text in 'notes' or 'description'"))
+    if kind == "string_too_short":
+        limit = int(ctx.get("min_length", 0))
+        return doc.problem(path, rule,
+                           ngettext("{field} is shorter than {limit} character", "{field} is shorter than {limit} "
+                                    "characters", limit).format(field=field, limit=i18n.number(limit)),
+                           _("write a longer text"))
+    if kind == "too_short":
+        limit = int(ctx.get("min_length", 0))
+        message = ngettext("{field} needs at least {limit} entry, not {actual}",
+                           "{field} needs at least {limit} entries, not {actual}", limit)
+    else:
+        limit = int(ctx.get("max_length", 0))
+        message = ngettext("{field} holds at most {limit} entry, not {actual}",
+                           "{field} holds at most {limit} entries, not {actual}", limit)
+    return doc.problem(path, rule,
+                       message.format(field=field, limit=i18n.number(limit),
+                                      actual=i18n.number(actual) if isinstance(actual, int) else "?"),
+                       _("check how many entries this field needs"))
+
+
+def _pydantic_message(error: Any) -> str:
+    """The text of an error pydantic reports: a validator's own message (a catalog message), else pydantic's."""
+    found = error.get("ctx", {}).get("error")
+    if error["type"] == "value_error" and isinstance(found, ValueError) and str(found):
+        return printable(str(found))  # raised by a record's validator, already in the current language
+    return str(error["msg"])  # pydantic's English for an error type not mapped here
+
+
 def problem_for(error: Any, doc: Document, model: type[BaseModel]) -> Problem:
     """One pydantic error as a problem at the exact YAML position."""
     kind: str = error["type"]
@@ -149,59 +218,63 @@ def problem_for(error: Any, doc: Document, model: type[BaseModel]) -> Problem:
     path = _data_loc(doc.data, loc)
     field = printable(field, 64)
     if isinstance(value, YamlTooLarge) or (isinstance(value, float) and math.isinf(value)):
-        return doc.problem(path, "out-of-range", f"{field} is {_describe(value)}, too large to be a value here",
-                           f"write a number of at most {MAX_NUMBER_DIGITS} digits; quote it if it is text")
+        return doc.problem(path, "out-of-range",
+                           _("{field} is {value}, too large to be a value here").format(
+                               field=field, value=_describe(value)),
+                           _("write a number of at most {digits} digits; quote it if it is text").format(
+                               digits=MAX_NUMBER_DIGITS))
     if kind == "missing":
         parent = path[:-1] if path and path[-1] == loc[-1] else path
-        return doc.problem(parent, "missing-field", f"required field '{field}' is missing",
-                           f"add '{field}:' to this {'record' if not parent else 'entry'}", key=True)
+        hint = (_("add '{field}:' to this record") if not parent else _("add '{field}:' to this entry"))
+        return doc.problem(parent, "missing-field", _("required field '{field}' is missing").format(field=field),
+                           hint.format(field=field), key=True)
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[:-1])
         names = sorted(owner.model_fields) if owner else []
-        guess = did_you_mean(field, names)
-        hint = (f"did you mean '{guess}'? " if guess else "") + (
-            f"allowed fields here: {', '.join(names)}" if names else "remove it")
-        return doc.problem(path, "unknown-field", f"unknown field '{field}'", hint, key=True)
+        hint = suggest(did_you_mean(field, names)) + (
+            _("allowed fields here: {fields}").format(fields=", ".join(names)) if names else _("remove it"))
+        return doc.problem(path, "unknown-field", _("unknown field '{field}'").format(field=field), hint, key=True)
     if kind in ("literal_error", "enum"):
         allowed = _allowed(error.get("ctx", {}).get("expected", ""))
         guess = did_you_mean(str(value), allowed) if isinstance(value, str) else None
-        hint = (f"did you mean '{guess}'? " if guess else "") + f"allowed values: {', '.join(allowed)}"
-        return doc.problem(path, "invalid-value", f"{_describe(value)} is not a valid {field}", hint)
+        hint = suggest(guess) + _("allowed values: {values}").format(values=", ".join(allowed))
+        return doc.problem(path, "invalid-value",
+                           _("{value} is not a valid {field}").format(value=_describe(value), field=field), hint)
     if kind in _RANGE:
         limit = next(iter(error.get("ctx", {}).values()), "?")
         rule = "negative-count" if kind == "greater_than_equal" and limit == 0 else "out-of-range"
         shown = printable(str(getattr(value, "raw", value)), 40)
         bound = _number(limit)
-        return doc.problem(path, rule, f"{field} is {shown}; it must be {_RANGE[kind]} {bound}",
-                           f"write a number {_RANGE[kind]} {bound}")
-    if kind in ("too_short", "too_long"):
-        return doc.problem(path, "out-of-range", f"{field}: {error['msg'].lower()}",
-                           "check how many entries this field needs")
+        return doc.problem(path, rule,
+                           _("{field} is {value}; it must be {comparison} {bound}").format(
+                               field=field, value=shown, comparison=_RANGE[kind], bound=bound),
+                           _("write a number {comparison} {bound}").format(comparison=_RANGE[kind], bound=bound))
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        return _length_problem(kind, error, doc, path, field)
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        return doc.problem(path, "invalid-value", f"{_describe(value)} is not a valid {field}",
-                           f"it must match {pattern}")
+        return doc.problem(path, "invalid-value",
+                           _("{value} is not a valid {field}").format(value=_describe(value), field=field),
+                           _("it must match {pattern}").format(pattern=pattern))
     if kind in _RULES:
-        hints = {
-            "multi-line": "keep it on one line; put longer text in 'notes' or 'description'",
-            "invalid-id": "use 1-64 lowercase letters, digits and single hyphens, e.g. 'kiln-packaging'",
-            "unsafe-url": "use an http://, https:// or mailto: link",
-            "invalid-email": "write it as name@example.com",
-            "invalid-date": "write dates as YYYY-MM-DD and months as YYYY-MM, with real days and months",
-            "percent-for-fraction": "write the rate as a fraction: 0.05 for 5%",
-            "out-of-range": "write a fraction between 0 and 1 (0.05 = 5%)",
-            "invalid-currency": "currency codes are ISO 4217: three capital letters such as EUR, USD, GBP",
-        }
         rule = _RULES[kind]
-        hint = _SPECIFIC_HINTS.get(kind, hints[rule])
-        if kind == "date_range" and field == "end" and model.__name__ == "Contract" and path == ("end",):
-            hint = f"leave 'end' out for an open-ended contract; otherwise {hint}"
-        return doc.problem(path, rule, f"{field}: {error['msg']}", hint)
+        if kind == "date_range":
+            hint = _("write a date from {low} to {high}").format(low=MIN_DATE.isoformat(), high=MAX_DATE.isoformat())
+            if field == "end" and model.__name__ == "Contract" and path == ("end",):
+                hint = _("leave 'end' out for an open-ended contract; otherwise write a date from {low} to "
+                         "{high}").format(low=MIN_DATE.isoformat(), high=MAX_DATE.isoformat())
+        else:
+            hint = _(_SPECIFIC_HINTS.get(kind, _RULE_HINTS[rule]))
+        # The validators of generator.records.common word their messages in the current language.
+        return doc.problem(path, rule, _("{field}: {problem}").format(field=field, problem=error["msg"]), hint)
     if kind in _TYPE_NAMES:
-        return doc.problem(path, "wrong-type", f"{field} must be {_TYPE_NAMES[kind]}, not {_describe(value)}",
-                           _TYPE_HINTS.get(kind, "quote text that looks like a number or date; "
-                                                 "write numbers without quotes"))
-    return doc.problem(path, "wrong-type", f"{field}: {error['msg']}", "check the value against the schema")
+        return doc.problem(path, "wrong-type",
+                           _("{field} must be {expected}, not {value}").format(
+                               field=field, expected=_(_TYPE_NAMES[kind]), value=_describe(value)),
+                           _(_TYPE_HINTS.get(kind, _TYPE_HINT)))
+    return doc.problem(path, "wrong-type",
+                       _("{field}: {problem}").format(field=field, problem=_pydantic_message(error)),
+                       _("check the value against the schema"))
 
 
 def to_record(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
@@ -247,7 +320,7 @@ def partial_record(doc: Document, model: type[M], rounds: int = 6) -> M | None:
     that fails (a required field of the record itself is wrong or missing).
     """
     data = _without(doc.data)
-    for _ in range(rounds):
+    for _round in range(rounds):
         try:
             return model.model_validate(data)
         except ValidationError as exc:

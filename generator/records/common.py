@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from generator.i18n import _
 from generator.problems import printable
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -58,7 +59,7 @@ def _scalar_text(value: Any) -> Any:
 
 def _one_line(value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise PydanticCustomError("multi_line", "must be a single line (no line breaks)")
+        raise PydanticCustomError("multi_line", _("must be a single line (no line breaks)"))
     return value
 
 
@@ -66,7 +67,7 @@ def _id(value: str) -> str:
     if not _ID.fullmatch(value) or len(value) > 64:
         raise PydanticCustomError(
             "invalid_id",
-            "'{value}' is not a valid id: use 1-64 lowercase letters, digits and single hyphens",
+            _("'{value}' is not a valid id: use 1-64 lowercase letters, digits and single hyphens"),
             {"value": value},
         )
     return value
@@ -75,7 +76,7 @@ def _id(value: str) -> str:
 def _in_range(day: date, text: str) -> date:
     if not MIN_DATE <= day <= MAX_DATE:
         raise PydanticCustomError(
-            "date_range", "{value} is outside the dates partnerbook accepts ({low} to {high})",
+            "date_range", _("{value} is outside the dates partnerbook accepts ({low} to {high})"),
             {"value": text, "low": MIN_DATE.isoformat(), "high": MAX_DATE.isoformat()},
         )
     return day
@@ -85,12 +86,12 @@ def _date(value: Any) -> Any:
     if isinstance(value, date):
         return _in_range(value, value.isoformat())
     if not isinstance(value, str) or not _DATE.match(value):
-        raise PydanticCustomError("date_format", "expected a date written as YYYY-MM-DD")
+        raise PydanticCustomError("date_format", _("expected a date written as YYYY-MM-DD"))
     try:
         day = date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
-            "impossible_date", "'{value}' is not a real calendar date", {"value": value}
+            "impossible_date", _("'{value}' is not a real calendar date"), {"value": value}
         ) from None
     return _in_range(day, value)
 
@@ -98,9 +99,9 @@ def _date(value: Any) -> Any:
 def _month(value: Any) -> Any:
     text = _scalar_text(value)
     if not isinstance(text, str) or not (match := _MONTH.match(text)):
-        raise PydanticCustomError("month_format", "expected a month written as YYYY-MM")
+        raise PydanticCustomError("month_format", _("expected a month written as YYYY-MM"))
     if not 1 <= int(match.group(2)) <= 12:
-        raise PydanticCustomError("impossible_month", "'{value}' is not a real month", {"value": text})
+        raise PydanticCustomError("impossible_month", _("'{value}' is not a real month"), {"value": text})
     _in_range(date(int(match.group(1)), int(match.group(2)), 1), text)
     return text
 
@@ -109,16 +110,17 @@ def _fraction(value: float) -> float:
     if 1 < value <= 100:
         raise PydanticCustomError(
             "percent_for_fraction",
-            "{value} looks like a percent; rates are fractions here (0.05 = 5%)",
+            _("{value} looks like a percent; rates are fractions here (0.05 = 5%)"),
             {"value": value},
         )
     if not 0 <= value <= 1:
-        raise PydanticCustomError("fraction_range", "must be a fraction between 0 and 1")
+        raise PydanticCustomError("fraction_range", _("must be a fraction between 0 and 1"))
     return value
 
 
-def _unsafe(kind: str, message: str, value: str) -> PydanticCustomError:
-    return PydanticCustomError(kind, message, {"value": printable(value, 80)})
+def _unsafe(kind: str, message: str, value: str, **context: str) -> PydanticCustomError:
+    """A link or path refused: ``message`` is a catalog message in the current language, ``{value}`` the link."""
+    return PydanticCustomError(kind, message, {"value": printable(value, 80), **context})
 
 
 def _check_email(value: str) -> str:
@@ -127,7 +129,7 @@ def _check_email(value: str) -> str:
         validate_email(value, check_deliverability=False, allow_display_name=False, allow_quoted_local=False,
                        allow_domain_literal=False)
     except EmailNotValidError as exc:
-        raise PydanticCustomError("email", "'{value}' is not an email address: {reason}",
+        raise PydanticCustomError("email", _("'{value}' is not an email address: {reason}"),
                                   {"value": printable(value, 80), "reason": str(exc)}) from None
     return value
 
@@ -136,34 +138,35 @@ def _url_characters(value: str) -> None:
     for char in value:
         if char.isascii():
             if not (char.isalnum() or char in _URL_ASCII or char in "[]"):
-                raise _unsafe("url_chars", f"link has a character links may not hold: {printable(repr(char))}",
-                              value)
+                raise _unsafe("url_chars", _("link has a character links may not hold: {char}"), value,
+                              char=printable(repr(char)))
         elif not char.isprintable() or char.isspace():
-            raise _unsafe("url_chars", f"link has an invisible or control character {printable(repr(char))}", value)
+            raise _unsafe("url_chars", _("link has an invisible or control character {char}"), value,
+                          char=printable(repr(char)))
     if _URL_PERCENT.search(value):
-        raise _unsafe("url_chars", "link has a '%' not followed by two hex digits", value)
+        raise _unsafe("url_chars", _("link has a '%' not followed by two hex digits"), value)
     depth = 0
     for char in value:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             break
     if depth != 0:
-        raise _unsafe("url_chars", "link has unbalanced parentheses", value)
+        raise _unsafe("url_chars", _("link has unbalanced parentheses"), value)
 
 
 def _url(value: str) -> str:
     """An http(s) or mailto link, checked by parsing it: scheme, host, no credentials, safe characters."""
     match = _SCHEME.match(value)
     if not match or match.group(1).lower() not in SAFE_SCHEMES:
-        raise _unsafe("url_scheme", "links must start with http://, https:// or mailto:", value)
+        raise _unsafe("url_scheme", _("links must start with http://, https:// or mailto:"), value)
     _url_characters(value)
     try:
         parts = urlsplit(value)
         port = parts.port
     except ValueError as exc:
-        raise _unsafe("url_host", f"link cannot be parsed: {exc}", value) from None
+        raise _unsafe("url_host", _("link cannot be parsed: {reason}"), value, reason=printable(str(exc))) from None
     if "[" in value.replace(parts.netloc, "", 1) or "]" in value.replace(parts.netloc, "", 1):
-        raise _unsafe("url_chars", "link has a square bracket outside an IPv6 host", value)
+        raise _unsafe("url_chars", _("link has a square bracket outside an IPv6 host"), value)
     if parts.scheme.lower() == "mailto":
         address = parts.path
         try:
@@ -171,21 +174,21 @@ def _url(value: str) -> str:
                 raise ValueError
             _check_email(address)
         except (ValueError, PydanticCustomError):
-            raise _unsafe("url_host", "a mailto: link holds one address, as mailto:name@example.com",
+            raise _unsafe("url_host", _("a mailto: link holds one address, as mailto:name@example.com"),
                           value) from None
         return value
     if "@" in parts.netloc:
-        raise _unsafe("url_credentials", "link holds a user name or password before the host", value)
+        raise _unsafe("url_credentials", _("link holds a user name or password before the host"), value)
     host = parts.hostname or ""
     if "[" in parts.netloc:
         try:
             ipaddress.IPv6Address(host)
         except ValueError:
-            raise _unsafe("url_host", "link has an invalid IPv6 host", value) from None
+            raise _unsafe("url_host", _("link has an invalid IPv6 host"), value) from None
     elif not host or not _HOST.match(host):
-        raise _unsafe("url_host", "link has no valid host name after the '//'", value)
+        raise _unsafe("url_host", _("link has no valid host name after the '//'"), value)
     if port == 0:
-        raise _unsafe("url_host", "link has port 0", value)
+        raise _unsafe("url_host", _("link has port 0"), value)
     return value
 
 
@@ -194,15 +197,16 @@ def _url_or_path(value: str) -> str:
     if match and len(match.group(1)) > 1:
         if match.group(1).lower() not in SAFE_SCHEMES:
             raise _unsafe("url_scheme",
-                          "evidence must be an http(s) or mailto link, or a path in the repository", value)
+                          _("evidence must be an http(s) or mailto link, or a path in the repository"), value)
         return _url(value)
     _one_line(value)
     bad = next((c for c in value if c in _PATH_FORBIDDEN or not c.isprintable()), None)
     if bad is not None:
-        raise _unsafe("url_path", f"path has a character paths may not hold here: {printable(repr(bad))}", value)
+        raise _unsafe("url_path", _("path has a character paths may not hold here: {char}"), value,
+                      char=printable(repr(bad)))
     parts = value.replace("\\", "/").split("/")
     if value.startswith("/") or ".." in parts or (match and len(match.group(1)) == 1):
-        raise _unsafe("url_path", "a path must stay inside the repository (relative, no '..')", value)
+        raise _unsafe("url_path", _("a path must stay inside the repository (relative, no '..')"), value)
     return value
 
 
@@ -231,9 +235,12 @@ Email = Annotated[str, AfterValidator(_email)]
 def _currency(value: str) -> str:
     if not re.fullmatch(r"[A-Z]{3}", value):
         upper = value.strip().upper()
-        fix = f": write '{upper}'" if re.fullmatch(r"[A-Z]{3}", upper) else " (ISO 4217: three capital letters)"
-        raise PydanticCustomError("currency_code", "'{value}' is not a currency code{fix}",
-                                  {"value": value, "fix": fix})
+        if re.fullmatch(r"[A-Z]{3}", upper):
+            raise PydanticCustomError("currency_code", _("'{value}' is not a currency code: write '{code}'"),
+                                      {"value": value, "code": upper})
+        raise PydanticCustomError("currency_code",
+                                  _("'{value}' is not a currency code (ISO 4217: three capital letters)"),
+                                  {"value": value})
     return value
 
 

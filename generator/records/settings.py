@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
+from generator.i18n import _
 from generator.records.common import (
     MAX_COUNT,
     MAX_DAYS,
@@ -335,8 +336,8 @@ class Webhook(Record):
     @model_validator(mode="after")
     def _one_url(self) -> Webhook:
         if (self.url is None) == (self.url_env is None):
-            raise ValueError("give the webhook's address as url_env (the name of an environment variable "
-                             "holding it, preferred) or as url, exactly one of them")
+            raise ValueError(_("give the webhook's address as url_env (the name of an environment variable "
+                               "holding it, preferred) or as url, exactly one of them"))
         return self
 
 
