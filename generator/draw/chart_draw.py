@@ -7,6 +7,12 @@ same spec gives the same bytes in every process; missing charts are drawn in a p
 of processes. Names in charts come from records: matplotlib escapes them in the SVG
 XML, and math text is off so a ``$`` stays a dollar sign.
 
+Charts read in both colour schemes of the site: the background is transparent, and a style sheet
+inside the SVG redraws the black ink (text, axes, the target line) light, and the blue brighter, where
+the image is shown in a dark colour scheme (``prefers-color-scheme: dark`` inside an image follows the
+``color-scheme`` of the page around it, which Material's dark "slate" scheme sets). Words come from
+the spec, already translated (generator/draw/charts.py); numbers are written in the spec's locale.
+
 The cache folder is as untrusted as the rest of the repository's folder: a chart file is used
 only when ``index.json`` (sealed with this machine's key, generator/workdir.py) holds the SHA-256
 of its bytes. A file shipped under a chart's name, damaged, or replaced by a symlink or a folder is
@@ -26,34 +32,70 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import workdir
+from generator import i18n, workdir
 from generator.draw.charts import ChartSpec
-from generator.rules.formats import money
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 BLUE, ORANGE, VERMILLION, GREY, BLACK = "#0072B2", "#E69F00", "#D55E00", "#999999", "#000000"  # Okabe-Ito
+SKY_BLUE, LIGHT_INK, LIGHT_LINE = "#56B4E9", "#E6E8EC", "#C9CCD3"  # the dark scheme's blue (Okabe-Ito) and ink
 INDEX = "index.json"  # key -> SHA-256 of the chart's bytes, sealed
 _PURPOSE = b"charts"
 PARALLEL_MIN = 8  # below this many charts to draw, a process pool costs more than it saves
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Text sizes in points of a WIDTH-inch figure. The site shows a chart at its natural width (WIDTH x 96 px) or
+# narrower, never narrower than NARROWEST_PX (partnerbook.css; a phone scrolls it sideways), so the smallest
+# text, SMALL points, is at least SMALL x NARROWEST_PX / (WIDTH x 72) = 9 px high on any screen.
+TEXT, SMALL, TITLE = 9.5, 9.0, 11.0
+NARROWEST_PX = 432
 _RC = {
     "svg.hashsalt": "partnerbook", "svg.fonttype": "none", "text.usetex": False, "text.parse_math": False,
-    "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "font.size": 8.0,
-    "axes.titlesize": 9.0, "figure.titlesize": 10.0, "legend.fontsize": 7.5, "legend.frameon": False,
+    "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "font.size": TEXT,
+    "axes.titlesize": TEXT, "figure.titlesize": TITLE, "legend.fontsize": SMALL, "legend.frameon": False,
+    "xtick.labelsize": SMALL, "ytick.labelsize": SMALL,
     "axes.spines.top": False, "axes.spines.right": False, "axes.formatter.useoffset": False,
     "axes.titley": 1.0,  # a fixed title position: finding one per axes costs ~7 ms
 }
 _METADATA = {"Date": None, "Creator": None}
+# Inside the SVG: where the page around the image is dark, the ink turns light and the blue brighter. Inline
+# styles of matplotlib name colours in lower case; black text has no fill of its own (SVG's default).
+_DARK_STYLE = (
+    '<style type="text/css">@media (prefers-color-scheme: dark){'
+    f'text{{fill:{LIGHT_INK}}}'
+    f'[style*="fill: #000000"]{{fill:{LIGHT_INK} !important}}'
+    f'[style*="stroke: #000000"]{{stroke:{LIGHT_LINE} !important}}'
+    f'[style*="fill: {BLUE.lower()}"]{{fill:{SKY_BLUE} !important}}'
+    f'[style*="stroke: {BLUE.lower()}"]{{stroke:{SKY_BLUE} !important}}'
+    '}</style>\n').encode("ascii")
 
 
 # ---------------------------------------------------------------------------- drawing
 # Margins are set in inches from measured label widths: a layout engine would draw every chart twice.
 
-WIDTH = 7.0
-TITLE_IN, PANEL_TITLE_IN, XAXIS_IN, LEGEND_IN, PAD_IN = 0.38, 0.22, 0.42, 0.26, 0.12
+WIDTH = 6.0
+TITLE_IN, PANEL_TITLE_IN, XAXIS_IN, LEGEND_IN, PAD_IN = 0.4, 0.26, 0.48, 0.3, 0.12
+LINE_IN = TITLE / 72 * 1.25  # one more line of a title that wraps
+
+
+def _words(data: dict[str, Any], **english: str) -> dict[str, str]:
+    """The words of a spec (already translated), English where a spec has none."""
+    given = dict(data.get("text", ()))
+    return {key: given.get(key, default) for key, default in english.items()}
+
+
+def _number(value: float, pattern: str, data: dict[str, Any]) -> str:
+    """A number in the spec's locale: ``12.5%`` / ``12,5%``, ``1,200`` / ``1.200``."""
+    from babel.numbers import format_decimal, format_percent
+
+    locale = i18n.locale(data.get("locale") or i18n.SOURCE)
+    if pattern.endswith("%"):
+        return format_percent(value, format=pattern, locale=locale)
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+def _money(amount: float, currency: str, data: dict[str, Any]) -> str:
+    return f"{_number(amount, '#,##0.00', data)} {currency}"
 
 
 def _text_width(texts: Iterable[str], size: float) -> float:
@@ -66,14 +108,29 @@ def _text_width(texts: Iterable[str], size: float) -> float:
     return max((measure(text, FontProperties(size=size), ismath=False)[0] for text in longest), default=0) / 72
 
 
-def _new_figure(title: str, height: float) -> Figure:
+def _title(title: str) -> tuple[str, float, float]:
+    """The title as drawn: (text, size, extra inches). A long title wraps onto a second line, then shrinks."""
+    room = WIDTH - 2 * PAD_IN
+    text = title
+    if _text_width([title], TITLE) > room and " " in title:
+        words = title.split(" ")
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+        first, second = min(splits, key=lambda pair: max(_text_width([pair[0]], TITLE), _text_width([pair[1]], TITLE)))
+        text = f"{first}\n{second}"
+    widest = _text_width(text.split("\n"), TITLE)
+    size = min(TITLE, TITLE * room / max(widest, 0.01))  # shrink, never clip
+    return text, size, LINE_IN * text.count("\n")
+
+
+def _new_figure(title: tuple[str, float, float], height: float) -> Figure:
+    """A figure ``height`` inches high plus what a wrapped ``title`` (``_title``) adds."""
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(WIDTH, height))
+    text, size, extra = title
+    figure = Figure(figsize=(WIDTH, height + extra))
     FigureCanvasSVG(figure)
-    size = min(10.0, 10.0 * (WIDTH - 2 * PAD_IN) / max(_text_width([title], 10.0), 0.01))  # shrink, never clip
-    figure.suptitle(title, y=1 - PAD_IN / 2 / height, va="top", fontsize=size)
+    figure.suptitle(text, y=1 - PAD_IN / 2 / (height + extra), va="top", fontsize=size, linespacing=1.25)
     return figure
 
 
@@ -93,13 +150,23 @@ def _legend(figure: Figure, handles: list[Any], labels: list[str]) -> None:
                   borderaxespad=0.3)
 
 
-def _percent_axis(ax: Axes, values: Iterable[float], room: float = 1.18) -> None:
+def _percent_axis(ax: Axes, values: Iterable[float], data: dict[str, Any], room: float = 1.22) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     values = list(values)
     ax.set_xlim(min(0.0, *values), max(0.01, *values) * room)  # room for the value labels
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{round(x * 100, 6):g}%"))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _number(round(x, 8), "#,##0.##%", data)))
+
+
+def _fitted(text: str, width: float) -> tuple[str, float]:
+    """``text`` at TEXT points, or SMALL, or cut with an ellipsis at SMALL: never wider than ``width`` inches."""
+    for size in (TEXT, SMALL):
+        if _text_width([text], size) <= width:
+            return text, size
+    while len(text) > 1 and _text_width([text + "…"], SMALL) > width:
+        text = text[:-1]
+    return text.rstrip() + "…", SMALL
 
 
 def _row_labels(ax: Axes, labels: Sequence[str]) -> None:
@@ -111,31 +178,39 @@ def _row_labels(ax: Axes, labels: Sequence[str]) -> None:
     ax.set_ylim(len(labels) - 0.5, -0.5)  # first row on top
 
 
+def _value_label(ax: Axes, x: float, y: float, text: str, unknown: bool) -> None:
+    """A bar's value, a little right of its end (grey for n/a)."""
+    ax.annotate(text, (x, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=SMALL,
+                color=GREY if unknown else BLACK)
+
+
 def _bars(ax: Axes, rows: Sequence[float | None], offset: float, height: float, colour: str, series: str,
-          money: Sequence[str] | None = None) -> None:
+          data: dict[str, Any], na: str, money: Sequence[str] | None = None) -> None:
     """One series of horizontal bars with value labels; n/a rows get an "n/a" note, never a bar."""
     known = [(i, value) for i, value in enumerate(rows) if value is not None]
     if known:
         ax.barh([i + offset for i, _ in known], [v for _, v in known], height=height, color=colour, label=series)
     for i, value in enumerate(rows):
-        note = " n/a" if value is None else f" {value:.1%}" + (f" ({money[i]})" if money else "")
-        ax.text(value or 0, i + offset, note, va="center", fontsize=6.5, color=GREY if value is None else BLACK)
+        note = na if value is None else _number(value, "#,##0.0%", data) + (f" ({money[i]})" if money else "")
+        _value_label(ax, value or 0.0, i + offset, note, value is None)
 
 
 def _draw_comparison(title: str, data: dict[str, Any]) -> Figure:
+    words = _words(data, value="Partner-driven", baseline="Baseline", na="n/a", axis="{kpi} (%)")
     panels = data["panels"]
     labels = [label for label, _, _ in panels[0][1]]
-    top, bottom = TITLE_IN + PANEL_TITLE_IN, XAXIS_IN + LEGEND_IN + PAD_IN
-    figure = _new_figure(title, max(2.6, top + bottom + 0.34 * len(labels)))
+    heading = _title(title)
+    top, bottom = TITLE_IN + heading[2] + PANEL_TITLE_IN, XAXIS_IN + LEGEND_IN
+    figure = _new_figure(heading, max(2.8, top - heading[2] + bottom + 0.4 * len(labels)))
     axes = figure.subplots(1, len(panels), sharey=True, squeeze=False)[0]
-    _adjust(figure, left=_text_width(labels, 8.0) + 0.2, bottom=bottom, top=top, wgap=0.3,
+    _adjust(figure, left=_text_width(labels, TEXT) + 0.2, bottom=bottom, top=top, wgap=0.3,
             grid=(1, len(panels)))
     for ax, (name, rows) in zip(axes, panels, strict=True):
-        _bars(ax, [value for _, value, _ in rows], -0.2, 0.4, BLUE, "Partner-driven")
-        _bars(ax, [base for _, _, base in rows], 0.2, 0.4, ORANGE, "Baseline")
-        _percent_axis(ax, [n for _, v, b in rows for n in (v, b) if n is not None])
+        _bars(ax, [value for _, value, _ in rows], -0.2, 0.4, BLUE, words["value"], data, words["na"])
+        _bars(ax, [base for _, _, base in rows], 0.2, 0.4, ORANGE, words["baseline"], data, words["na"])
+        _percent_axis(ax, [n for _, v, b in rows for n in (v, b) if n is not None], data)
         ax.set_title(name)
-        ax.set_xlabel(f"{name} (%)")
+        ax.set_xlabel(words["axis"].format(kpi=name))
     _row_labels(axes[0], labels)
     handles = {label: handle for ax in axes for handle, label in zip(*ax.get_legend_handles_labels(), strict=True)}
     _legend(figure, list(handles.values()), list(handles))
@@ -144,53 +219,61 @@ def _draw_comparison(title: str, data: dict[str, Any]) -> Figure:
 
 def _draw_sla(title: str, data: dict[str, Any]) -> Figure:
     from matplotlib.lines import Line2D
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    words = _words(data, measured="Measured", target="Target", breached="Breached", value="value")
     months, metrics = data["months"], data["metrics"]
+    names = data.get("ticks") or tuple(f"{month[5:]}/{month[2:4]}" for month in months)
     columns = 1 if len(metrics) == 1 else 2
     rows = math.ceil(len(metrics) / columns)
-    top, bottom, hgap = TITLE_IN + PANEL_TITLE_IN, 0.25 + LEGEND_IN + PAD_IN, 0.25 + PANEL_TITLE_IN + 0.1
-    figure = _new_figure(title, top + bottom + 1.45 * rows + hgap * (rows - 1))
+    heading = _title(title)
+    top, bottom, hgap = TITLE_IN + heading[2] + PANEL_TITLE_IN, 0.28 + LEGEND_IN, 0.28 + PANEL_TITLE_IN + 0.1
+    figure = _new_figure(heading, top - heading[2] + bottom + 1.5 * rows + hgap * (rows - 1))
     # Only the panels drawn: a hidden spare panel would cost as much as a drawn one.
     axes = [figure.add_subplot(rows, columns, i + 1) for i in range(len(metrics))]
     _adjust(figure, left=0.75, bottom=bottom, top=top, wgap=0.85, hgap=hgap, grid=(rows, columns))
-    step = math.ceil(len(months) / (12 // columns))
+    step = math.ceil(len(months) / (8 // columns))
     ticks = list(range(0, len(months), step))
     positions = range(len(months))
-    for ax, (name, unit, target, _better, series) in zip(axes, metrics, strict=False):
+    panel_w = (WIDTH - 0.75 - 0.2 - 0.85 * (columns - 1)) / columns
+    for number, (ax, (name, unit, target, _better, series)) in enumerate(zip(axes, metrics, strict=False)):
         values = [math.nan if p is None else p[0] for p in series]
         ax.plot(positions, values, color=BLUE, marker="o", markersize=3, linewidth=1.2)
         missed = [(i, p[0]) for i, p in enumerate(series) if p is not None and not p[1]]
         if missed:
             ax.plot(*zip(*missed, strict=True), linestyle="none", marker="X", markersize=7, color=VERMILLION)
         ax.axhline(target, color=BLACK, linestyle="--", linewidth=1)
-        ax.set_title(name, loc="left")
-        ax.set_ylabel(unit or "value")
+        # A left panel's title may reach into the gap before the next panel's axis labels.
+        shown, size = _fitted(name, panel_w + (0.35 if number % columns < columns - 1 else 0.15))
+        ax.set_title(shown, loc="left", fontsize=size)
+        ax.set_ylabel(unit or words["value"])
         ax.set_xticks([])  # month names as plain texts: tick objects cost a millisecond each
         for i in ticks:
-            ax.text(i, -0.04, f"{_MONTH_NAMES[int(months[i][5:]) - 1]} {months[i][2:4]}", ha="center", va="top",
-                    transform=ax.get_xaxis_transform())
+            ax.text(i, -0.04, names[i], ha="center", va="top", fontsize=SMALL, transform=ax.get_xaxis_transform())
         ax.set_xlim(-0.5, len(months) - 0.5)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: _number(round(y, 8), "#,##0.###", data)))
     handles = [Line2D([], [], color=BLUE, marker="o", markersize=3),
                Line2D([], [], color=BLACK, linestyle="--"),
                Line2D([], [], color=VERMILLION, marker="X", linestyle="none", markersize=7)]
-    _legend(figure, handles, ["Measured", "Target", "Breached"])
+    _legend(figure, handles, [words["measured"], words["target"], words["breached"]])
     return figure
 
 
 def _draw_share(title: str, data: dict[str, Any]) -> Figure:
     currency, rows = data["currency"], data["rows"]
+    words = _words(data, na="n/a", axis=f"Share of partner revenue (%; revenue in {currency})")
     labels = [label for label, _, _ in rows]
-    top, bottom = TITLE_IN, XAXIS_IN + PAD_IN
-    figure = _new_figure(title, max(2.4, top + bottom + 0.28 * len(rows)))
+    heading = _title(title)
+    top, bottom = TITLE_IN + heading[2], XAXIS_IN + PAD_IN
+    figure = _new_figure(heading, max(2.4, top - heading[2] + bottom + 0.32 * len(rows)))
     ax = figure.subplots()
-    _adjust(figure, left=_text_width(labels, 8.0) + 0.2, bottom=bottom, top=top)
-    _bars(ax, [share for _, share, _ in rows], 0.0, 0.65, BLUE, "Share",
-          money=[money(amount, currency) for _, _, amount in rows])
-    _percent_axis(ax, [share for _, share, _ in rows], room=1.4)
+    _adjust(figure, left=_text_width(labels, TEXT) + 0.2, bottom=bottom, top=top)
+    _bars(ax, [share for _, share, _ in rows], 0.0, 0.65, BLUE, "", data, words["na"],
+          money=[words["na"] if amount is None else _money(amount, currency, data) for _, _, amount in rows])
+    _percent_axis(ax, [share for _, share, _ in rows], data, room=1.55)
     _row_labels(ax, labels)
-    ax.set_xlabel(f"Share of partner revenue (%; revenue in {currency})")
+    ax.set_xlabel(words["axis"])
     return figure
 
 
@@ -199,26 +282,27 @@ def _draw_money(title: str, data: dict[str, Any]) -> Figure:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     currency, rows = data["currency"], data["rows"]
+    words = _words(data, spend="Spend", revenue="Attributed revenue", na="n/a", axis=f"{currency}, all years")
     labels = [label for label, _, _ in rows]
-    top, bottom = TITLE_IN, XAXIS_IN + LEGEND_IN + PAD_IN
-    figure = _new_figure(title, max(2.6, top + bottom + 0.42 * len(rows)))
+    heading = _title(title)
+    top, bottom = TITLE_IN + heading[2], XAXIS_IN + LEGEND_IN
+    figure = _new_figure(heading, max(2.6, top - heading[2] + bottom + 0.46 * len(rows)))
     ax = figure.subplots()
-    _adjust(figure, left=_text_width(labels, 8.0) + 0.2, bottom=bottom, top=top)
+    _adjust(figure, left=_text_width(labels, TEXT) + 0.2, bottom=bottom, top=top)
     values = [v for _, spend, revenue in rows for v in (spend, revenue) if v is not None]
-    for offset, colour, series, index in ((-0.2, VERMILLION, "Spend", 1), (0.2, BLUE, "Attributed revenue", 2)):
+    for offset, colour, series, index in ((-0.2, VERMILLION, words["spend"], 1), (0.2, BLUE, words["revenue"], 2)):
         known = [(i, row[index]) for i, row in enumerate(rows) if row[index] is not None]
         if known:
             ax.barh([i + offset for i, _ in known], [max(v, 0.0) for _, v in known], height=0.4, color=colour,
                     label=series)
         for i, row in enumerate(rows):
             value = row[index]
-            note = " n/a" if value is None else f" {money(value, currency)}"
-            ax.text(max(value or 0.0, 0.0), i + offset, note, va="center", fontsize=6.5,
-                    color=GREY if value is None else BLACK)
-    ax.set_xlim(0, max(1.0, *values) * 1.45)  # room for the amounts
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
-    ax.set_xlabel(f"{currency}, all years")
+            note = words["na"] if value is None else _money(value, currency, data)
+            _value_label(ax, max(value or 0.0, 0.0), i + offset, note, value is None)
+    ax.set_xlim(0, max(1.0, *values) * 1.6)  # room for the amounts
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _number(x, "#,##0", data)))
+    ax.set_xlabel(words["axis"])
     _row_labels(ax, labels)
     _legend(figure, *ax.get_legend_handles_labels())
     return figure
@@ -245,12 +329,17 @@ def _use_chart_style() -> None:
 
 
 def draw(spec: ChartSpec) -> bytes:
-    """The chart as SVG bytes: the same spec gives the same bytes in every process."""
+    """The chart as SVG bytes: the same spec gives the same bytes in every process.
+
+    The background is transparent, and the SVG carries its own style for a dark page (``_DARK_STYLE``).
+    """
     _use_chart_style()
     figure = _DRAWERS[spec.kind](spec.title, dict(spec.data))
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="svg", metadata=_METADATA)
-    return buffer.getvalue()
+    figure.savefig(buffer, format="svg", metadata=_METADATA, transparent=True)
+    svg = buffer.getvalue()
+    end = svg.rindex(b"</svg>")
+    return svg[:end] + _DARK_STYLE + svg[end:]
 
 
 def draw_to(job: tuple[ChartSpec, Path]) -> None:
@@ -265,7 +354,7 @@ def warm_up() -> None:
     from matplotlib.figure import Figure  # noqa: F401
 
     _use_chart_style()
-    _text_width(["warm"], 8.0)
+    _text_width(["warm"], TEXT)
 
 
 def _cpus() -> int:

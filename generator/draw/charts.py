@@ -4,6 +4,10 @@ A ``ChartSpec`` is plain data (tuples of primitives) holding everything a drawin
 key is stable and the file ``<key>.svg`` never needs redrawing. Specs are made only where there is
 data; n/a values are skipped, never drawn as 0. Drawing them is generator/draw/chart_draw.py, the only
 module that imports matplotlib.
+
+Every word a chart shows (title, series, axis labels, month names) is translated here, in the team's
+language, and kept in the spec's ``text`` field with the ``locale`` that writes its numbers: the key
+covers them, so an Italian chart and an English one never share a file, and drawing needs no catalog.
 """
 
 from __future__ import annotations
@@ -13,17 +17,20 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.metadata import version
 from typing import Any
 
+from generator import i18n, labels
+from generator.i18n import _, ngettext
 from generator.inert import shown as _visible
 from generator.measure.kpis import KpiReport
 from generator.measure.money import Ledger
 from generator.records.portfolio import Portfolio
 from generator.rules import formats
 
-STYLE_VERSION = "1"
+STYLE_VERSION = "2"  # 2: transparent, theme-aware (dark scheme) SVG, larger text, words in the spec
 MAX_ROWS = 30  # bars per chart; a revenue share folds the rest into one "other partners" bar
 MAX_MONTHS = 24
 LABEL_CHARS = 28
@@ -72,12 +79,38 @@ def _ratio(numerator: Any, denominator: Any) -> float | None:
 
 
 def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
+    return formats.unknown() if value is None else i18n.percent(value, 1)
+
+
+def _figure(value: float | None) -> str:
+    """A target or a measurement as written in the record (``99.5``, ``24``), in the team's language."""
+    if value is None:
+        return formats.unknown()
+    digits = next((d for d in range(4) if abs(value * 10 ** d - round(value * 10 ** d)) < 1e-9), 3)
+    return i18n.number(value, digits)
 
 
 def _listed(items: Sequence[str], limit: int = 5) -> str:
-    more = f"; and {len(items) - limit} more" if len(items) > limit else ""
-    return "; ".join(items[:limit]) + more
+    shown = "; ".join(items[:limit])
+    if len(items) <= limit:
+        return shown
+    more = len(items) - limit
+    return ngettext("{items}; and {n} more", "{items}; and {n} more", more).format(items=shown, n=i18n.number(more))
+
+
+def _texts(**words: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The ``text`` field of a spec: the words the drawing shows, already in the team's language."""
+    return ("text", tuple(sorted(words.items())))
+
+
+def _locale() -> tuple[str, str]:
+    """The ``locale`` field of a spec: how the drawing writes its numbers (axis ticks, value labels)."""
+    return ("locale", i18n.current())
+
+
+def _comparison_words() -> tuple[str, tuple[tuple[str, str], ...]]:
+    return _texts(value=_("Partner-driven"), baseline=_("Baseline"), na=formats.unknown(),
+                  axis=_("{kpi} (%)"))
 
 
 def _partner_name(portfolio: Portfolio, partner_id: str) -> str:
@@ -98,16 +131,20 @@ def _comparison(rows: Sequence[tuple[str, Any]], report: KpiReport) -> tuple[tup
         conversion.append((label, _num(kpis.get("conversion_rate")), _ratio(row.base_orders, row.base_sessions)))
         abandonment.append((label, _num(kpis.get("cart_abandonment_rate")),
                             None if base_abandonment is None else _num(1 - base_abandonment)))
-    panels = (("Conversion rate", tuple(conversion)), ("Cart abandonment rate", tuple(abandonment)))
+    panels = ((labels.label("kpi", "conversion_rate"), tuple(conversion)),
+              (labels.label("kpi", "cart_abandonment_rate"), tuple(abandonment)))
     return tuple(panel for panel in panels if any(value is not None for _, value, _ in panel[1]))
 
 
-def _comparison_alt(subject: str, panels: tuple[tuple[str, tuple[Row, ...]], ...]) -> str:
+def _comparison_alt(sentence: str, subject: str, panels: tuple[tuple[str, tuple[Row, ...]], ...]) -> str:
+    """One ``sentence`` (with ``{kpi}``, ``{subject}`` and ``{figures}``) per panel."""
     sentences = []
     for name, rows in panels:
-        figures = [f"{label} {_pct(value)}" + ("" if base is None else f" against a {_pct(base)} baseline")
+        figures = [f"{label} {_pct(value)}" if base is None else
+                   _("{label} {value} against a {baseline} baseline").format(label=label, value=_pct(value),
+                                                                             baseline=_pct(base))
                    for label, value, base in rows if value is not None]
-        sentences.append(f"{name} {subject}: {_listed(figures)}.")
+        sentences.append(sentence.format(kpi=name, subject=subject, figures=_listed(figures)))
     return " ".join(sentences)
 
 
@@ -123,8 +160,10 @@ def partner_charts(partner_id: str, portfolio: Portfolio, report: KpiReport) -> 
                   key=lambda r: (campaigns[r.campaign].start, r.campaign))[-MAX_ROWS:]
     panels = _comparison([(_short(campaigns[r.campaign].name), r) for r in rows], report)
     if panels:
-        specs.append(ChartSpec("partner-funnel", f"{_short(name, 60)}: campaign funnel against baseline",
-                               _comparison_alt(f"by campaign for {name}", panels), (("panels", panels),)))
+        specs.append(ChartSpec("partner-funnel",
+                               _("{partner}: campaign funnel against baseline").format(partner=_short(name, 60)),
+                               _comparison_alt(_("{kpi} by campaign for {subject}: {figures}."), name, panels),
+                               (("panels", panels), _comparison_words(), _locale())))
     sla_spec = _sla_chart(partner_id, name, portfolio, report)
     if sla_spec is not None:
         specs.append(sla_spec)
@@ -156,17 +195,36 @@ def _sla_chart(partner_id: str, name: str, portfolio: Portfolio, report: KpiRepo
             continue
         unit = metric.unit or ""
         metrics.append((_short(metric.name, 48), _visible(unit), _num(metric.target), metric.better, series))
-        breached = [f"{month} ({value:g}{unit})" for month, (value, met) in measured if not met]
-        sentences.append(f"{metric.name}: target {metric.target:g}{unit} ({metric.better} is better), met in "
-                         f"{len(measured) - len(breached)} of {len(measured)} months"
-                         + (f", breached in {_listed(breached, 4)}" if breached else ""))
+        breached = [f"{_month_name(month)} ({_figure(value)}{unit})" for month, (value, met) in measured if not met]
+        target = (_("{metric}: target {target}{unit}, higher is better.") if metric.better == "higher" else
+                  _("{metric}: target {target}{unit}, lower is better."))
+        sentences.append(target.format(metric=metric.name, target=_figure(metric.target), unit=unit))
+        sentences.append(ngettext("Met in {met} of {n} month.", "Met in {met} of {n} months.", len(measured))
+                         .format(met=i18n.number(len(measured) - len(breached)), n=i18n.number(len(measured))))
+        if breached:
+            sentences.append(_("Breached in {months}.").format(months=_listed(breached, 4)))
     if not metrics:
         return None
-    span = f"{months[0]} to {months[-1]}"
-    title = f"{_short(name, 60)}: SLA by month" + (f" (last {MAX_MONTHS} months)" if len(all_months) > MAX_MONTHS
-                                                      else "")
-    alt = f"Monthly SLA measurements for {name}, {span}. " + ". ".join(sentences) + "."
-    return ChartSpec("sla-monthly", title, alt, (("months", months), ("metrics", tuple(metrics))))
+    title = (_("{partner}: SLA by month (last {n} months)").format(partner=_short(name, 60), n=MAX_MONTHS)
+             if len(all_months) > MAX_MONTHS else _("{partner}: SLA by month").format(partner=_short(name, 60)))
+    alt = " ".join([_("Monthly SLA measurements for {partner}, {start} to {end}.").format(
+        partner=name, start=_month_name(months[0]), end=_month_name(months[-1])), *sentences])
+    ticks = tuple(_month_tick(month) for month in months)
+    return ChartSpec("sla-monthly", title, alt, (
+        ("months", months), ("metrics", tuple(metrics)), ("ticks", ticks),
+        _texts(measured=_("Measured"), target=_("Target"), breached=_("Breached"), value=_("value")), _locale()))
+
+
+def _month_name(month: str) -> str:
+    """``2026-03`` as ``Mar 2026`` (``mar 2026``)."""
+    return i18n.month(date(int(month[:4]), int(month[5:7]), 1))
+
+
+def _month_tick(month: str) -> str:
+    """``2026-03`` as a short axis label: ``Mar 26`` (``mar 26``)."""
+    from babel.dates import format_date
+
+    return format_date(date(int(month[:4]), int(month[5:7]), 1), "LLL yy", locale=i18n.locale(i18n.current()))
 
 
 def campaign_charts(campaign_id: str, portfolio: Portfolio, report: KpiReport) -> list[ChartSpec]:
@@ -186,12 +244,16 @@ def campaign_charts(campaign_id: str, portfolio: Portfolio, report: KpiReport) -
     specs: list[ChartSpec] = []
     panels = _comparison([(_short(names[r.partner]), r) for r in ordered], report)
     if panels:
-        part = f" ({MAX_ROWS} of {len(rows)} partners, most sessions)" if len(rows) > MAX_ROWS else ""
-        specs.append(ChartSpec("campaign-comparison", f"{_short(campaign.name, 60)}: partners against baseline{part}",
-                               _comparison_alt(f"by partner in {campaign.name}", panels), (("panels", panels),)))
+        title = (_("{campaign}: partners against baseline ({shown} of {total} partners, most sessions)").format(
+                     campaign=_short(campaign.name, 60), shown=MAX_ROWS, total=i18n.number(len(rows)))
+                 if len(rows) > MAX_ROWS else
+                 _("{campaign}: partners against baseline").format(campaign=_short(campaign.name, 60)))
+        specs.append(ChartSpec("campaign-comparison", title,
+                               _comparison_alt(_("{kpi} by partner in {subject}: {figures}."), campaign.name, panels),
+                               (("panels", panels), _comparison_words(), _locale())))
     revenue = {r.partner: _num(r.revenue, 2) for r in rows.itertuples(index=False)}
     shares = {pid: (_num(k.get("revenue_share")), revenue.get(pid)) for pid, k in kpis.partners.items()}
-    share_spec = _share_chart(f"{campaign.name}: share of partner revenue", shares, names,
+    share_spec = _share_chart(_("{campaign}: share of partner revenue").format(campaign=campaign.name), shares, names,
                               kpis.total.get("hhi"), portfolio.settings.currency)
     if share_spec is not None:
         specs.append(share_spec)
@@ -203,7 +265,7 @@ def portfolio_charts(portfolio: Portfolio, report: KpiReport) -> list[ChartSpec]
     revenue = report.results.groupby("partner")["revenue"].sum(min_count=1)
     shares = {pid: (_num(k.revenue_share), _num(revenue.get(pid), 2)) for pid, k in report.partners.items()}
     names = {pid: _partner_name(portfolio, pid) for pid in shares}
-    spec = _share_chart("Share of partner revenue, all campaigns", shares, names, report.hhi,
+    spec = _share_chart(_("Share of partner revenue, all campaigns"), shares, names, report.hhi,
                         portfolio.settings.currency)
     return [spec] if spec is not None else []
 
@@ -218,15 +280,20 @@ def _share_chart(subject: str, shares: dict[str, tuple[float | None, float | Non
     if len(rows) > MAX_ROWS:
         rest = rows[MAX_ROWS - 1:]
         amounts = [a for _, _, a in rest if a is not None]
-        rows = [*rows[: MAX_ROWS - 1], (f"{len(rest)} other partners", _num(sum(s for _, s, _ in rest)),
+        others = ngettext("{n} other partner", "{n} other partners", len(rest)).format(n=i18n.number(len(rest)))
+        rows = [*rows[: MAX_ROWS - 1], (others, _num(sum(s for _, s, _ in rest)),
                                         _num(sum(amounts), 2) if amounts else None)]
-    concentration = "" if hhi is None else f" (HHI {hhi:.2f})"
     figures = [f"{names.get(pid, pid)} {_pct(share)} ({formats.money(amount, currency)})"
                for pid, share, amount in known]
-    alt = (f"{subject} by partner: {_listed(figures)}."
-           + ("" if hhi is None else f" Concentration (HHI, 0 to 1) is {hhi:.2f}."))
-    return ChartSpec("revenue-share", f"{_short(subject, 80)}{concentration}", alt,
-                     (("currency", currency), ("rows", tuple(rows))))
+    alt = _("{subject} by partner: {figures}.").format(subject=subject, figures=_listed(figures))
+    title = _short(subject, 80)
+    if hhi is not None:
+        alt += " " + _("Concentration (HHI, 0 to 1) is {hhi}.").format(hhi=i18n.number(hhi, 2))
+        title = _("{subject} (HHI {hhi})").format(subject=title, hhi=i18n.number(hhi, 2))
+    return ChartSpec("revenue-share", title, alt, (
+        ("currency", currency), ("rows", tuple(rows)),
+        _texts(na=formats.unknown(), axis=_("Share of partner revenue (%; revenue in {currency})").format(
+            currency=currency)), _locale()))
 
 
 def money_chart(ledger: Ledger, portfolio: Portfolio) -> ChartSpec | None:
@@ -240,12 +307,18 @@ def money_chart(ledger: Ledger, portfolio: Portfolio) -> ChartSpec | None:
     if not rows:
         return None
     rows.sort(key=lambda r: (-max(r[2] or 0, r[3] or 0), r[0].casefold(), r[1]))
-    part = f" ({MAX_ROWS} of {len(rows)} partners, largest first)" if len(rows) > MAX_ROWS else ""
+    title = (_("Spend against attributed revenue by partner ({shown} of {total} partners, largest first)").format(
+                 shown=MAX_ROWS, total=i18n.number(len(rows)))
+             if len(rows) > MAX_ROWS else _("Spend against attributed revenue by partner"))
     shown = rows[:MAX_ROWS]
     currency = ledger.currency
-    figures = [f"{name} spend {formats.money(spend, currency)}, revenue {formats.money(revenue, currency)}"
-               for name, _, spend, revenue in shown]
-    alt = f"Spend against attributed revenue by partner, all years, in {currency}: {_listed(figures, 8)}."
-    data = tuple((_short(name), spend, revenue) for name, _, spend, revenue in shown)
-    return ChartSpec("money-spend-revenue", f"Spend against attributed revenue by partner{part}", alt,
-                     (("currency", currency), ("rows", data)))
+    figures = [_("{partner} spend {spend}, revenue {revenue}").format(
+                   partner=name, spend=formats.money(spend, currency), revenue=formats.money(revenue, currency))
+               for name, _pid, spend, revenue in shown]
+    alt = _("Spend against attributed revenue by partner, all years, in {currency}: {figures}.").format(
+        currency=currency, figures=_listed(figures, 8))
+    data = tuple((_short(name), spend, revenue) for name, _pid, spend, revenue in shown)
+    return ChartSpec("money-spend-revenue", title, alt, (
+        ("currency", currency), ("rows", data),
+        _texts(spend=_("Spend"), revenue=_("Attributed revenue"), na=formats.unknown(),
+               axis=_("{currency}, all years").format(currency=currency)), _locale()))
