@@ -35,13 +35,22 @@ def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -
     from generator.records.init import find_root, no_root_message
 
     if value is not None:
-        return value
+        return _team_language(value)
     ctx.meta["partnerbook.root_found"] = True
     here = Path.cwd()
     found = find_root(here)
     if found is None:
         raise PartnerbookError(no_root_message(here))
-    return Path(".") if found == Path(os.path.abspath(here)) else found
+    return _team_language(Path(".") if found == Path(os.path.abspath(here)) else found)
+
+
+def _team_language(root: Path) -> Path:
+    """From here on write in the team's language (site.language of root's partnerbook.yml; PARTNERBOOK_LANG
+    wins), so messages before the records load (the site folder, --today, import) are in it too."""
+    from generator.load.discover import settings_language
+
+    i18n.use(settings_language(root))
+    return root
 
 
 def _find_root_if_any(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
