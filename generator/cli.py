@@ -221,6 +221,42 @@ def serve(root: Path, today: str | None, dev_addr: str) -> None:
     serve_site(root.resolve(), _today(today), dev_addr)
 
 
+@cli.command("print")
+@_ROOT
+@_TODAY
+@click.argument("partner_id", metavar="PARTNER")
+@click.option("--summary", is_flag=True, help="The one-page summary for business reviews, not the whole scorecard.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PDF to write (default: PARTNER.pdf, or PARTNER-summary.pdf, here).")
+def print_(root: Path, today: str | None, partner_id: str, summary: bool, output: Path | None) -> None:
+    """Print a partner's scorecard (or its one-page summary) to PDF, on A4 paper.
+
+    Builds the site first, as build does (what is cached is reused), then prints
+    the page with a headless Chromium: install it (apt-get install chromium) or set
+    PARTNERBOOK_CHROMIUM to a Chromium or Chrome binary.
+
+    \b
+    Example:
+      partnerbook print kiln-packaging --summary -o kiln-qbr.pdf
+    """
+    from generator.load.discover import discover
+    from generator.site.build import build_site
+    from generator.site.pdf import find_chromium, page_of, print_pdf
+
+    _require_root(root)
+    known = sorted(pid for pid, folder in discover(root).partners.items() if folder.profile is not None)
+    if partner_id not in known:
+        raise click.BadParameter(_("no partner '{id}'; the partners are: {known}").format(
+            id=partner_id, known=", ".join(known) or _("none")), param_hint="PARTNER")
+    chromium = find_chromium()  # before building: a missing browser is said at once
+    _batch_mode()
+    report = build_site(root, _today(today), None, None)
+    target = output or Path(f"{partner_id}-summary.pdf" if summary else f"{partner_id}.pdf")
+    pages = print_pdf(page_of(report.site_dir, partner_id, summary), target, chromium)
+    click.echo(ngettext("printed {pdf}: {n} page", "printed {pdf}: {n} pages", pages).format(
+        pdf=click.format_filename(target), n=i18n.number(pages)))
+
+
 @cli.command()
 @_ROOT
 @_TODAY

@@ -174,6 +174,8 @@
     document.querySelectorAll(".md-typeset table:not([class])").forEach(function (table) {
       makeSortable(table);
       keepFiguresWhole(table);
+      /* An attribute, not a class: Material styles only tables without one. Paper prints these smaller. */
+      if (table.querySelectorAll("thead th").length > 10) { table.setAttribute("data-pb-wide", ""); }
     });
     document.querySelectorAll(".md-typeset code").forEach(breakableCode);
     document.querySelectorAll(".md-typeset td, .md-typeset li, .md-typeset p").forEach(keepDatesWhole);
