@@ -42,6 +42,11 @@ def ahead(days: int) -> str:
     return (DAY + timedelta(days=days)).isoformat()
 
 
+def said(days: int) -> str:
+    """The date ``days`` from TODAY as an English message writes it: ``Nov 23, 2026``."""
+    return f"{DAY + timedelta(days=days):%b %-d, %Y}"
+
+
 def alerts(root: Path, today: date = DAY) -> list[Alert]:
     return compute_alerts(compute_portfolio(root, today))
 
@@ -95,8 +100,8 @@ def test_contract_notice_window_edge(base_portfolio: Path, days: int, fires: boo
         assert found[0].severity == "warning"
         assert (found[0].file, found[0].line, found[0].partner) == (SHOPCLOUD_CONTRACT, 5, "shopcloud")
         when = "today" if days == 0 else f"in {days} day{'s' * (days != 1)}"
-        assert found[0].message == (f"notice deadline {ahead(days)} is {when} (60 days before the end); "
-                                    f"contract ends on {ahead(days + 60)}")
+        assert found[0].message == (f"notice deadline {said(days)} is {when} (60 days before the end); "
+                                    f"contract ends on {said(days + 60)}")
 
 
 def test_contract_notice_passed_on_auto_renewal_is_the_issues_example(base_portfolio: Path) -> None:
@@ -106,7 +111,7 @@ def test_contract_notice_passed_on_auto_renewal_is_the_issues_example(base_portf
     [alert] = of(base_portfolio, "contract-notice", today=date(2026, 11, 22))
 
     assert alert.severity == "warning"
-    assert alert.message == "notice deadline 2026-11-01 passed 21 days ago; contract auto-renews on 2026-12-31"
+    assert alert.message == "notice deadline Nov 1, 2026 passed 21 days ago; contract auto-renews on Dec 31, 2026"
 
 
 def test_contract_notice_passed_without_renewal_is_an_error(base_portfolio: Path) -> None:
@@ -115,7 +120,7 @@ def test_contract_notice_passed_without_renewal_is_an_error(base_portfolio: Path
     [alert] = of(base_portfolio, "contract-notice")
 
     assert alert.severity == "error"
-    assert alert.message == f"notice deadline {ahead(-30)} passed 30 days ago; contract ends on {ahead(30)}, in 30 days"
+    assert alert.message == f"notice deadline {said(-30)} passed 30 days ago; contract ends on {said(30)}, in 30 days"
 
 
 @pytest.mark.parametrize(("days", "fires"), [(61, False), (60, True)])
@@ -126,7 +131,7 @@ def test_contract_end_without_notice_period_warns_in_the_window(base_portfolio: 
     found = of(base_portfolio, "contract-notice")
 
     assert [a.message for a in found] == (
-        [f"contract 'Packaging supply agreement' ends on {ahead(days)}, in {days} days (no notice period recorded)"]
+        [f"contract 'Packaging supply agreement' ends on {said(days)}, in {days} days (no notice period recorded)"]
         if fires else [])
 
 
@@ -139,7 +144,7 @@ def test_contract_ended_while_the_partner_is_active(base_portfolio: Path) -> Non
     [alert] = of(base_portfolio, "contract-ended")
 
     assert (alert.severity, alert.file, alert.line, alert.partner) == ("error", KILN_CONTRACT, 4, "kiln-packaging")
-    assert alert.message.startswith(f"contract 'Packaging supply agreement' ended on {ahead(-1)} (1 day ago) but "
+    assert alert.message.startswith(f"contract 'Packaging supply agreement' ended on {said(-1)} (1 day ago) but "
                                     "the partner is still active")
 
 
@@ -164,7 +169,7 @@ def test_auto_renewed_contract_asks_for_the_new_term(base_portfolio: Path) -> No
     assert of(base_portfolio, "contract-ended") == []
     [alert] = of(base_portfolio, "contract-renewed")
     assert alert.severity == "info"
-    assert alert.message == (f"contract 'Payment processing agreement' auto-renewed on {ahead(-3)} (3 days ago); "
+    assert alert.message == (f"contract 'Payment processing agreement' auto-renewed on {said(-3)} (3 days ago); "
                              "record the new term's end date")
 
 
@@ -240,7 +245,7 @@ def test_documents_no_requirement_asks_for_expire_as_info(base_portfolio: Path) 
     [alert] = of(base_portfolio, "compliance-expiring", "kiln-packaging")
 
     assert (alert.severity, alert.line) == ("info", 11)
-    assert alert.message == (f"insurance certificate (insurance) expires on {ahead(20)}, in 20 days; "
+    assert alert.message == (f"Insurance certificate (insurance) expires on {said(20)}, in 20 days; "
                              "ask the partner for the renewed document")
 
 
@@ -254,8 +259,8 @@ def test_sla_breach_in_the_latest_month_with_the_service_credit(base_portfolio: 
 
     assert (alert.file, alert.line, alert.partner) == (SHOPCLOUD_SLA, 20, "shopcloud")
     # 5% of the 900 EUR monthly fee.
-    assert alert.message == ("Support first response: 5.5 h in 2026-10, target at most 4 h; "
-                             "the service credit of 2026-10: 45.00 EUR owed")
+    assert alert.message == ("Support first response: 5.5 h in Oct 2026, target at most 4 h; "
+                             "the service credit of Oct 2026: 45.00 EUR owed")
 
 
 @pytest.mark.parametrize("value", ["4", "null"])
@@ -289,7 +294,7 @@ def test_sla_attainment_at_the_threshold_does_not_fire_and_below_does(base_portf
 
     [alert] = of(base_portfolio, "sla-attainment")
     assert (alert.line, alert.severity) == (15, "warning")
-    assert alert.message == ("SLA attainment 80% over the last 5 measured months (2026-05 to 2026-09): 8 of 10 "
+    assert alert.message == ("SLA attainment 80% over the last 5 measured months (May 2026 to Sep 2026): 8 of 10 "
                              "metric-months met, under the 90% threshold; 2 breaches; service credits of these months: "
                              "90.00 EUR owed")
 
@@ -315,7 +320,7 @@ def test_partnership_review_overdue_edge(base_portfolio: Path, last_days_ago: in
     found = of(base_portfolio, "review-overdue")
 
     assert [(a.line, a.message) for a in found] == (
-        [(54, f"partnership review overdue: last on {ahead(-91)}, due every 90 days, so on {ahead(-1)} "
+        [(54, f"partnership review overdue: last on {said(-91)}, due every 90 days, so on {said(-1)} "
               "(1 day ago)")] if fires else [])
 
 
@@ -326,7 +331,7 @@ def test_contract_review_overdue_edge(base_portfolio: Path, last: str, fires: bo
     found = of(base_portfolio, "review-overdue")
 
     assert [a.message for a in found] == (
-        ["contract review overdue: last reviewed 2026-05-23, due every 6 months, so on 2026-11-23 (1 day ago)"]
+        ["contract review overdue: last reviewed on May 23, 2026, due every 6 months, so on Nov 23, 2026 (1 day ago)"]
         if fires else [])
 
 
@@ -340,7 +345,8 @@ def test_check_in_stale_edge(base_portfolio: Path, days_ago: int, fires: bool) -
     found = of(base_portfolio, "check-in-stale", "stripe-payments")
 
     assert [(a.line, a.message) for a in found] == (
-        [(49, f"no check-in for 91 days (last: qbr on {ahead(-91)}), more than 90")] if fires else [])
+        [(49, f"no check-in for 91 days (last: Quarterly business review on {said(-91)}), more than 90 days")]
+        if fires else [])
 
 
 def test_check_in_stale_setting_and_only_active_partners(base_portfolio: Path) -> None:
@@ -361,7 +367,7 @@ def test_red_flag_open(base_portfolio: Path, status: str, fires: bool) -> None:
     found = of(base_portfolio, "red-flag-open")
 
     assert [(a.severity, a.message) for a in found] == (
-        [("warning", "open red flag since 2026-11-01 (23 days): Chargebacks doubled")] if fires else [])
+        [("warning", "open red flag since Nov 1, 2026 (23 days): Chargebacks doubled")] if fires else [])
 
 
 # due-diligence-missing
@@ -422,7 +428,7 @@ def test_single_source_capability(base_portfolio: Path) -> None:
 
     assert [(a.partner, a.severity, a.message) for a in found] == [
         ("stripe-payments", "warning", "critical partner is the only active provider of payments-eu"),
-        ("shopcloud", "info", "high partner is the only active provider of storefront-hosting"),
+        ("shopcloud", "info", "high-criticality partner is the only active provider of storefront-hosting"),
     ]
 
     edit(base_portfolio, KILN, "capabilities: [eco-packaging]", "capabilities: [eco-packaging, payments-eu]")
@@ -472,7 +478,7 @@ def test_abandonment_spike_fires(base_portfolio: Path) -> None:
 
     assert (alert.severity, alert.partner, alert.campaign, alert.file, alert.line) == (
         "info", "kiln-packaging", "easter-2026", EASTER, 34)
-    assert alert.message == ("cart abandonment 96.7% on 2026-03-30 (29 of 30 carts without an order) vs 66.7% "
+    assert alert.message == ("cart abandonment 96.7% on Mar 30, 2026 (29 of 30 carts without an order) vs 66.7% "
                              "on the campaign's other days (z = 3.5)")
 
 
@@ -551,7 +557,7 @@ def test_action_overdue(base_portfolio: Path, deadline: str, status: str, expect
 
     assert [a.severity for a in found] == ([expected] if expected else [])
     if expected:
-        assert found[0].message == (f"action 'Tune fraud rules' (finance-lead) was due on {ahead(-1)}, 1 day ago; "
+        assert found[0].message == (f"action 'Tune fraud rules' (finance-lead) was due on {said(-1)}, 1 day ago; "
                                     f"status {status}")
 
 
@@ -597,7 +603,7 @@ def test_silence_until_a_date(base_portfolio: Path, until: str, silenced: bool) 
     else:
         assert [(a.severity, a.file, a.line, a.message) for a in expired] == [
             ("info", "partnerbook.yml", 10,
-             f"silence of revenue-concentration for kiln-packaging expired on {until} (reason: Easter gift boxes "
+             f"silence of revenue-concentration for kiln-packaging expired on {said(-1)} (reason: Easter gift boxes "
              "are a one-off); the alert shows again: fix it, or extend until:")]
 
 
@@ -683,7 +689,7 @@ def test_cli_json_is_the_specs_list(base_portfolio: Path, run_line: RunLine) -> 
     assert [r["rule"] for r in rows] == [a.rule for a in alerts(base_portfolio)]
     assert {"rule": "abandonment-anomaly", "severity": "info", "partner": "kiln-packaging",
             "campaign": "easter-2026", "file": EASTER, "line": 34,
-            "message": "cart abandonment 96.7% on 2026-03-30 (29 of 30 carts without an order) vs 66.7% on the "
+            "message": "cart abandonment 96.7% on Mar 30, 2026 (29 of 30 carts without an order) vs 66.7% on the "
                        "campaign's other days (z = 3.5)"} in rows
 
 
@@ -737,8 +743,8 @@ def test_cli_github_annotations(base_portfolio: Path, run_line: RunLine) -> None
         "campaigns (9,000.00 EUR of 16,000.00 EUR), above the 50%25 threshold; portfolio HHI 0.51",
         f"::warning file={STRIPE},line=16,title=partnerbook single-source-capability::critical partner is the only "
         "active provider of payments-eu",
-        "::notice file=partners/shopcloud/partner.yaml,line=8,title=partnerbook single-source-capability::high "
-        "partner is the only active provider of storefront-hosting",
+        "::notice file=partners/shopcloud/partner.yaml,line=8,title=partnerbook single-source-capability::"
+        "high-criticality partner is the only active provider of storefront-hosting",
     ]
     assert lines[-2:] == ["by rule: revenue-concentration 1, single-source-capability 2",
                           "3 alerts: 0 errors, 2 warnings, 1 info"]
@@ -750,7 +756,7 @@ def test_cli_github_escapes_line_breaks(base_portfolio: Path, run_line: RunLine)
     result = run_line(f"partnerbook alerts --root {base_portfolio} --today {TODAY} --format github "
                       "--rule red-flag-open")
 
-    assert result.output.splitlines()[0].endswith("::open red flag since 2026-11-01 (23 days): 50%25 more chargebacks")
+    assert result.output.splitlines()[0].endswith("::open red flag since Nov 1, 2026 (23 days): 50%25 more chargebacks")
 
 
 def test_cli_unknown_rule_is_wrong_usage(base_portfolio: Path, run_line: RunLine) -> None:

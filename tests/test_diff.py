@@ -95,7 +95,7 @@ def test_markdown_headline_and_sections(repo: Path, run_line: RunLine) -> None:
                          "<details><summary>Compliance (1)</summary>",
                          "<details><summary>KPIs (12)</summary>",
                          "<details><summary>Unchanged findings (2)</summary>"]
-    assert "| `partners/pagamenti-sicuri/partner.yaml:75:1` | error | compliance-missing |" in result.output
+    assert "| `partners/pagamenti-sicuri/partner.yaml:75:1` | Error | compliance-missing |" in result.output
     assert "| pagamenti-sicuri | 95 A green | 52 D red |" in result.output
 
 

@@ -99,7 +99,7 @@ def test_missed_roi_target_costs_points(tmp_path: Path) -> None:
     health = compute(tmp_path).health["partner-a"]
 
     # ROI 0.15 against 0.8: 0.65 short -> 100 - 65 = 35 points for that target
-    reason = next(r for r in health.reasons if "roi" in r.text)
+    reason = next(r for r in health.reasons if "ROI" in r.text)
     assert reason.component == "performance"
     assert reason.file == "campaigns/easter.yaml"
     assert health.components["performance"] is not None

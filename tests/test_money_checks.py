@@ -118,7 +118,7 @@ def test_sla_alerts_say_which_credits_are_still_owed(tmp_path: Path) -> None:
     write(tmp_path, "partners/carrier/sla.yaml", SLA)
     computed = compute_portfolio(tmp_path, TODAY)
     breach = next(a for a in computed.alerts if a.rule == "sla-breach")
-    assert "the service credit of 2026-07: 120.00 EUR owed" in breach.message
+    assert "the service credit of Jul 2026: 120.00 EUR owed" in breach.message
     attainment = next(a for a in computed.alerts if a.rule == "sla-attainment")
     assert "120.00 EUR owed, 120.00 EUR received" in attainment.message
 

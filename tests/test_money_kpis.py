@@ -133,7 +133,7 @@ def test_rate_table_starting_after_the_record_is_an_error(tmp_path: Path) -> Non
     _, result = validate_portfolio(tmp_path, TODAY)
     found = [p for p in result.problems if p.rule == "no-rate"]
     assert [(p.file, p.line) for p in found] == [("campaigns/old-uk.yaml", 5)]
-    assert "2025-01-01" in found[0].message
+    assert "Jan 1, 2025" in found[0].message
 
 
 @pytest.mark.parametrize(("code", "guess"), [("EUO", "EUR"), ("USX", "USD"), ("GPB", "GBP")])

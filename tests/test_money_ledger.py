@@ -169,7 +169,7 @@ def test_credit_unclaimed_after_30_days(root: Path, today: date, fires: bool) ->
         (alert,) = alerts
         assert (alert.severity, alert.partner, alert.file, alert.line) == (
             "warning", "usd", "partners/usd/sla.yaml", 7)  # July's measurement
-        assert "2026-07" in alert.message
+        assert "Jul 2026" in alert.message
         assert "31 days" in alert.message
         assert "8.00 EUR" in alert.message
 

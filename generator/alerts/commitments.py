@@ -10,21 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.alerts.model import Alert, Context
-from generator.rules.commitments import to_alert
+from generator.alerts.model import Alert, Context, date_text
+from generator.i18n import _
+from generator.rules.commitments import kpi_name, to_alert
 
 
 def commitment_alerts(ctx: Context) -> Iterator[Alert]:
     outcomes = ctx.computed.kpis.commitments
-    for partner_id, entry, _ in ctx.partners():
+    for partner_id, entry, _partner in ctx.partners():
         for outcome in to_alert(outcomes.get(partner_id, []), ctx.today):
             loaded = entry.contracts.get(outcome.contract)
             if loaded is None or outcome.period is None:
                 continue
             period = outcome.period
-            span = f"{period.label} ({period.start} to {period.end})" if period.campaign is None \
-                else f"campaign {period.label} ({period.start} to {period.end})"
-            yield ctx.alert(loaded.doc, ("commitments", outcome.index), "commitment-missed", "warning",
-                            f"{loaded.record.title}: commitment missed in {span}: {outcome.kpi} was "
-                            f"{outcome.actual_text()}; the contract commits to {outcome.commitment_text()}",
+            text = (_("{contract}: commitment missed in {period} ({start} to {end}): {kpi} was {actual}; the "
+                      "contract commits to {commitment}") if period.campaign is None else
+                    _("{contract}: commitment missed in campaign {period} ({start} to {end}): {kpi} was {actual}; "
+                      "the contract commits to {commitment}"))
+            message = text.format(contract=loaded.record.title, period=period.label, start=date_text(period.start),
+                                  end=date_text(period.end), kpi=kpi_name(outcome.kpi),
+                                  actual=outcome.actual_text(), commitment=outcome.commitment_text())
+            yield ctx.alert(loaded.doc, ("commitments", outcome.index), "commitment-missed", "warning", message,
                             partner=partner_id, campaign=period.campaign, key=True)

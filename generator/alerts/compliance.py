@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.alerts.model import Alert, Context, days_phrase
+from generator.alerts.model import Alert, Context, date_text, days_phrase
 from generator.checks.policy import check_policy
+from generator.i18n import _
 from generator.problems import Kind
 from generator.rules.documents import document_expiry, document_name
 from generator.rules.obligations import required_documents
@@ -50,8 +51,9 @@ def _other_documents_expiring(ctx: Context) -> Iterator[Alert]:
             if 0 <= days <= ctx.window_days:
                 yield ctx.alert(entry.profile.doc, ("compliance", index, "expires" if document.expires else "issued"),
                                 "compliance-expiring", "info",
-                                f"{document_name(document.type, policy)} expires on {expires}, {days_phrase(days)}; "
-                                "ask the partner for the renewed document", partner=partner_id)
+                                _("{document} expires on {date}, {when}; ask the partner for the renewed document")
+                                .format(document=document_name(document.type, policy), date=date_text(expires),
+                                        when=days_phrase(days)), partner=partner_id)
 
 
 def compliance_alerts(ctx: Context) -> Iterator[Alert]:

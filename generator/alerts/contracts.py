@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.alerts.model import Alert, Context, days_phrase
+from generator import i18n
+from generator.alerts.model import Alert, Context, date_text, days_phrase
+from generator.i18n import _, ngettext
 from generator.records import Contract
 from generator.records.portfolio import Loaded, PartnerEntry
 from generator.rules.contracts import contract_state, effective_start, in_force, notice_deadline, review_due
@@ -28,27 +30,35 @@ def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
     if record.end is None or deadline is None or record.end < ctx.today:
         return
     days_to_end = (record.end - ctx.today).days
-    then = (f"contract auto-renews on {record.end} unless notice is given" if record.auto_renew
-            else f"contract ends on {record.end}")
+    end = date_text(record.end)
     if not record.notice_days:
         if days_to_end <= ctx.window_days:
-            what = "auto-renews" if record.auto_renew else "ends"
+            text = (_("contract '{title}' auto-renews on {end}, {when} (no notice period recorded)")
+                    if record.auto_renew else
+                    _("contract '{title}' ends on {end}, {when} (no notice period recorded)"))
             yield ctx.alert(contract.doc, ("end",), "contract-notice", "warning",
-                            f"contract '{record.title}' {what} on {record.end}, {days_phrase(days_to_end)} "
-                            "(no notice period recorded)", partner=partner_id)
+                            text.format(title=record.title, end=end, when=days_phrase(days_to_end)),
+                            partner=partner_id)
         return
     days = (deadline - ctx.today).days
     if days > ctx.window_days:
         return
     if days >= 0:
-        message = (f"notice deadline {deadline} is {days_phrase(days)} ({record.notice_days} days before the end); "
-                   f"{then}")
+        text = (ngettext("notice deadline {deadline} is {when} ({n} day before the end); contract auto-renews on "
+                         "{end} unless notice is given",
+                         "notice deadline {deadline} is {when} ({n} days before the end); contract auto-renews on "
+                         "{end} unless notice is given", record.notice_days)
+                if record.auto_renew else
+                ngettext("notice deadline {deadline} is {when} ({n} day before the end); contract ends on {end}",
+                         "notice deadline {deadline} is {when} ({n} days before the end); contract ends on {end}",
+                         record.notice_days))
         severity = "warning"
     else:
-        then = f"contract auto-renews on {record.end}" if record.auto_renew else \
-            f"contract ends on {record.end}, {days_phrase(days_to_end)}"
-        message = f"notice deadline {deadline} passed {-days} day{'s' * (days != -1)} ago; {then}"
+        text = (_("notice deadline {deadline} passed {when}; contract auto-renews on {end}") if record.auto_renew
+                else _("notice deadline {deadline} passed {when}; contract ends on {end}, {end_when}"))
         severity = "warning" if record.auto_renew else "error"
+    message = text.format(deadline=date_text(deadline), when=days_phrase(days), n=i18n.number(record.notice_days),
+                          end=end, end_when=days_phrase(days_to_end))
     yield ctx.alert(contract.doc, ("notice_days",), "contract-notice", severity, message, partner=partner_id)
 
 
@@ -60,15 +70,15 @@ def _ended(ctx: Context, entry: PartnerEntry, contract: Loaded[Contract]) -> Ite
     ago = days_phrase((record.end - ctx.today).days)
     if state == "renewed":
         yield ctx.alert(contract.doc, ("end",), "contract-renewed", "info",
-                        f"contract '{record.title}' auto-renewed on {record.end} ({ago}); "
-                        "record the new term's end date", partner=entry.id)
+                        _("contract '{title}' auto-renewed on {end} ({when}); record the new term's end date").format(
+                            title=record.title, end=date_text(record.end), when=ago), partner=entry.id)
         return
     others = [c for cid, c in entry.contracts.items() if cid != contract.id and in_force(c.record, ctx.today)]
     if partner.status == "active" and not others:
         yield ctx.alert(contract.doc, ("end",), "contract-ended", "error",
-                        f"contract '{record.title}' ended on {record.end} ({ago}) but the partner is still active "
-                        "and has no current contract; file the new contract or change the partner's status",
-                        partner=entry.id)
+                        _("contract '{title}' ended on {end} ({when}) but the partner is still active and has no "
+                          "current contract; file the new contract or change the partner's status").format(
+                            title=record.title, end=date_text(record.end), when=ago), partner=entry.id)
 
 
 def _review(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterator[Alert]:
@@ -80,16 +90,24 @@ def _review(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
     due = review_due(record)
     if due is None or since is None or due >= ctx.today:
         return
-    last = f"last reviewed {record.review.last}" if record.review.last else f"never reviewed since {since}"
+    if record.review.last:
+        text = ngettext("contract review overdue: last reviewed on {since}, due every {n} month, so on {due} ({when})",
+                        "contract review overdue: last reviewed on {since}, due every {n} months, so on {due} "
+                        "({when})", every)
+    else:
+        text = ngettext("contract review overdue: never reviewed since {since}, due every {n} month, so on {due} "
+                        "({when})",
+                        "contract review overdue: never reviewed since {since}, due every {n} months, so on {due} "
+                        "({when})", every)
     yield ctx.alert(contract.doc, ("review", "last") if record.review.last else ("review",), "review-overdue",
-                    "warning", f"contract review overdue: {last}, due every {every} months, so on {due} "
-                    f"({days_phrase((due - ctx.today).days)})", partner=partner_id)
+                    "warning", text.format(since=date_text(since), n=i18n.number(every), due=date_text(due),
+                                           when=days_phrase((due - ctx.today).days)), partner=partner_id)
 
 
 def contract_alerts(ctx: Context) -> Iterator[Alert]:
     """Every contract alert of every partner that is not offboarded."""
-    for partner_id, entry, _ in ctx.partners():
-        for _, contract in sorted(entry.contracts.items()):
+    for partner_id, entry, _partner in ctx.partners():
+        for _id, contract in sorted(entry.contracts.items()):
             yield from _notice(ctx, partner_id, contract)
             yield from _ended(ctx, entry, contract)
             yield from _review(ctx, partner_id, contract)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.alerts.model import Alert, Context, money
+from generator import i18n
+from generator.alerts.model import Alert, Context, day_count, money, month_text
+from generator.i18n import ngettext
 from generator.measure.money import credits_due, month_credits
 
 
 def credit_alerts(ctx: Context) -> Iterator[Alert]:
     """Every owed credit older than the claim window, at its month's measurement line."""
     limit = ctx.settings.credit_claim_days
-    for partner_id, entry, _ in ctx.partners():
+    for partner_id, entry, _partner in ctx.partners():
         if entry.sla is None or not credits_due(ctx.portfolio, partner_id):
             continue
         for credit in month_credits(ctx.portfolio, partner_id):
@@ -24,10 +26,22 @@ def credit_alerts(ctx: Context) -> Iterator[Alert]:
             if credit.state != "owed" or age <= limit:
                 continue
             amount = credit.amount.value
-            worth = f" of {money(amount, ctx.currency)}" if amount is not None else ""
+            if amount is None:
+                text = ngettext(
+                    "the service credit for {month} ({n} breached metric) is unclaimed {age} after the month ended "
+                    "(claim window: {limit}); claim it, then record it under credits: with its claimed date",
+                    "the service credit for {month} ({n} breached metrics) is unclaimed {age} after the month ended "
+                    "(claim window: {limit}); claim it, then record it under credits: with its claimed date",
+                    credit.breaches)
+            else:
+                text = ngettext(
+                    "the service credit of {amount} for {month} ({n} breached metric) is unclaimed {age} after the "
+                    "month ended (claim window: {limit}); claim it, then record it under credits: with its claimed "
+                    "date",
+                    "the service credit of {amount} for {month} ({n} breached metrics) is unclaimed {age} after the "
+                    "month ended (claim window: {limit}); claim it, then record it under credits: with its claimed "
+                    "date", credit.breaches)
+            message = text.format(amount=money(amount, ctx.currency), month=month_text(credit.month),
+                                  n=i18n.number(credit.breaches), age=day_count(age), limit=day_count(limit))
             yield ctx.alert(entry.sla.doc, ("measurements", credit.measurement, "month"), "credit-unclaimed",
-                            "warning",
-                            f"the service credit{worth} for {credit.month} ({credit.breaches} breached "
-                            f"metric{'s' * (credit.breaches != 1)}) is unclaimed {age} days after the month "
-                            f"ended (claim window {limit} days); claim it, then record it under credits: "
-                            f"with its claimed date", partner=partner_id)
+                            "warning", message, partner=partner_id)

@@ -16,9 +16,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from generator import i18n
 from generator.alerts.model import Alert, Context, money, percent
+from generator.i18n import N_, _
 
 BACKUP_STATUSES = ("onboarding", "active", "paused")
+# A partner named by its criticality at the start of a message.
+_KIND = {"critical": N_("critical partner"), "high": N_("high-criticality partner"),
+         "medium": N_("medium-criticality partner"), "low": N_("low-criticality partner")}
+
+
+def _kind(criticality: str) -> str:
+    return _(_KIND[criticality]) if criticality in _KIND else _("{criticality} partner").format(criticality=criticality)
 
 
 def _no_backup(ctx: Context) -> Iterator[Alert]:
@@ -33,17 +42,18 @@ def _no_backup(ctx: Context) -> Iterator[Alert]:
         if usable:
             continue
         if listed:
-            why = f"backup_partners lists {', '.join(listed)}, none of them onboarding, active or paused"
+            text = _("{partner} without a vetted backup: backup_partners lists {backups}, none of them onboarding, "
+                     "active or paused; vet a fallback partner and list it")
         else:
-            why = "backup_partners is empty"
+            text = _("{partner} without a vetted backup: backup_partners is empty; vet a fallback partner and list it")
         yield ctx.alert(entry.profile.doc, ("backup_partners",) if listed else ("criticality",), "no-backup",
-                        "warning", f"{partner.criticality} partner without a vetted backup: {why}; "
-                        "vet a fallback partner and list it", partner=partner_id)
+                        "warning", text.format(partner=_kind(partner.criticality), backups=", ".join(listed)),
+                        partner=partner_id)
 
 
 def _single_source(ctx: Context) -> Iterator[Alert]:
     providers: dict[str, set[str]] = defaultdict(set)
-    for partner_id, _, partner in ctx.partners("active"):
+    for partner_id, _entry, partner in ctx.partners("active"):
         for capability in partner.capabilities:
             providers[capability].add(partner_id)
     for partner_id, entry, partner in ctx.partners("active"):
@@ -54,7 +64,8 @@ def _single_source(ctx: Context) -> Iterator[Alert]:
         if alone:
             yield ctx.alert(entry.profile.doc, ("capabilities",), "single-source-capability",
                             "warning" if partner.criticality == "critical" else "info",
-                            f"{partner.criticality} partner is the only active provider of {', '.join(alone)}",
+                            _("{partner} is the only active provider of {capabilities}").format(
+                                partner=_kind(partner.criticality), capabilities=", ".join(alone)),
                             partner=partner_id)
 
 
@@ -68,11 +79,14 @@ def _concentration(ctx: Context) -> Iterator[Alert]:
         if share is None or share <= threshold or entry is None or entry.profile is None:
             continue
         revenue = float(results.loc[results["partner"] == partner_id, "revenue"].sum())
-        hhi = f"; portfolio HHI {report.hhi:.2f}" if report.hhi is not None else ""
+        text = (_("{share} of partner revenue over all campaigns ({revenue} of {total}), above the {threshold} "
+                  "threshold") if report.hhi is None else
+                _("{share} of partner revenue over all campaigns ({revenue} of {total}), above the {threshold} "
+                  "threshold; portfolio HHI {hhi}"))
         yield ctx.alert(entry.profile.doc, ("name",), "revenue-concentration", "warning",
-                        f"{percent(share)} of partner revenue over all campaigns ({money(revenue, ctx.currency)} of "
-                        f"{money(total, ctx.currency)}), above the {percent(threshold)} threshold{hhi}",
-                        partner=partner_id)
+                        text.format(share=percent(share), revenue=money(revenue, ctx.currency),
+                                    total=money(total, ctx.currency), threshold=percent(threshold),
+                                    hhi=i18n.number(report.hhi or 0.0, 2)), partner=partner_id)
 
 
 def dependency_alerts(ctx: Context) -> Iterator[Alert]:

@@ -17,10 +17,11 @@ from generator.alerts.compliance import compliance_alerts
 from generator.alerts.contracts import contract_alerts
 from generator.alerts.credits import credit_alerts
 from generator.alerts.dependency import dependency_alerts
-from generator.alerts.model import RANK, Alert, Context
+from generator.alerts.model import RANK, Alert, Context, date_text
 from generator.alerts.performance import performance_alerts
 from generator.alerts.relationship import relationship_alerts
 from generator.alerts.sla import sla_alerts
+from generator.i18n import _
 from generator.records.settings import Silence
 from generator.rules.windows import warning_days
 
@@ -38,8 +39,9 @@ def _expired_silences(ctx: Context) -> Iterator[Alert]:
     for index, silence in enumerate(ctx.settings.silences):
         if silence.until >= ctx.today:
             continue
-        message = (f"silence of {silence.rule} for {silence.partner} expired on {silence.until} "
-                   f"(reason: {silence.reason}); the alert shows again: fix it, or extend until:")
+        message = _("silence of {rule} for {partner} expired on {until} (reason: {reason}); the alert shows again: "
+                    "fix it, or extend until:").format(rule=silence.rule, partner=silence.partner,
+                                                       until=date_text(silence.until), reason=silence.reason)
         if doc is None:  # settings given in code, not read from a file
             yield Alert("silence-expired", "info", silence.partner, None, "partnerbook.yml", None, message)
         else:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from generator import i18n
+from generator.i18n import ngettext
 from generator.load.loader import Document, Path_
 from generator.records import Partner
 from generator.records.portfolio import PartnerEntry, Portfolio
@@ -16,10 +18,32 @@ from generator.rules.formats import days_phrase, money, percent
 if TYPE_CHECKING:
     from generator.compute.portfolio import Computed
 
-__all__ = ["RANK", "SEVERITIES", "Alert", "Context", "days_phrase", "money", "percent"]
+__all__ = ["RANK", "SEVERITIES", "Alert", "Context", "date_text", "day_count", "days_phrase", "money",
+           "month_text", "percent"]
 
 SEVERITIES = ("error", "warning", "info")
 RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+# Alert messages are written when the alerts are computed, in the current language (``generator.i18n``):
+# whole sentences from the catalog, with dates, counts, money and percentages as that language writes them.
+
+def date_text(value: date) -> str:
+    """A date inside a message: ``Dec 1, 2026`` / ``1 dic 2026``."""
+    return i18n.day(value)
+
+
+def month_text(value: str) -> str:
+    """A ``YYYY-MM`` month inside a message: ``Mar 2026`` / ``mar 2026`` (the text itself when it is no month)."""
+    try:
+        return i18n.month(date(int(value[:4]), int(value[5:7]), 1))
+    except (ValueError, IndexError):
+        return value
+
+
+def day_count(count: int) -> str:
+    """A number of days: ``1 day``, ``12 days`` / ``1 giorno``, ``12 giorni``."""
+    return ngettext("{n} day", "{n} days", count).format(n=i18n.number(count))
 
 
 @dataclass(frozen=True)
@@ -99,5 +123,5 @@ class Context:
                 key = isinstance(doc.data_at(loc), dict | list)
             except (KeyError, IndexError, TypeError):
                 key = False
-        line, _ = doc.where(loc, key=key)
+        line, _column = doc.where(loc, key=key)
         return Alert(rule, severity, partner, campaign, doc.path, line, message)

@@ -27,7 +27,9 @@ import math
 import statistics
 from collections.abc import Iterator
 
-from generator.alerts.model import Alert, Context, percent
+from generator import i18n
+from generator.alerts.model import Alert, Context, date_text, percent
+from generator.i18n import ngettext
 from generator.records import Campaign
 from generator.records.campaign import DailyResult, PartnerResult
 from generator.records.portfolio import Loaded
@@ -59,8 +61,13 @@ def _anomalies(ctx: Context, loaded: Loaded[Campaign], index: int, result: Partn
             continue
         yield ctx.alert(loaded.doc, ("results", index, "daily", j, "carts"), "abandonment-anomaly",
                         _severity(loaded.record),
-                        f"cart abandonment {percent(rate)} on {day.date} ({carts - orders} of {carts} carts without "
-                        f"an order) vs {percent(baseline)} on the campaign's other days (z = {z:.1f})",
+                        ngettext("cart abandonment {rate} on {date} ({lost} of {carts} cart without an order) vs "
+                                 "{baseline} on the campaign's other days (z = {z})",
+                                 "cart abandonment {rate} on {date} ({lost} of {carts} carts without an order) vs "
+                                 "{baseline} on the campaign's other days (z = {z})", carts).format(
+                            rate=percent(rate), date=date_text(day.date), lost=i18n.number(carts - orders),
+                            carts=i18n.number(carts), baseline=percent(baseline),
+                            z=i18n.number(z, 1) if math.isfinite(z) else "∞"),
                         partner=result.partner, campaign=loaded.id)
 
 
@@ -83,14 +90,20 @@ def _low_conversion(ctx: Context, loaded: Loaded[Campaign]) -> Iterator[Alert]:
         if reference <= 0 or conversion >= rule.max_ratio * reference:
             continue
         yield ctx.alert(loaded.doc, ("results", i, "sessions"), "low-conversion", _severity(loaded.record),
-                        f"conversion {percent(conversion)} ({orders:,} orders from {sessions:,} sessions, above the "
-                        f"campaign's median of {median:,.0f}) vs {percent(reference)} for the other partners "
-                        f"pooled: under {percent(rule.max_ratio)} of it", partner=result.partner, campaign=loaded.id)
+                        ngettext("conversion {conversion} ({orders} order from {sessions} sessions, above the "
+                                 "campaign's median of {median}) vs {reference} for the other partners pooled: under "
+                                 "{ratio} of it",
+                                 "conversion {conversion} ({orders} orders from {sessions} sessions, above the "
+                                 "campaign's median of {median}) vs {reference} for the other partners pooled: under "
+                                 "{ratio} of it", orders).format(
+                            conversion=percent(conversion), orders=i18n.number(orders), sessions=i18n.number(sessions),
+                            median=i18n.number(median), reference=percent(reference), ratio=percent(rule.max_ratio)),
+                        partner=result.partner, campaign=loaded.id)
 
 
 def performance_alerts(ctx: Context) -> Iterator[Alert]:
     """Abandonment spikes and low conversion, campaign by campaign."""
-    for _, loaded in sorted(ctx.portfolio.campaigns.items()):
+    for _id, loaded in sorted(ctx.portfolio.campaigns.items()):
         for index, result in enumerate(loaded.record.results):
             yield from _anomalies(ctx, loaded, index, result)
         yield from _low_conversion(ctx, loaded)

@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from generator.alerts.model import Alert, Context, days_phrase
+from generator import i18n, labels
+from generator.alerts.model import Alert, Context, date_text, day_count, days_phrase
+from generator.i18n import _, ngettext
 from generator.load.loader import Document, Path_
 from generator.records import Partner
 from generator.records.portfolio import PartnerEntry
@@ -35,14 +37,19 @@ def _review(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Ale
     doc = entry.profile.doc
     if review.last is None:
         yield ctx.alert(doc, ("review",), "review-overdue", "warning",
-                        f"partnership review every {review.every_days} days, but none is recorded; "
-                        "hold one and set review.last", partner=entry.id)
+                        ngettext("partnership review every {n} day, but none is recorded; hold one and set review.last",
+                                 "partnership review every {n} days, but none is recorded; hold one and set "
+                                 "review.last", review.every_days).format(n=i18n.number(review.every_days)),
+                        partner=entry.id)
         return
     due = review_due(partner)
     if due is not None and due < ctx.today:
         yield ctx.alert(doc, ("review", "last"), "review-overdue", "warning",
-                        f"partnership review overdue: last on {review.last}, due every {review.every_days} days, "
-                        f"so on {due} ({days_phrase((due - ctx.today).days)})", partner=entry.id)
+                        ngettext("partnership review overdue: last on {last}, due every {n} day, so on {due} ({when})",
+                                 "partnership review overdue: last on {last}, due every {n} days, so on {due} ({when})",
+                                 review.every_days).format(
+                            last=date_text(review.last), n=i18n.number(review.every_days), due=date_text(due),
+                            when=days_phrase((due - ctx.today).days)), partner=entry.id)
 
 
 def _check_in(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
@@ -50,16 +57,17 @@ def _check_in(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[A
     limit = ctx.settings.check_in_stale_days
     if not partner.check_ins:
         yield ctx.alert(entry.profile.doc, ("status",), "check-in-stale", "warning",
-                        f"active partner with no check-in recorded; log calls, QBRs and visits under check_ins "
-                        f"(stale after {limit} days)", partner=entry.id)
+                        _("active partner with no check-in recorded; log calls, QBRs and visits under check_ins "
+                          "(stale after {limit})").format(limit=day_count(limit)), partner=entry.id)
         return
     index = max(range(len(partner.check_ins)), key=lambda i: partner.check_ins[i].date)
     latest = partner.check_ins[index]
     days = (ctx.today - latest.date).days
     if days > limit:
         yield ctx.alert(entry.profile.doc, ("check_ins", index, "date"), "check-in-stale", "warning",
-                        f"no check-in for {days} days (last: {latest.kind} on {latest.date}), more than {limit}",
-                        partner=entry.id)
+                        _("no check-in for {days} (last: {kind} on {date}), more than {limit}").format(
+                            days=day_count(days), kind=labels.label("kind", latest.kind),
+                            date=date_text(latest.date), limit=day_count(limit)), partner=entry.id)
 
 
 def _red_flags(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
@@ -68,7 +76,9 @@ def _red_flags(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[
         if flag.status == "open":
             days = (ctx.today - flag.date).days
             yield ctx.alert(entry.profile.doc, ("red_flags", index, "description"), "red-flag-open", "warning",
-                            f"open red flag since {flag.date} ({days} days): {flag.description}", partner=entry.id)
+                            _("open red flag since {date} ({days}): {description}").format(
+                                date=date_text(flag.date), days=day_count(days), description=flag.description),
+                            partner=entry.id)
 
 
 def _due_diligence(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
@@ -76,21 +86,25 @@ def _due_diligence(ctx: Context, entry: PartnerEntry, partner: Partner) -> Itera
     doc = entry.profile.doc
     if partner.due_diligence is None or partner.due_diligence.completed is None:
         yield ctx.alert(doc, ("due_diligence",) if partner.due_diligence else ("status",), "due-diligence-missing",
-                        "warning", "active partner without completed due diligence; record due_diligence.completed "
-                        "with business model, financial health and references", partner=entry.id)
+                        "warning", _("active partner without completed due diligence; record due_diligence.completed "
+                                     "with business model, financial health and references"), partner=entry.id)
     if partner.evaluation is None:
         yield ctx.alert(doc, ("status",), "due-diligence-missing", "warning",
-                        "active partner without an evaluation; score it under evaluation: (criteria 1-5)",
+                        _("active partner without an evaluation; score it under evaluation: (criteria 1-5)"),
                         partner=entry.id)
 
 
-def overdue_action(ctx: Context, doc: Document, loc: Path_, what: str, due: date, status: str, *,
-                   partner: str | None = None, campaign: str | None = None) -> Alert | None:
-    """The one ``action-overdue`` rule: anything with a due date and a status, not done, past due."""
+def overdue_action(ctx: Context, doc: Document, loc: Path_, text: str, due: date, status: str, *,
+                   partner: str | None = None, campaign: str | None = None, **values: str) -> Alert | None:
+    """The one ``action-overdue`` rule: anything with a due date and a status, not done, past due.
+
+    ``text`` is the message, translated, with ``{due}``, ``{when}`` and ``{status}`` and the ``values`` to fill.
+    """
     if status == "done" or due >= ctx.today:
         return None
     return ctx.alert(doc, loc, "action-overdue", "error" if status == "blocked" else "warning",
-                     f"{what} was due on {due}, {days_phrase((due - ctx.today).days)}; status {status}",
+                     text.format(due=date_text(due), when=days_phrase((due - ctx.today).days),
+                                 status=labels.label("state", status), **values),
                      partner=partner, campaign=campaign)
 
 
@@ -99,20 +113,23 @@ def _overdue(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Al
     doc = entry.profile.doc
     for index, action in enumerate(partner.actions):
         alert = overdue_action(ctx, doc, ("actions", index, "deadline"),
-                               f"action '{action.aspect}' ({action.responsible})", action.deadline, action.status,
-                               partner=entry.id)
+                               _("action '{aspect}' ({responsible}) was due on {due}, {when}; status {status}"),
+                               action.deadline, action.status, partner=entry.id, aspect=action.aspect,
+                               responsible=action.responsible)
         if alert is not None:
             yield alert
     for index, item in enumerate(partner.roadmap):
         if item.status != "done" and item.due < ctx.today:
             yield ctx.alert(doc, ("roadmap", index, "due"), "action-overdue", "info",
-                            f"roadmap milestone '{item.milestone}' was due on {item.due}, "
-                            f"{days_phrase((item.due - ctx.today).days)}; status {item.status}", partner=entry.id)
-    for _, contract in sorted(entry.contracts.items()):
+                            _("roadmap milestone '{name}' was due on {due}, {when}; status {status}").format(
+                                name=item.milestone, due=date_text(item.due),
+                                when=days_phrase((item.due - ctx.today).days),
+                                status=labels.label("state", item.status)), partner=entry.id)
+    for _id, contract in sorted(entry.contracts.items()):
         for index, milestone in enumerate(contract.record.milestones):
             alert = overdue_action(ctx, contract.doc, ("milestones", index, "due"),
-                                   f"contract milestone '{milestone.name}'", milestone.due, milestone.status,
-                                   partner=entry.id)
+                                   _("contract milestone '{name}' was due on {due}, {when}; status {status}"),
+                                   milestone.due, milestone.status, partner=entry.id, name=milestone.name)
             if alert is not None:
                 yield alert
 
@@ -125,15 +142,16 @@ def _learnings(ctx: Context) -> Iterator[Alert]:
             if isinstance(learning, str) or learning.owner is None or learning.due is None:
                 continue
             alert = overdue_action(ctx, campaign.doc, ("review", "learnings", index, "due"),
-                                   f"learning '{learning.text}' ({learning.owner})", learning.due, learning.status,
-                                   campaign=campaign_id)
+                                   _("learning '{learning}' ({owner}) was due on {due}, {when}; status {status}"),
+                                   learning.due, learning.status, campaign=campaign_id, learning=learning.text,
+                                   owner=learning.owner)
             if alert is not None:
                 yield alert
 
 
 def relationship_alerts(ctx: Context) -> Iterator[Alert]:
     """Reviews and overdue actions of every partner; check-ins and due diligence of active ones."""
-    for _, entry, partner in ctx.partners():
+    for _id, entry, partner in ctx.partners():
         yield from _review(ctx, entry, partner)
         yield from _red_flags(ctx, entry, partner)
         yield from _overdue(ctx, entry, partner)

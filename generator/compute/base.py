@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import PartnerbookError
+from generator.i18n import _
 
 RECORD_PATHS = ("partners", "campaigns", "partnerbook.yml", "mkdocs.yml")
 # Where a committed link that points outside the archive is sent: it cannot exist (/dev/null is no folder).
@@ -50,7 +51,12 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False,
                               env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
     except FileNotFoundError:
-        raise PartnerbookError("git is not installed: install git, or pass BASE as a folder") from None
+        raise PartnerbookError(_("git is not installed: install git, or pass BASE as a folder")) from None
+
+
+def _not_in_git(root: Path) -> str:
+    return _("{folder} is not in a git repository: pass BASE as a folder to compare with").format(
+        folder=root.resolve())
 
 
 def _toplevel(root: Path) -> tuple[Path, str] | None:
@@ -72,15 +78,15 @@ def _commit(revision: str, root: Path) -> str | None:
 def default_base(root: Path) -> str:
     """The merge base of HEAD with the default branch (origin/HEAD, else main or master)."""
     if _toplevel(root) is None:
-        raise PartnerbookError(f"{root.resolve()} is not in a git repository: pass BASE as a folder to compare with")
+        raise PartnerbookError(_not_in_git(root))
     for ref in _DEFAULT_BRANCHES:
         if _commit(ref, root) is None:
             continue
         proc = _git(["merge-base", "HEAD", ref], root)
         if proc.returncode == 0:
             return proc.stdout.decode().strip()
-    raise PartnerbookError("no default branch to compare with (looked for origin/HEAD, main and master): "
-                           "pass BASE, e.g. 'partnerbook diff origin/main' (a shallow clone needs fetch-depth: 0)")
+    raise PartnerbookError(_("no default branch to compare with (looked for origin/HEAD, main and master): pass BASE, "
+                             "e.g. 'partnerbook diff origin/main' (a shallow clone needs fetch-depth: 0)"))
 
 
 def _link_target(name: str, linkname: str) -> str:
@@ -110,7 +116,8 @@ def _unpack(archive: tarfile.TarFile, prefix: str, target: Path) -> None:
         parts = name.split("/")
         if name.startswith("/") or any(part in ("", ".", "..") for part in parts) or any(
                 "/".join(parts[:i]) in links for i in range(1, len(parts))):
-            raise PartnerbookError(f"the archive of BASE holds an unsafe path {name!r}; refused")
+            raise PartnerbookError(_("the archive of BASE holds an unsafe path {path}; refused").format(
+                path=repr(name)))
         path = target.joinpath(*parts)
         if member.isdir():
             path.mkdir(parents=True, exist_ok=True)
@@ -127,7 +134,7 @@ def _unpack(archive: tarfile.TarFile, prefix: str, target: Path) -> None:
             os.symlink(_link_target(name, member.linkname), path)
             links.add(name)
         elif member.islnk():
-            raise PartnerbookError(f"the archive of BASE holds a hard link ({name!r}); refused")
+            raise PartnerbookError(_("the archive of BASE holds a hard link ({path}); refused").format(path=repr(name)))
         # git archives hold nothing else (no devices, FIFOs); anything else is skipped
 
 
@@ -138,7 +145,8 @@ def _export(root: Path, commit: str, target: Path) -> None:
     prefix = place[1]
     listing = _git(["ls-tree", "--name-only", "-z", commit, "--", *(prefix + p for p in RECORD_PATHS)], place[0])
     if listing.returncode != 0:
-        raise PartnerbookError(f"git ls-tree failed: {listing.stderr.decode('utf-8', 'replace').strip()}")
+        raise PartnerbookError(_("git ls-tree failed: {error}").format(
+            error=listing.stderr.decode("utf-8", "replace").strip()))
     names = [n for n in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
     if not names:
         return  # nothing of the portfolio at BASE: an empty portfolio
@@ -152,14 +160,15 @@ def _export(root: Path, commit: str, target: Path) -> None:
         with tarfile.open(fileobj=proc.stdout, mode="r|") as archive:
             _unpack(archive, prefix, target)
     except tarfile.TarError as exc:
-        raise PartnerbookError(f"could not unpack BASE {commit[:12]}: {exc}") from None
+        raise PartnerbookError(_("could not unpack BASE {commit}: {error}").format(commit=commit[:12], error=exc)) \
+            from None
     finally:
         proc.stdout.close()
         error = proc.stderr.read()
         proc.stderr.close()
         code = proc.wait()
     if code != 0:
-        raise PartnerbookError(f"git archive failed: {error.decode('utf-8', 'replace').strip()}")
+        raise PartnerbookError(_("git archive failed: {error}").format(error=error.decode("utf-8", "replace").strip()))
 
 
 def _scratch() -> str | None:
@@ -181,15 +190,15 @@ def open_base(root: Path, base: str | None) -> Iterator[Base]:
         yield Base(base, Path(base))
         return
     if _toplevel(root) is None:
-        raise PartnerbookError(f"{root.resolve()} is not in a git repository: pass BASE as a folder to compare with")
+        raise PartnerbookError(_not_in_git(root))
     revision = base if base else default_base(root)
     commit = _commit(revision, root)
     if commit is None:
-        raise PartnerbookError(f"{revision!r} is neither a folder nor a git revision of this repository "
-                               "(try a branch, tag or commit, e.g. main or origin/main)")
+        raise PartnerbookError(_("{revision} is neither a folder nor a git revision of this repository (try a branch, "
+                                 "tag or commit, e.g. main or origin/main)").format(revision=repr(revision)))
     folder = Path(tempfile.mkdtemp(prefix="partnerbook-base-", dir=_scratch()))
     try:
         _export(root, commit, folder)
-        yield Base(revision if base else f"merge base {commit[:12]}", folder, commit)
+        yield Base(revision if base else f"merge base {commit[:12]}", folder, commit)  # a ref in the JSON: English
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -20,10 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator import i18n
 from generator.checks.readcache import ReadCache
 from generator.checks.validate import validate_portfolio
 from generator.compute.base import Base
 from generator.compute.portfolio import Computed, blocking_error
+from generator.i18n import N_, _, ngettext
 from generator.problems import Problem, Result, Severity
 from generator.records.portfolio import Loaded, Portfolio
 from generator.rules.obligations import obligations
@@ -31,6 +33,24 @@ from generator.rules.windows import warning_days
 
 if TYPE_CHECKING:
     from generator.alerts.model import Alert
+
+# The headline's counts, in this order, each in the current language (ngettext picks the plural form).
+_HEADLINE: dict[str, Callable[[int], str]] = {
+    "records_added": lambda n: ngettext("{n} record added", "{n} records added", n),
+    "records_removed": lambda n: ngettext("{n} record removed", "{n} records removed", n),
+    "records_changed": lambda n: ngettext("{n} record changed", "{n} records changed", n),
+    "new_errors": lambda n: ngettext("{n} new error", "{n} new errors", n),
+    "new_warnings": lambda n: ngettext("{n} new warning", "{n} new warnings", n),
+    "resolved_findings": lambda n: ngettext("{n} finding resolved", "{n} findings resolved", n),
+    "new_alerts": lambda n: ngettext("{n} new alert", "{n} new alerts", n),
+    "resolved_alerts": lambda n: ngettext("{n} alert resolved", "{n} alerts resolved", n),
+    "health_changed": lambda n: ngettext("{n} health change", "{n} health changes", n),
+    "compliance_changes": lambda n: ngettext("{n} compliance change", "{n} compliance changes", n),
+    "kpi_changes": lambda n: ngettext("{n} KPI change", "{n} KPI changes", n),
+}
+# Notes on a record that one side could not read (kept in English in the JSON, translated in the reports).
+UNREADABLE_AT_BASE = N_("could not be read at BASE")
+UNREADABLE_NOW = N_("can no longer be read")
 
 # KPI thresholds: a change smaller than these is rounding, not news.
 RATE_THRESHOLD = 0.001  # absolute, on fractions and other ratios
@@ -222,12 +242,12 @@ def compare_records(base: Side, head: Side) -> dict[str, list[dict[str, Any]]]:
                 changed.append({**row, **change})
         elif after is not None:
             if _unreadable(base.portfolio.root, row["file"]):
-                changed.append({**row, "changes": [], "note": "could not be read at BASE"})
+                changed.append({**row, "changes": [], "note": UNREADABLE_AT_BASE})
             else:
                 added.append(row)
         else:
             if _unreadable(head.portfolio.root, row["file"]):
-                changed.append({**row, "changes": [], "note": "can no longer be read"})
+                changed.append({**row, "changes": [], "note": UNREADABLE_NOW})
             else:
                 removed.append(row)
     return {"added": added, "removed": removed, "changed": changed}
@@ -342,18 +362,10 @@ class Diff:
         }
 
     def headline(self) -> str:
+        """'2 records changed · 1 new error · 1 health change', in the current language."""
         counts = self.counts()
-        words = [("records_added", "record added", "records added"),
-                 ("records_removed", "record removed", "records removed"),
-                 ("records_changed", "record changed", "records changed"),
-                 ("new_errors", "new error", "new errors"), ("new_warnings", "new warning", "new warnings"),
-                 ("resolved_findings", "finding resolved", "findings resolved"),
-                 ("new_alerts", "new alert", "new alerts"), ("resolved_alerts", "alert resolved", "alerts resolved"),
-                 ("health_changed", "health change", "health changes"),
-                 ("compliance_changes", "compliance change", "compliance changes"),
-                 ("kpi_changes", "KPI change", "KPI changes")]
-        parts = [f"{counts[key]} {one if counts[key] == 1 else many}" for key, one, many in words if counts[key]]
-        return " · ".join(parts) if parts else "no changes"
+        parts = [_HEADLINE[key](counts[key]).format(n=i18n.number(counts[key])) for key in _HEADLINE if counts[key]]
+        return " · ".join(parts) if parts else _("no changes")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -386,10 +398,10 @@ def _sorted_problems(problems: list[Problem]) -> list[Problem]:
 def compare(base: Base, base_side: Side, head: Side, today: date) -> Diff:
     new, unchanged = split_new(list(dict.fromkeys(head.result.problems)),
                                list(dict.fromkeys(base_side.result.problems)), finding_key)
-    resolved, _ = split_new(list(dict.fromkeys(base_side.result.problems)),
+    resolved, _kept = split_new(list(dict.fromkeys(base_side.result.problems)),
                             list(dict.fromkeys(head.result.problems)), finding_key)
     new_alerts, kept = split_new(head.alerts, base_side.alerts, alert_key)
-    resolved_alerts, _ = split_new(base_side.alerts, head.alerts, alert_key)
+    resolved_alerts, _kept_alerts = split_new(base_side.alerts, head.alerts, alert_key)
     if base_side.computed is None or head.computed is None:  # alerts of a side that does not compute are unknown
         new_alerts, resolved_alerts = [], []
     old_h, new_h = _health(base_side), _health(head)

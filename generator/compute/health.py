@@ -33,10 +33,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from generator import i18n, labels
+from generator.alerts.model import month_text
+from generator.i18n import _, ngettext
 from generator.load.loader import Document, Path_
 from generator.measure.kpis import KpiReport, PartnerKpis
 from generator.records.portfolio import PartnerEntry, Portfolio
 from generator.records.settings import HealthSettings
+from generator.rules.commitments import kpi_name
 from generator.rules.documents import document_name
 from generator.rules.formats import percent
 from generator.rules.money import campaign_targets, rates_of
@@ -115,8 +119,12 @@ def _evaluation(entry: PartnerEntry, kpis: PartnerKpis | None) -> list[_Item]:
     if kpis is None or kpis.evaluation_score is None or entry.profile is None:
         return []
     score = kpis.evaluation_score
-    return [_Item((score - 1) / 4 * 100, f"evaluation score {score:.1f} of 5", entry.profile.file,
+    return [_Item((score - 1) / 4 * 100, _evaluation_text(score), entry.profile.file,
                   _line(entry.profile.doc, ("evaluation",)))]
+
+
+def _evaluation_text(score: float) -> str:
+    return _("evaluation score {score} of 5").format(score=i18n.number(score, 1))
 
 
 def _obligation_item(entry: PartnerEntry, ask: Obligation, portfolio: Portfolio) -> _Item:
@@ -126,16 +134,20 @@ def _obligation_item(entry: PartnerEntry, ask: Obligation, portfolio: Portfolio)
         state = ask.document
         index = state.index if state is not None else None
         where = ("compliance", index) if index is not None else ("compliance",)
-        text = f"{document_name(ask.subject, policy)}: {ask.state}"
+        text = _("{document}: {state}").format(document=document_name(ask.subject, policy),
+                                               state=labels.label("state", ask.state))
         return _Item(100 * ask.points, text, entry.profile.file, _line(entry.profile.doc, where))
     if ask.kind == "sla":
-        return _Item(100 * ask.points, "SLA record (sla.yaml): " + ("on file" if ask.met else "missing"),
-                     entry.profile.file, _line(entry.profile.doc, ("category",)))
+        return _Item(100 * ask.points, _("SLA record (sla.yaml): on file") if ask.met else
+                     _("SLA record (sla.yaml): missing"), entry.profile.file, _line(entry.profile.doc, ("category",)))
     contract = entry.contracts.get(ask.contract) if ask.contract else None
+    clause = labels.label("clause", ask.subject)
     if ask.kind == "every-clause" and contract is not None:
-        text = f"contract '{contract.id}': clause {ask.subject} " + ("present" if ask.met else "missing")
+        text = (_("contract '{contract}': clause {clause} present") if ask.met else
+                _("contract '{contract}': clause {clause} missing")).format(contract=contract.id, clause=clause)
         return _Item(100 * ask.points, text, contract.file, _line(contract.doc, ("clauses",)))
-    text = f"clause {ask.subject} in a contract in force: " + ("present" if ask.met else "missing")
+    text = (_("clause {clause} in a contract in force: present") if ask.met else
+            _("clause {clause} in a contract in force: missing")).format(clause=clause)
     if contract is not None:
         return _Item(100 * ask.points, text, contract.file, _line(contract.doc, ("clauses",)))
     return _Item(100 * ask.points, text, entry.profile.file, _line(entry.profile.doc, ("category",)))
@@ -155,9 +167,14 @@ def _sla(entry: PartnerEntry, settings: HealthSettings) -> list[_Item]:
     if recent.rate is None:
         return []
     floor = settings.sla_floor  # attainment at or under the floor scores 0: SLAs are meant to be met
-    span = recent.months[0] if len(recent.months) == 1 else f"{recent.months[0]} to {recent.months[-1]}"
-    text = (f"SLA met in {recent.met} of {recent.measured} metric-months ({percent(recent.rate)}) over {span}; "
-            f"{percent(overall.rate)} since measurements began")
+    span = month_text(recent.months[0]) if len(recent.months) == 1 else _("{first} to {last}").format(
+        first=month_text(recent.months[0]), last=month_text(recent.months[-1]))
+    text = ngettext("SLA met in {met} of {measured} metric-month ({rate}) over {span}; {overall} since measurements "
+                    "began",
+                    "SLA met in {met} of {measured} metric-months ({rate}) over {span}; {overall} since measurements "
+                    "began", recent.measured).format(
+        met=i18n.number(recent.met), measured=i18n.number(recent.measured), rate=percent(recent.rate), span=span,
+        overall=percent(overall.rate))
     score = max(0.0, min(100.0, 100 * (recent.rate - floor) / (1 - floor))) if floor < 1 else 100 * recent.rate
     return [_Item(score, text, entry.sla.file, _line(entry.sla.doc, ("measurements",)))]
 
@@ -173,12 +190,10 @@ def _target_score(kpi: str, actual: float, target: float) -> float | None:
 
 
 def _fmt(kpi: str, value: float) -> str:
-    if kpi in ("aov", "cpa"):
-        return f"{value:,.2f}"
+    if kpi in ("aov", "cpa", "roi"):
+        return i18n.number(value, 2)
     if kpi == "nps":
-        return f"{value:.0f}"
-    if kpi == "roi":
-        return f"{value:.2f}"
+        return i18n.number(value)
     return percent(value)
 
 
@@ -202,14 +217,17 @@ def _performance(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport) -
             score = _target_score(kpi, float(value), float(target))
             if score is None:
                 continue
-            bound = "at most" if kpi in LOWER_IS_BETTER else "at least"
-            text = f"{campaign_id}: {kpi.replace('_', ' ')} {_fmt(kpi, value)}, target {bound} {_fmt(kpi, target)}"
+            text = (_("{campaign}: {kpi} {value}, target at most {target}") if kpi in LOWER_IS_BETTER else
+                    _("{campaign}: {kpi} {value}, target at least {target}"))
+            text = text.format(campaign=campaign_id, kpi=kpi_name(kpi), value=_fmt(kpi, value),
+                               target=_fmt(kpi, target))
             items.append(_Item(score, text, loaded.file, line))
         for kpi, scale in (("conversion_lift", 250.0), ("roi", 50.0)):
             value = actual.get(kpi)
             if value is not None and kpi not in targets:
                 fallback.append(_Item(max(0.0, min(100.0, 50 + scale * value)),
-                                      f"{campaign_id}: {kpi.replace('_', ' ')} {_fmt(kpi, value)} (no target set)",
+                                      _("{campaign}: {kpi} {value} (no target set)").format(
+                                          campaign=campaign_id, kpi=kpi_name(kpi), value=_fmt(kpi, value)),
                                       loaded.file, line))
     return items + fallback
 
@@ -226,7 +244,7 @@ def _satisfaction(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport) 
         if csat is not None:
             items.append(_Item(100 * csat, f"{campaign_id}: CSAT {percent(csat)}", loaded.file, line))
         if nps is not None:
-            items.append(_Item((nps + 100) / 2, f"{campaign_id}: NPS {nps:.0f}", loaded.file, line))
+            items.append(_Item((nps + 100) / 2, f"{campaign_id}: NPS {i18n.number(nps)}", loaded.file, line))
     return items
 
 
@@ -283,13 +301,16 @@ def _cap(alerts: Sequence[Alert], settings: HealthSettings) -> tuple[str, Alert]
 def _unrated(entry: PartnerEntry, kpis: PartnerKpis | None) -> str:
     partner = entry.partner
     assert partner is not None
+    status = labels.label("status", partner.status)
     if partner.status == "offboarded":
-        return "offboarded: not rated"
-    evaluation = (f"evaluation score {kpis.evaluation_score:.1f} of 5" if kpis and kpis.evaluation_score is not None
-                  else "not evaluated yet")
+        return _("{status}: not rated").format(status=status)
+    evaluation = (_evaluation_text(kpis.evaluation_score) if kpis and kpis.evaluation_score is not None
+                  else _("not evaluated yet"))
     dd = partner.due_diligence
-    diligence = f"due diligence completed on {dd.completed}" if dd and dd.completed else "due diligence not completed"
-    return f"{partner.status}: not graded on health; {evaluation}, {diligence}"
+    diligence = (_("due diligence completed on {date}").format(date=i18n.day(dd.completed)) if dd and dd.completed
+                 else _("due diligence not completed"))
+    return _("{status}: not graded on health; {evaluation}, {diligence}").format(
+        status=status, evaluation=evaluation, diligence=diligence)
 
 
 def score_partner(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport, today: date,
@@ -312,13 +333,18 @@ def score_partner(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport, 
                   for name, items in parts.items()}
     based_on = tuple(name for name in COMPONENTS if components[name] is not None and weights[name] > 0)
     cap = _cap(alerts, settings)
-    cap_text = None if cap is None else f"at most {cap[0]}: {cap[1].message} [{cap[1].rule}]"
+    cap_text = None if cap is None else _("at most {grade}: {message} [{rule}]").format(
+        grade=cap[0], message=cap[1].message, rule=cap[1].rule)
     if partner.status in UNRATED_STATUSES:
         return Health(None, None, None, components, not_rated=_unrated(entry, kpis), based_on=based_on)
     if len(based_on) < settings.min_components:
-        have = ", ".join(based_on) or "nothing"
-        why = (f"not rated: evidence for {len(based_on)} of {len(COMPONENTS)} components ({have}), "
-               f"{settings.min_components} needed; record an evaluation, SLA measurements or campaign results")
+        have = ", ".join(labels.label("component", name) for name in based_on) or _("nothing")
+        why = ngettext("not rated: evidence for {n} of {total} component ({have}), {needed} needed; record an "
+                       "evaluation, SLA measurements or campaign results",
+                       "not rated: evidence for {n} of {total} components ({have}), {needed} needed; record an "
+                       "evaluation, SLA measurements or campaign results", len(COMPONENTS)).format(
+            n=i18n.number(len(based_on)), total=i18n.number(len(COMPONENTS)), have=have,
+            needed=i18n.number(settings.min_components))
         status = STATUS_OF_GRADE[cap[0]] if cap is not None and STATUS_OF_GRADE[cap[0]] == "red" else None
         return Health(None, None, status, components, not_rated=why, cap=cap_text, based_on=based_on)
     total_weight = sum(weights[name] for name in based_on)
@@ -337,7 +363,8 @@ def score_partner(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport, 
         squeezed = _squeeze(rounded, cap[0], settings)
         if squeezed < rounded:
             final, uncapped = squeezed, rounded
-            reasons.append(Reason("cap", rounded - squeezed, f"capped {cap_text}", cap[1].file, cap[1].line))
+            reasons.append(Reason("cap", rounded - squeezed, _("capped {cap}").format(cap=cap_text), cap[1].file,
+                                  cap[1].line))
     reasons.sort(key=lambda r: (-round(r.points, 6), r.component, r.file or "", r.line or 0, r.text))
     grade = grade_for(final, settings)
     return Health(final, grade, STATUS_OF_GRADE[grade], components, tuple(r for r in reasons if r.points >= 0.05),

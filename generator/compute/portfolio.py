@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import i18n
 from generator.checks.readcache import ReadCache
 from generator.checks.validate import validate_portfolio
 from generator.compute.health import Health, score_portfolio
 from generator.errors import PartnerbookError
+from generator.i18n import _, ngettext
 from generator.measure.kpis import KpiReport, compute
 from generator.problems import Result
 from generator.records.portfolio import Portfolio
@@ -36,10 +38,11 @@ def blocking_error(result: Result) -> PartnerbookError | None:
     if not blocking:
         return None
     shown = "\n".join(f"  {p.location()}: {p.message} [{p.rule}]" for p in blocking[:20])
-    more = f"\n  ... and {len(blocking) - 20} more" if len(blocking) > 20 else ""
-    return PartnerbookError(
-        f"{len(blocking)} record error(s) must be fixed first (run 'partnerbook validate' for hints):\n"
-        f"{shown}{more}")
+    more = ("\n  " + _("... and {n} more").format(n=i18n.number(len(blocking) - 20))) if len(blocking) > 20 else ""
+    head = ngettext("{n} record error must be fixed first (run 'partnerbook validate' for hints):",
+                    "{n} record errors must be fixed first (run 'partnerbook validate' for hints):",
+                    len(blocking)).format(n=i18n.number(len(blocking)))
+    return PartnerbookError(f"{head}\n{shown}{more}")
 
 
 def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -> Computed:

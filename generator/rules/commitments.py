@@ -33,8 +33,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from generator import i18n, labels
+from generator.i18n import _
 from generator.rules.contracts import term
-from generator.rules.formats import money, percent
+from generator.rules.formats import money, percent, unknown
 
 if TYPE_CHECKING:
     from generator.records.contract import Commitment, Contract
@@ -50,24 +52,29 @@ ALERT_DAYS = 365  # a missed period older than this no longer raises an alert
 
 def bound_problem(kpi: str, value: float) -> tuple[str, str, str] | None:
     """(rule, message, hint) when ``value`` cannot be a bound of ``kpi``; None when it can."""
+    # The values are written as in the record (YAML numbers, a '.' for decimals): they are what to type.
     if kpi in RATE_KPIS:
         if 1 < value <= 100:
-            return ("percent-for-fraction", f"{value:g} looks like a percent; {kpi} is a fraction here",
-                    f"write {value / 100:g} for {value:g}%")
+            return ("percent-for-fraction",
+                    _("{value} looks like a percent; {kpi} is a fraction here").format(value=f"{value:g}", kpi=kpi),
+                    _("write {fraction} for {value}%").format(fraction=f"{value / 100:g}", value=f"{value:g}"))
         if not 0 <= value <= 1:
-            return ("out-of-range", f"{kpi} bound {value:g} is not a fraction between 0 and 1",
-                    "rates are fractions: 0.05 = 5%")
+            return ("out-of-range",
+                    _("{kpi} bound {value} is not a fraction between 0 and 1").format(kpi=kpi, value=f"{value:g}"),
+                    _("rates are fractions: 0.05 = 5%"))
     elif kpi in COUNT_KPIS:
         if value < 0 or value != int(value):
-            return ("out-of-range", f"{kpi} bound {value:g} is not a whole number of orders",
-                    "write a count such as 500")
+            return ("out-of-range",
+                    _("{kpi} bound {value} is not a whole number of orders").format(kpi=kpi, value=f"{value:g}"),
+                    _("write a count such as 500"))
     elif kpi in MONEY_KPIS:
         if value < 0:
-            return ("out-of-range", f"{kpi} bound {value:g} is negative",
-                    "write an amount in the contract's currency (value.currency, else the reporting one)")
+            return ("out-of-range", _("{kpi} bound {value} is negative").format(kpi=kpi, value=f"{value:g}"),
+                    _("write an amount in the contract's currency (value.currency, else the reporting one)"))
     elif kpi == "roi" and value < -1:
-        return ("out-of-range", f"roi bound {value:g} is below -1 (losing more than everything spent)",
-                "ROI is a fraction: 0.5 = 50% return on cost, -1 = all of it lost")
+        return ("out-of-range",
+                _("roi bound {value} is below -1 (losing more than everything spent)").format(value=f"{value:g}"),
+                _("ROI is a fraction: 0.5 = 50% return on cost, -1 = all of it lost"))
     return None
 
 
@@ -83,19 +90,31 @@ def bound_of(commitment: Commitment) -> tuple[str, float] | None:
 def figure_text(kpi: str, value: float | None, currency: str) -> str:
     """A figure as people read it: rates in percent, money with its currency, counts as counts."""
     if value is None:
-        return "n/a"
+        return unknown()
     if kpi in RATE_KPIS:
         return percent(value)
     if kpi in MONEY_KPIS:
         return money(value, currency)
     if kpi in COUNT_KPIS:
-        return f"{value:,.0f}"
+        return i18n.number(value)
     return percent(value)  # roi
 
 
+def kpi_name(kpi: str) -> str:
+    """A KPI's label as it reads inside a sentence: ``conversion rate``, ``ROI`` (an acronym keeps its capitals)."""
+    text = labels.label("kpi", kpi)
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def describe(kpi: str, bound: str, target: float | None, currency: str) -> str:
-    """``orders at least 500``, ``return_rate at most 5%``."""
-    return f"{kpi} {'at least' if bound == 'min' else 'at most'} {figure_text(kpi, target, currency)}"
+    """``orders at least 500``, ``return rate at most 5%``: the KPI's label, in the current language."""
+    text = _("{kpi} at least {value}") if bound == "min" else _("{kpi} at most {value}")
+    return text.format(kpi=kpi_name(kpi), value=figure_text(kpi, target, currency))
+
+
+def state_text(value: str) -> str:
+    """A period's state (``met``, ``missed``, ``no data``, ``in progress``) as people read it."""
+    return labels.label("state", value)
 
 
 @dataclass(frozen=True)
@@ -207,7 +226,8 @@ class Outcome:
         text = describe(self.kpi, self.bound, self.target, self.currency)
         if self.original is not None:
             text += f" ({money(*self.original)})"
-        return f"{text} per {self.period_kind}"
+        return _("{commitment} {period}").format(commitment=text, period=labels.label("commitment-period",
+                                                                                       self.period_kind))
 
     def actual_text(self) -> str:
         return figure_text(self.kpi, self.actual, self.currency)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from generator import labels
 from generator.records.partner import ComplianceDocument, Partner
 from generator.records.settings import CompliancePolicy
 from generator.rules.windows import plus_days
@@ -32,14 +33,23 @@ MET = frozenset({"valid", "expiring"})
 
 
 def document_types(policy: CompliancePolicy) -> dict[str, str]:
-    """Every known document type and its name: the built-in ones plus ``compliance.document_types``."""
-    return {**DOCUMENT_NAMES, **policy.document_types}
+    """Every known document type and its name: the built-in ones (in the current language, their labels in
+    ``generator.labels``) plus ``compliance.document_types`` as the team wrote them."""
+    return {**{doc_type: labels.label("doc", doc_type) for doc_type in DOCUMENT_NAMES}, **policy.document_types}
 
 
 def document_name(doc_type: str, policy: CompliancePolicy | None = None) -> str:
-    """'PCI DSS attestation of compliance (pci-dss-aoc)'; the bare type when it has no name."""
-    names = document_types(policy) if policy is not None else DOCUMENT_NAMES
-    return f"{names[doc_type]} ({doc_type})" if doc_type in names else doc_type
+    """'PCI DSS attestation of compliance (pci-dss-aoc)'; the bare type when it has no name.
+
+    A built-in type reads in the current language (its label, ``generator.labels``); a type the team
+    names in ``compliance.document_types`` reads as the team wrote it.
+    """
+    own = policy.document_types if policy is not None else {}
+    if doc_type in own:
+        return f"{own[doc_type]} ({doc_type})"
+    if doc_type in DOCUMENT_NAMES:
+        return f"{labels.label('doc', doc_type)} ({doc_type})"
+    return doc_type
 
 
 def document_expiry(document: ComplianceDocument, policy: CompliancePolicy) -> date | None:

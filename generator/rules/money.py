@@ -21,8 +21,11 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
+from generator import i18n
+from generator.i18n import _
 from generator.load.loader import Document, Path_
 from generator.rules.contracts import effective_start, term
+from generator.rules.formats import unknown
 from generator.rules.sla import breached_months
 
 if TYPE_CHECKING:
@@ -75,11 +78,19 @@ class Rates:
             return None
         entries = self.table.get(currency)
         if not entries:
-            return (f"no conversion rate for {currency} into {self.reporting}",
-                    f"add it to partnerbook.yml: rates: {{{currency}: <{self.reporting} per 1 {currency}>}}")
+            what = _("{reporting} per 1 {currency}").format(reporting=self.reporting, currency=currency)
+            return (_("no conversion rate for {currency} into {reporting}").format(currency=currency,
+                                                                                   reporting=self.reporting),
+                    _("add it to partnerbook.yml: {example}").format(example=f"rates: {{{currency}: <{what}>}}"))
         first = entries[0][0]
-        return (f"no {currency} rate on {on}: the first is valid from {first}",
-                f"add an earlier entry to rates: {currency}: in partnerbook.yml, e.g. {{from: {on}, rate: ...}}")
+        return (_("no {currency} rate on {date}: the first is valid from {first}").format(
+                    currency=currency, date=_day(on), first=_day(first)),
+                _("add an earlier entry to rates: {currency}: in partnerbook.yml, e.g. {example}").format(
+                    currency=currency, example=f"{{from: {on}, rate: ...}}"))
+
+
+def _day(value: date | None) -> str:
+    return i18n.day(value) if value is not None else unknown()
 
 
 def rates_of(settings: Settings) -> Rates:
@@ -246,5 +257,5 @@ def _credit_uses(portfolio: Portfolio, partner_id: str) -> Iterator[CurrencyUse]
     currency = contract.record.value.currency
     if currency is None or currency == portfolio.settings.currency or not entry.sla.record.service_credit_percent:
         return
-    for month, (index, _) in sorted(credit_months(portfolio, partner_id).items()):
+    for month, (index, _breaches) in sorted(credit_months(portfolio, partner_id).items()):
         yield CurrencyUse(entry.sla.doc, ("measurements", index, "month"), currency, month_start(month))
