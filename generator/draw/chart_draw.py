@@ -308,9 +308,120 @@ def _draw_money(title: str, data: dict[str, Any]) -> Figure:
     return figure
 
 
+TREND_PANEL_IN, TREND_LEFT_IN, TREND_GAP_IN = 1.15, 0.62, 0.62  # a trend panel's height, y labels, column gap
+
+
+def _place(figure: Figure, left: float, top: float, width: float, height: float) -> Axes:
+    """Axes ``width`` x ``height`` inches at ``left``, ``top`` inches from the figure's top left corner."""
+    fig_w, fig_h = figure.get_size_inches()
+    return figure.add_axes((left / fig_w, 1 - (top + height) / fig_h, width / fig_w, height / fig_h))
+
+
+def _trend_panel(ax: Axes, name: str, values: Sequence[float | None], data: dict[str, Any], na: str,
+                 width: float) -> None:
+    """One KPI campaign after campaign: a line through the known figures, each written above its point.
+
+    An n/a campaign breaks the line and gets a grey "n/a" (never a point at 0). The figures are written
+    only where they fit side by side; the axis and the alt text still give them.
+    """
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    shown, size = _fitted(name, width)
+    ax.set_title(shown, loc="left", fontsize=size)
+    known = [(i, value) for i, value in enumerate(values) if value is not None]
+    numbers = [value for _, value in known]
+    low, high = min([0.0, *numbers]), max([0.01, *numbers])
+    span = high - low
+    ax.set_xlim(-0.5, len(values) - 0.5)
+    ax.set_ylim(low - (0.1 * span if low < 0 else 0.0), high + 0.4 * span)  # room for the figures
+    ax.set_xticks([])
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: _number(round(y, 8), "#,##0.##%", data)))
+    if low < 0:
+        ax.axhline(0.0, color=GREY, linewidth=0.8)
+    if not known:
+        ax.set_yticks([])  # no scale for no figures
+    else:
+        ax.plot(range(len(values)), [math.nan if value is None else value for value in values], color=BLUE,
+                marker="o", markersize=4, linewidth=1.4)
+    texts = [_number(value, "#,##0.0%", data) for value in numbers]
+    if _text_width(texts, SMALL) <= width / len(values) - 0.04:
+        for (i, value), text in zip(known, texts, strict=True):
+            ax.annotate(text, (i, value), xytext=(0, 4), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=SMALL)
+    for i in (i for i, value in enumerate(values) if value is None):
+        ax.text(i, 0.5, na, ha="center", va="center", fontsize=SMALL, color=GREY, transform=ax.get_xaxis_transform())
+
+
+def _draw_trends(title: str, data: dict[str, Any]) -> Figure:
+    """Small multiples: a partner's KPIs campaign after campaign (two columns), its SLA attainment by month below."""
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    words = _words(data, na="n/a", sla="SLA attainment by month", met="Every metric met",
+                   missed="A metric missed its target")
+    names, panels = data["campaigns"], data["panels"]
+    months, attainment = data["months"], data["attainment"]
+    ticks = data.get("ticks") or tuple(f"{month[5:]}/{month[2:4]}" for month in months)
+    heading = _title(title)
+    left, gap = TREND_LEFT_IN, TREND_GAP_IN
+    panel_w = (WIDTH - left - gap - 0.2) / 2
+    upright = not names or _text_width(names, SMALL) <= panel_w / len(names) - 0.08
+    if not upright:  # names turned 45 degrees; the margins widen so the first name stays in the figure
+        names = tuple(_fitted(name, 1.3)[0] for name in names)
+        left = gap = max(TREND_LEFT_IN, _text_width(names, SMALL) / math.sqrt(2) + 0.15 - panel_w / len(names) / 2)
+        panel_w = (WIDTH - left - gap - 0.2) / 2
+    names_in = 0.3 if upright else 0.25 + _text_width(names, SMALL) / math.sqrt(2)
+    rows = math.ceil(len(panels) / 2)
+    top, boxes = TITLE_IN + heading[2], []
+    for row in range(rows):
+        top += PANEL_TITLE_IN
+        boxes += [(left + column * (panel_w + gap), top) for column in range(2)]
+        top += TREND_PANEL_IN + (names_in if row == rows - 1 else 0.12)
+    sla_top = top + PANEL_TITLE_IN
+    top = sla_top + TREND_PANEL_IN + 0.28 + LEGEND_IN if months else top + PAD_IN
+    figure = _new_figure(heading, top - heading[2])
+    for number, ((name, values), (panel_left, panel_top)) in enumerate(zip(panels, boxes, strict=False)):
+        ax = _place(figure, panel_left, panel_top, panel_w, TREND_PANEL_IN)
+        _trend_panel(ax, name, values, data, words["na"], panel_w)
+        if number // 2 == rows - 1:  # the bottom row names the campaigns (plain texts: ticks cost more)
+            for i, label in enumerate(names):
+                ax.text(i, -0.05, label, ha="center" if upright else "right", va="top", fontsize=SMALL,
+                        rotation=0 if upright else 45, rotation_mode="anchor", transform=ax.get_xaxis_transform())
+    if months:
+        width = WIDTH - left - 0.2
+        ax = _place(figure, left, sla_top, width, TREND_PANEL_IN)
+        shown, size = _fitted(words["sla"], width)
+        ax.set_title(shown, loc="left", fontsize=size)
+        known = [(i, value) for i, value in enumerate(attainment) if value is not None]
+        ax.bar([i for i, _ in known], [value for _, value in known], width=0.7,
+               color=[BLUE if value >= 1 - 1e-9 else VERMILLION for _, value in known])
+        ax.set_xlim(-0.5, len(months) - 0.5)
+        ax.set_ylim(0, 1.35)  # room for the figures
+        ax.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: _number(round(y, 8), "#,##0%", data)))
+        ax.set_xticks([])
+        slot = width / len(months)
+        texts = [_number(value, "#,##0%", data) for _, value in known]
+        if _text_width(texts, SMALL) <= slot - 0.04:
+            for (i, value), text in zip(known, texts, strict=True):
+                ax.annotate(text, (i, value), xytext=(0, 2), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=SMALL)
+        if _text_width([words["na"]], SMALL) <= slot - 0.04:
+            for i, value in enumerate(attainment):
+                if value is None:
+                    ax.text(i, 0.02, words["na"], ha="center", va="bottom", fontsize=SMALL, color=GREY)
+        step = next((s for s in range(1, len(months)) if _text_width(ticks, SMALL) <= slot * s - 0.06), len(months))
+        for i in range(0, len(months), step):
+            ax.text(i, -0.05, ticks[i], ha="center", va="top", fontsize=SMALL, transform=ax.get_xaxis_transform())
+        _legend(figure, [Patch(color=BLUE), Patch(color=VERMILLION)], [words["met"], words["missed"]])
+    return figure
+
+
 _DRAWERS: dict[str, Callable[[str, dict[str, Any]], Figure]] = {
     "partner-funnel": _draw_comparison, "campaign-comparison": _draw_comparison,
     "sla-monthly": _draw_sla, "revenue-share": _draw_share, "money-spend-revenue": _draw_money,
+    "partner-trends": _draw_trends,
 }
 
 

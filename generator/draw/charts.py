@@ -41,6 +41,7 @@ class ChartSpec:
     """One chart: what it shows (``kind``, ``title``, ``data``) and how the page describes it (``alt``)."""
 
     kind: str  # "partner-funnel" | "sla-monthly" | "campaign-comparison" | "revenue-share" | "money-spend-revenue"
+    #   | "partner-trends"
     title: str
     alt: str
     data: tuple[Any, ...]  # ((field, value), ...), values tuples of primitives
@@ -225,6 +226,91 @@ def _month_tick(month: str) -> str:
     from babel.dates import format_date
 
     return format_date(date(int(month[:4]), int(month[5:7]), 1), "LLL yy", locale=i18n.locale(i18n.current()))
+
+
+# ---------------------------------------------------------------------------- a partner's trends
+
+TREND_KPIS = ("conversion_rate", "cart_abandonment_rate", "roi", "csat")  # the panels, in this order
+TREND_CAMPAIGNS = 8  # a trend shows the latest campaigns, up to this many
+TREND_MIN = 2  # campaigns (or measured SLA months) with figures before a trend is drawn
+
+
+@dataclass(frozen=True)
+class Trends:
+    """A scorecard's Trends section: the chart (None when there is nothing to trend) and what it covers."""
+
+    spec: ChartSpec | None
+    campaigns: int  # campaigns with at least one figure of TREND_KPIS (all of them, not only those drawn)
+    months: int  # months of SLA attainment drawn (0: no SLA panel)
+
+
+def trend_campaigns(partner_id: str, portfolio: Portfolio, report: KpiReport) -> list[tuple[str, dict[str, Any]]]:
+    """``(campaign id, the partner's KPIs)`` of each campaign with a figure of TREND_KPIS, by start date."""
+    found = []
+    for campaign_id, loaded in portfolio.campaigns.items():
+        campaign_kpis = report.campaigns.get(campaign_id)
+        kpis = campaign_kpis.partners.get(partner_id) if campaign_kpis is not None else None
+        if kpis is not None and any(_num(kpis.get(kpi)) is not None for kpi in TREND_KPIS):
+            found.append((loaded.record.start, campaign_id, kpis))
+    return [(campaign_id, kpis) for _start, campaign_id, kpis in sorted(found, key=lambda t: (t[0], t[1]))]
+
+
+def sla_attainment_by_month(partner_id: str, report: KpiReport) -> list[tuple[str, int, int]]:
+    """``(month, metrics met, metrics measured)`` of every measured month of the partner's SLA, oldest first."""
+    kpis = report.partners.get(partner_id)
+    if kpis is None or kpis.sla is None:
+        return []
+    months: dict[str, list[int]] = {}
+    for row in kpis.sla.monthly:
+        counts = months.setdefault(row.month, [0, 0])
+        counts[0] += bool(row.met)
+        counts[1] += 1
+    return [(month, met, measured) for month, (met, measured) in sorted(months.items())]
+
+
+def partner_trends(partner_id: str, portfolio: Portfolio, report: KpiReport) -> Trends:
+    """Small multiples of a partner's conversion, cart abandonment, ROI and CSAT campaign after campaign
+    (start-date order, n/a left out), and its SLA attainment by month (metrics met / metrics measured).
+
+    The campaign panels need TREND_MIN campaigns with figures, the SLA panel TREND_MIN measured months;
+    the chart is made when either has them.
+    """
+    name = _partner_name(portfolio, partner_id)
+    found = trend_campaigns(partner_id, portfolio, report)
+    shown = found[-TREND_CAMPAIGNS:] if len(found) >= TREND_MIN else []
+    campaign_names = tuple(_short(portfolio.campaigns[cid].record.name, 18) for cid, _k in shown)
+    panels = tuple((labels.label("kpi", kpi), tuple(_num(kpis.get(kpi)) for _cid, kpis in shown))
+                   for kpi in TREND_KPIS) if shown else ()
+    sentences = []
+    if shown:
+        sentences.append(_("Trends for {partner}, campaign by campaign in start-date order.").format(partner=name))
+        for panel, values in panels:
+            figures = [f"{portfolio.campaigns[cid].record.name} {_pct(value)}"
+                       for (cid, _k), value in zip(shown, values, strict=True) if value is not None]
+            sentences.append(_("{kpi}: {figures}.").format(kpi=panel, figures="; ".join(figures))
+                             if figures else _("{kpi}: no figures yet.").format(kpi=panel))
+    measured = sla_attainment_by_month(partner_id, report)
+    rates = {month: _num(met / count) for month, met, count in measured}
+    months = tuple(_month_range(measured[0][0], measured[-1][0])[-MAX_MONTHS:]) if measured else ()
+    attainment = tuple(rates.get(month) for month in months)
+    if sum(rate is not None for rate in attainment) < TREND_MIN:  # the last MAX_MONTHS months
+        months, attainment = (), ()
+    else:
+        figures = [f"{_month_name(month)} {i18n.percent(rate, 0)}" for month, rate in zip(months, attainment,
+                                                                                            strict=True)
+                   if rate is not None]
+        sentences.append(_("SLA attainment of {partner} by month (the share of the SLA's metrics that met their "
+                           "target): {figures}.").format(partner=name, figures="; ".join(figures)))
+    if not shown and not months:
+        return Trends(None, len(found), 0)
+    title = (_("{partner}: trends (last {n} campaigns)").format(partner=_short(name, 60), n=TREND_CAMPAIGNS)
+             if len(found) > TREND_CAMPAIGNS else _("{partner}: trends").format(partner=_short(name, 60)))
+    spec = ChartSpec("partner-trends", title, " ".join(sentences), (
+        ("campaigns", campaign_names), ("panels", panels),
+        ("months", months), ("ticks", tuple(_month_tick(month) for month in months)), ("attainment", attainment),
+        _texts(na=formats.unknown(), sla=_("SLA attainment by month"), met=_("Every metric met"),
+               missed=_("A metric missed its target")), _locale()))
+    return Trends(spec, len(found), len(months))
 
 
 def campaign_charts(campaign_id: str, portfolio: Portfolio, report: KpiReport) -> list[ChartSpec]:

@@ -85,7 +85,8 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     for pid in partner_ids:
         entry = portfolio.partners[pid]
         specs = charts.partner_charts(pid, portfolio, report)
-        all_specs += specs
+        trends = charts.partner_trends(pid, portfolio, report)
+        all_specs += [*specs, *([trends.spec] if trends.spec else [])]
         campaign_rows = [(cid, portfolio.campaigns[cid].record.name, report.campaigns[cid].partners[pid])
                          for cid in campaign_ids if cid in report.campaigns and pid in report.campaigns[cid].partners]
         policy_rows = views.compliance_row(computed, entry, doc_types) if entry.partner else {}
@@ -93,6 +94,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             **base, "id": pid, "partner": entry.partner, "entry": entry, "health": computed.health.get(pid),
             "kpis": report.partners.get(pid), "campaign_rows": campaign_rows, "campaign_kpis": CAMPAIGN_KPIS,
             "charts": _chart_refs(specs, 2), "required": policy_rows,
+            "trends": trends, "trend_charts": _chart_refs([trends.spec] if trends.spec else [], 2),
             "doc_names": document_types(portfolio.settings.compliance),
             "documents": views.document_states(computed, entry),
             "missing_clauses": views.missing_clauses(computed, entry),
