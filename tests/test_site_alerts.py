@@ -29,13 +29,14 @@ def built(base_portfolio: Path, run_line: RunLine) -> Path:
     return base_portfolio / "site"
 
 
-def test_home_page_lists_alerts_with_rule_and_record(built: Path) -> None:
+def test_home_page_lists_who_needs_attention_first_with_their_most_pressing_alert(built: Path) -> None:
     home = _text(built / "index.html")
+    first = home.split("Who needs attention first", 1)[1]
 
-    assert "What needs attention" in home
-    assert "revenue-concentration" in home
-    assert "56.2% of partner revenue over all campaigns" in home
-    assert "partners/kiln-packaging/partner.yaml:1" in home
+    assert first.index("Kiln Packaging") < first.index("ShopCloud") < first.index("Stripe Payments")
+    assert "5 warnings" in first  # Kiln Packaging's
+    assert "56.2% of partner revenue over all campaigns" in first  # its revenue-concentration alert
+    assert "9 open alerts, all on the alerts page" in home
     assert "1 silenced alert" in home
 
 

@@ -6,25 +6,48 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator import i18n, labels, markdown
 from generator.compute.portfolio import Computed
 from generator.draw import charts
+from generator.i18n import N_, _
 from generator.measure.kpis import CAMPAIGN_KPIS
 from generator.measure.money import ledger as money_ledger
 from generator.rules.documents import document_types
 from generator.rules.money import rates_of
 from generator.rules.windows import warning_days
-from generator.site import downloads, money_view, team_view, views
+from generator.site import downloads, home_view, money_view, team_view, views
 from generator.site.ical import calendar_events, render_calendar
 
 CHART_DIR = "assets/charts"
 CALENDAR = "partnerbook.ics"  # the deadlines calendar, linked from the home, contracts and alerts pages
-HOME_ALERTS = 25  # the home page lists this many alerts; the alerts page lists them all
+CSV = N_("Download CSV")
+# The counts of a campaign result the glossary explains (the home page's cards link to revenue and orders).
+GLOSSARY_COUNTS = ("sessions", "carts", "checkouts", "orders", "revenue", "cost", "returns")
 
 
 def _chart_refs(specs: list[charts.ChartSpec], depth: int) -> list[dict[str, str]]:
     prefix = "../" * depth
     return [{"src": Markup(f"{prefix}{CHART_DIR}/{spec.key()}.svg"), "alt": spec.alt, "title": spec.title}
             for spec in specs]
+
+
+def _plain(value: float) -> str:
+    """A setting's number as written, in the page's language: ``0.35`` / ``0,35``, ``85`` (no forced decimals)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format="#,##0.###", locale=i18n.locale(i18n.current()))
+
+
+def _glossary(health: Any) -> dict[str, Any]:
+    """The glossary's context: the health settings, their numbers as written, the counts of a result."""
+    return {
+        "health": health,
+        "plain": {"weights": {k: _plain(v) for k, v in health.weights.model_dump().items()},
+                  "grades": {k: _plain(v) for k, v in health.grades.model_dump().items()},
+                  "alert_points": {k: _plain(v) for k, v in health.alert_points.model_dump().items()}},
+        "caps_ignore": ", ".join(labels.label("rule", rule) for rule in health.caps.ignore),
+        "counts": [(name, labels.help_text("kpi", name)) for name in GLOSSARY_COUNTS],
+    }
 
 
 def download_tables(computed: Computed) -> dict[str, Any]:
@@ -46,6 +69,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     partner_ids = sorted(pid for pid, e in portfolio.partners.items() if e.partner is not None)
     names = {pid: views.partner_name(computed, pid) for pid in portfolio.partners}
     campaign_ids = sorted(portfolio.campaigns)
+    people = views.people_names(computed)
     doc_types = views.required_documents(computed)
     alerts = views.attention(computed, computed.alerts)
     attention = [a for a in alerts if a.silenced_reason is None]
@@ -65,28 +89,29 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     all_specs += [money_spec] if money_spec is not None else []
 
     latest = views.latest_campaign(computed)
+    latest_record = portfolio.campaigns[latest].record if latest else None
     pages["index.md"] = ("home.md.j2", {
-        **base, "counts": views.counts(computed), "latest": latest,
-        "latest_name": portfolio.campaigns[latest].record.name if latest else None,
-        "latest_total": report.campaigns[latest].total if latest and latest in report.campaigns else {},
+        **base, "counts": views.counts(computed), "latest": latest, "latest_record": latest_record,
+        "latest_link": Markup("[{}](campaigns/{}/index.md)").format(markdown.text(latest_record.name),
+                                                                     markdown.text(latest)) if latest_record else None,
         "latest_targets": views.target_rows(computed, latest) if latest else [],
-        "attention": attention[:HOME_ALERTS], "attention_count": len(attention), "hhi": report.hhi,
+        "attention_count": len(attention), "hhi": report.hhi,
         "silenced_count": len(alerts) - len(attention),
         "charts": _chart_refs(portfolio_specs, 0), "names": names,
         "upcoming": [d for d in deadlines if 0 <= d.days_left <= warning_days(portfolio.settings)],
-        "csv_link": downloads.link(f"kpis-campaign-{latest}", 0) if latest else None,
+        "csv_link": downloads.link(f"kpis-campaign-{latest}", 0, _(CSV)) if latest else None,
+        **home_view.home(computed, alerts, latest),
     })
     pages["partners/index.md"] = ("partners.md.j2", {
         **base, "rows": [{"id": pid, "partner": portfolio.partners[pid].partner,
                           "health": computed.health.get(pid), "kpis": report.partners.get(pid)}
                          for pid in partner_ids],
         "people": views.people_names(computed),
-        "csv_link": downloads.link("kpis-partners", 1)})
+        "csv_link": downloads.link("kpis-partners", 1, _(CSV))})
     for pid in partner_ids:
         entry = portfolio.partners[pid]
         specs = charts.partner_charts(pid, portfolio, report)
-        trends = charts.partner_trends(pid, portfolio, report)
-        all_specs += [*specs, *([trends.spec] if trends.spec else [])]
+        all_specs += specs
         campaign_rows = [(cid, portfolio.campaigns[cid].record.name, report.campaigns[cid].partners[pid])
                          for cid in campaign_ids if cid in report.campaigns and pid in report.campaigns[cid].partners]
         policy_rows = views.compliance_row(computed, entry, doc_types) if entry.partner else {}
@@ -94,7 +119,6 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             **base, "id": pid, "partner": entry.partner, "entry": entry, "health": computed.health.get(pid),
             "kpis": report.partners.get(pid), "campaign_rows": campaign_rows, "campaign_kpis": CAMPAIGN_KPIS,
             "charts": _chart_refs(specs, 2), "required": policy_rows,
-            "trends": trends, "trend_charts": _chart_refs([trends.spec] if trends.spec else [], 2),
             "doc_names": document_types(portfolio.settings.compliance),
             "documents": views.document_states(computed, entry),
             "missing_clauses": views.missing_clauses(computed, entry),
@@ -108,23 +132,25 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         })
     pages["campaigns/index.md"] = ("campaigns.md.j2", {
         **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids],
-        "csv_link": downloads.link("kpis-campaigns", 1)})
+        "csv_link": downloads.link("kpis-campaigns", 1, _(CSV))})
     for cid in campaign_ids:
         specs = charts.campaign_charts(cid, portfolio, report)
         all_specs += specs
         campaign = portfolio.campaigns[cid].record
+        money = views.campaign_money(computed, cid)
         pages[f"campaigns/{cid}/index.md"] = ("campaign.md.j2", {
             **base, "id": cid, "campaign": campaign, "kpis": report.campaigns.get(cid),
-            "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS,
-            "money": views.campaign_money(computed, cid),
-            "csv_link": downloads.link(f"kpis-campaign-{cid}", 2),
+            "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS, "people": people,
+            "money": money, "rate": _plain(money["converted"]["rate"])
+            if money["converted"] and money["converted"]["rate"] is not None else _("n/a"),
+            "csv_link": downloads.link(f"kpis-campaign-{cid}", 2, _(CSV)),
             "charts": _chart_refs(specs, 2), "names": names, "known": set(partner_ids),
             "checklists": views.campaign_checklist_views(computed, cid),
             "attention": [a for a in alerts if a.campaign_id == cid],
         })
     pages["money.md"] = ("money.md.j2", {**base, **money_view.money_page(computed, ledger, names),
                                          "charts": _chart_refs([money_spec] if money_spec else [], 0),
-                                         "csv": {name: downloads.link(name, 0) for name in money_view.TABLES}})
+                                         "csv": {name: downloads.link(name, 0, _(CSV)) for name in money_view.TABLES}})
     pages["compliance.md"] = ("compliance.md.j2", {
         **base, "doc_types": doc_types, "doc_names": document_types(portfolio.settings.compliance),
         "rows": [(pid, names[pid], views.compliance_row(computed, portfolio.partners[pid], doc_types))
@@ -150,8 +176,9 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
                                        "single_person": team_view.single_person_risk(computed)})
     pages["team.md"] = ("team.md.j2", {**base, **team_view.team_page(computed, alerts)})
     pages[CALENDAR] = ("calendar.ics.j2", {"ics": Markup(render_calendar(
-        calendar_events(portfolio), computed.today, f"{portfolio.settings.site.title}: deadlines"))})
-    pages["glossary.md"] = ("glossary.md.j2", {**base, "health": portfolio.settings.health})
+        calendar_events(portfolio), computed.today,
+        _("{title}: deadlines").format(title=portfolio.settings.site.title)))})
+    pages["glossary.md"] = ("glossary.md.j2", {**base, **_glossary(portfolio.settings.health)})
     pages["problems.md"] = ("problems.md.j2", {**base, "problems": computed.result.sorted(),
                                                "files": computed.result.files_checked})
     return pages, all_specs

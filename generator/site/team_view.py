@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
+
+from generator import i18n, markdown
 from generator.compute.portfolio import Computed
 from generator.records.team import Team
 from generator.rules.partners import followed
@@ -30,6 +33,12 @@ def _owned(computed: Computed, team: Team) -> dict[str, list[str]]:
     return owned
 
 
+def _link(folder: str, record_id: str) -> Markup:
+    """A link target to a partner's or campaign's page: kept literal (an escaped ``/`` is no link MkDocs resolves);
+    the id is escaped as any text, which leaves a valid record id as it is."""
+    return Markup("{}/{}/index.md").format(Markup(folder), markdown.text(record_id))
+
+
 def _actions(computed: Computed, team: Team) -> dict[str, list[dict[str, Any]]]:
     """Person id -> the open partner actions and campaign learnings they are responsible for (through a role
     too), by deadline."""
@@ -42,7 +51,7 @@ def _actions(computed: Computed, team: Team) -> dict[str, list[dict[str, Any]]]:
             if action.status not in OPEN_ACTION:
                 continue
             line, _ = entry.profile.doc.where(("actions", index, "deadline"))
-            row = {"link": f"partners/{partner_id}/index.md", "partner_id": partner_id,
+            row = {"link": _link("partners", partner_id), "partner_id": partner_id,
                    "partner_name": partner.name, "aspect": action.aspect,
                    "deadline": action.deadline, "days_left": (action.deadline - computed.today).days,
                    "status": action.status, "where": f"{entry.profile.file}:{line}"}
@@ -55,7 +64,7 @@ def _actions(computed: Computed, team: Team) -> dict[str, list[dict[str, Any]]]:
                     or learning.status not in OPEN_ACTION:
                 continue
             line, _ = loaded.doc.where(("review", "learnings", index, "due"))
-            row = {"link": f"campaigns/{campaign_id}/index.md", "partner_id": campaign_id,
+            row = {"link": _link("campaigns", campaign_id), "partner_id": campaign_id,
                    "partner_name": loaded.record.name, "aspect": learning.text, "deadline": learning.due,
                    "days_left": (learning.due - computed.today).days, "status": learning.status,
                    "where": f"{loaded.file}:{line}"}
@@ -116,6 +125,7 @@ def team_page(computed: Computed, alerts: list[views.Attention]) -> dict[str, An
             "partners": [(p, views.partner_name(computed, p)) for p in partners],
             "capacity": person.capacity, "load": load,
             "use": None if not person.capacity else load / person.capacity,
+            "use_text": None if not person.capacity else i18n.percent(load / person.capacity, 0),
             "over": person.capacity is not None and load > person.capacity,
             "actions": actions[pid],
             "overdue": sum(1 for a in actions[pid] if a["days_left"] < 0),
