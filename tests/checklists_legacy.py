@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from generator import i18n, labels
 from generator.measure.kpis import KpiReport
 from generator.records import Campaign, Partner
 from generator.records.portfolio import PartnerEntry, Portfolio
@@ -92,11 +93,14 @@ def _compliance(entry: PartnerEntry, portfolio: Portfolio, today: date) -> Check
     for ask in asks:
         done = None if not ask.known else ask.met
         if ask.kind == "document":
-            items.append(Item(f"{ask.subject} on file and valid", done, f"compliance: {ask.state}"))
+            # the document and clause read as their labels since the site speaks the team's language
+            name = settings.compliance.document_types.get(ask.subject) or labels.label("doc", ask.subject)
+            items.append(Item(f"{name} on file and valid", done, f"compliance: {ask.state}"))
         elif ask.kind == "clause":
-            items.append(Item(f"Contract clause {ask.subject}", done, "contracts in force"))
+            items.append(Item(f"Contract clause: {labels.label('clause', ask.subject)}", done, "contracts in force"))
         elif ask.kind == "every-clause":
-            items.append(Item(f"Contract {ask.contract} has clause {ask.subject}", done, f"contracts/{ask.contract}"))
+            items.append(Item(f"Clause in contract {ask.contract}: {labels.label('clause', ask.subject)}", done,
+                              f"contracts/{ask.contract}"))
         else:
             items.append(Item("SLA recorded", done, "sla.yaml"))
     contracts = [c for c in entry.contracts.values() if in_force(c.record, today)]
@@ -158,7 +162,7 @@ def campaign_checklist(campaign_id: str, campaign: Campaign, report: KpiReport, 
     has_baselines = bool(campaign.results) and all(r.baseline for r in campaign.results)
     items = (
         Item("Targets set before the campaign", bool(campaign.targets.model_dump(exclude_none=True)), "targets"),
-        Item("Campaign has ended", ended, f"end {campaign.end}"),
+        Item("Campaign has ended", ended, f"end {i18n.day(campaign.end)}"),
         Item("Results recorded for every partner", bool(campaign.results) and all(
             r.sessions is not None and r.orders is not None for r in campaign.results), "results"),
         Item("Baselines recorded for comparison", has_baselines, "results.baseline"),

@@ -41,13 +41,13 @@ def test_calendar_of_the_base_portfolio(base_portfolio: Path, run_line: RunLine,
         "renewal.stripe-payments.payments-2026@partnerbook":
             ("Auto-renewal: Payment processing agreement (Stripe Payments)", date(2028, 1, 14)),
         "expiry.shopcloud.dpa.2026-02-01@partnerbook":
-            ("Expires: data processing agreement (ShopCloud)", date(2028, 1, 31)),
+            ("Expires: Data processing agreement (ShopCloud)", date(2028, 1, 31)),
         "expiry.stripe-payments.pci-dss-aoc.2026-06-01@partnerbook":
             ("Expires: PCI DSS attestation of compliance (Stripe Payments)", date(2027, 5, 31)),
         "expiry.stripe-payments.dpa.2026-01-10@partnerbook":
-            ("Expires: data processing agreement (Stripe Payments)", date(2028, 1, 9)),
+            ("Expires: Data processing agreement (Stripe Payments)", date(2028, 1, 9)),
         "expiry.zigpoll-surveys.dpa.2026-03-01@partnerbook":
-            ("Expires: data processing agreement (Zigpoll Surveys)", date(2027, 12, 31)),
+            ("Expires: Data processing agreement (Zigpoll Surveys)", date(2027, 12, 31)),
         "review.stripe-payments@partnerbook": ("Partnership review: Stripe Payments", date(2027, 1, 13)),
     }
     for event in events.values():

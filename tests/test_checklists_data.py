@@ -84,12 +84,15 @@ def test_manual_tick_and_validity_boundary(tmp_path: Path) -> None:
     (root / "partners/corriere-rapido/partner.yaml").write_text(text, encoding="utf-8")
     assert _problems(root) == []
     on_last_day = _pages(root, date(2026, 11, 24))["partners/corriere-rapido/index.md"]  # done + 365 == today
-    ticked = "- [x] Yearly export test passed *(ticked on 2025-11-24 by luca-romano, counts until 2026-11-24"
+    ticked = (" checked aria-label=\"Yearly&#32;export&#32;test&#32;passed\"><span class=\"task-list-indicator\">"
+              "</span></label> Yearly export test passed *(ticked on Nov 24&#44; 2025 by luca-romano, counts until "
+              "Nov 24&#44; 2026")
     assert ticked in on_last_day
     assert "### Business continuity (1 of 2)" in on_last_day
     day_after = _pages(root, date(2026, 11, 25))["partners/corriere-rapido/index.md"]
-    assert ("- [ ] Yearly export test passed *(tick by hand: last done on 2025-11-24 by luca-romano "
-            "(expired 2026-11-24)") in day_after
+    assert ("<input type=\"checkbox\" disabled aria-label=\"Yearly&#32;export&#32;test&#32;passed\">"
+            "<span class=\"task-list-indicator\"></span></label> Yearly export test passed *(tick by hand: last done "
+            "on Nov 24&#44; 2025 by luca-romano (expired Nov 24&#44; 2026)") in day_after
     assert "### Business continuity (0 of 2)" in day_after
 
 
@@ -182,4 +185,4 @@ def test_example_checklists_match_the_python_definitions_they_replaced(tmp_path:
         assert [(i.text, i.done, i.evidence) for i in new_lists[0].items] == [
             (i.text, i.done, i.evidence) for i in old_list.items]
     page = _pages(root)["partners/verde-imballaggi/index.md"]
-    assert "last done on 2025-09-15 by luca-romano (expired 2026-09-15)" in page
+    assert "last done on Sep 15&#44; 2025 by luca-romano (expired Sep 15&#44; 2026)" in page

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import labels
 from generator.compute.portfolio import Computed, compute_portfolio
 from generator.site import views
 from generator.site.checklists import partner_checklists
@@ -111,7 +112,7 @@ def test_document_rows_agree(tmp_path: Path, row: DocRow) -> None:
     assert _MET_STATES[state] is row.met
     # the checklists
     checklist = next(c for c in partner_checklists(entry, computed.portfolio, TODAY) if c.id == "compliance")
-    item = next(i for i in checklist.items if i.text.startswith("pci-dss-aoc"))
+    item = next(i for i in checklist.items if i.text.startswith(labels.label("doc", "pci-dss-aoc")))
     assert item.done is row.met
     # the health score: a document that does not count costs compliance points
     health = computed.health["p"]
@@ -203,9 +204,10 @@ def test_contract_rows_agree(tmp_path: Path, row: ContractRow) -> None:
     # the checklists: every every-contract clause item agrees with the findings
     if row.status != "offboarded":
         checklist = next(c for c in partner_checklists(entry, computed.portfolio, TODAY) if c.id == "compliance")
-        open_items = {(i.text.split()[1], i.text.split()[-1]) for i in checklist.items
-                      if i.text.startswith("Contract ") and " has clause " in i.text and i.done is False}
-        assert open_items == {(c, n) for c, names in row.missing.items() for n in names if n in every_clause}
+        open_items = {tuple(i.text.removeprefix("Clause in contract ").split(": ", 1)) for i in checklist.items
+                      if i.text.startswith("Clause in contract ") and i.done is False}
+        assert open_items == {(c, labels.label("clause", n)) for c, names in row.missing.items() for n in names
+                              if n in every_clause}
     # the health score's compliance items
     if computed.health["p"].grade is not None:
         lost = {r.text for r in computed.health["p"].reasons if r.component == "compliance"}

@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from generator import templates_dir
+from generator import i18n, labels, templates_dir
+from generator.i18n import _
 from generator.records import Campaign, Partner
 from generator.records.partner import Tick
 from generator.records.portfolio import PartnerEntry, Portfolio
@@ -124,32 +125,41 @@ def _signed(s: Subject) -> Outcome:
 
 def _workshop(s: Subject) -> Outcome:
     if not s.partner.check_ins:
-        return Outcome(None, "record a check_in of kind workshop")
+        return Outcome(None, _("record a check_in of kind workshop"))
     return Outcome(any(c.kind == "workshop" for c in s.partner.check_ins), "check_ins")
 
 
 def policy_items(entry: PartnerEntry, portfolio: Portfolio, today: date) -> list[tuple[str, Outcome]]:
-    """One item per ask of the compliance policy, ticked as the policy judges it."""
+    """One item per ask of the compliance policy, ticked as the policy judges it (in the current language)."""
     settings = portfolio.settings
     found: list[tuple[str, Outcome]] = []
     for ask in obligations(entry, settings.compliance, today, warning_days(settings)):
         done = None if not ask.known else ask.met
         if ask.kind == "document":
-            found.append((f"{ask.subject} on file and valid", Outcome(done, f"compliance: {ask.state}")))
+            state = labels.label("state", ask.state)
+            found.append((_("{document} on file and valid").format(document=_document_name(ask.subject, settings)),
+                          Outcome(done, _("compliance: {state}").format(state=state))))
         elif ask.kind == "clause":
-            found.append((f"Contract clause {ask.subject}", Outcome(done, "contracts in force")))
+            found.append((_("Contract clause: {clause}").format(clause=labels.label("clause", ask.subject)),
+                          Outcome(done, _("contracts in force"))))
         elif ask.kind == "every-clause":
-            found.append((f"Contract {ask.contract} has clause {ask.subject}",
-                          Outcome(done, f"contracts/{ask.contract}")))
+            found.append((_("Clause in contract {contract}: {clause}").format(
+                contract=ask.contract, clause=labels.label("clause", ask.subject)),
+                Outcome(done, f"contracts/{ask.contract}")))
         else:
-            found.append(("SLA recorded", Outcome(done, "sla.yaml")))
+            found.append((_("SLA recorded"), Outcome(done, "sla.yaml")))
     return found
+
+
+def _document_name(doc_type: str, settings: Settings) -> str:
+    """A document type as people read it: the team's name for its own types, else the built-in label."""
+    return settings.compliance.document_types.get(doc_type) or labels.label("doc", doc_type)
 
 
 def _compliance_reviewed(s: Subject) -> Outcome:
     assert s.entry is not None
     asks = policy_items(s.entry, s.portfolio, s.today)
-    return Outcome(all(outcome.done for _, outcome in asks), "compliance policy")
+    return Outcome(all(outcome.done for _text, outcome in asks), _("compliance policy"))
 
 
 def _contracts_in_force(s: Subject) -> list[Any]:
@@ -170,7 +180,7 @@ def _document(s: Subject, doc_type: str) -> tuple[bool, str]:
 
 def _pci_attestation(s: Subject) -> Outcome:
     met, state = _document(s, "pci-dss-aoc")
-    return Outcome(met, f"pci-dss-aoc: {state}")
+    return Outcome(met, f"pci-dss-aoc: {labels.label('state', state)}")
 
 
 def _pci_responsibility(s: Subject) -> Outcome:
@@ -187,7 +197,7 @@ def _gdpr_transfers(s: Subject) -> Outcome:
     if not outside:
         return Outcome(None, "", applies=False)
     met, state = _document(s, "gdpr-sccs")
-    return Outcome(met, f"gdpr-sccs: {state}", subject=", ".join(outside))
+    return Outcome(met, f"gdpr-sccs: {labels.label('state', state)}", subject=", ".join(outside))
 
 
 PARTNER_PREDICATES: dict[str, Callable[[Subject], Outcome]] = {
@@ -235,13 +245,15 @@ def _campaign(test: Callable[[Subject, Campaign], bool], evidence: str | Callabl
 
 CAMPAIGN_PREDICATES: dict[str, Callable[[Subject], Outcome]] = {
     "targets-set": _campaign(lambda s, c: bool(c.targets.model_dump(exclude_none=True)), "targets"),
-    "campaign-ended": _campaign(lambda s, c: c.end < s.today, lambda c: f"end {c.end}"),
+    "campaign-ended": _campaign(lambda s, c: c.end < s.today,
+                                lambda c: _("end {day}").format(day=i18n.day(c.end))),
     "results-recorded": _campaign(lambda s, c: bool(c.results) and all(
         r.sessions is not None and r.orders is not None for r in c.results), "results"),
     "baselines-recorded": _campaign(lambda s, c: bool(c.results) and all(r.baseline for r in c.results),
                                     "results.baseline"),
     "survey-collected": _campaign(lambda s, c: any(r.survey for r in c.results), "results.survey"),
-    "roi-computed": _campaign(lambda s, c: s.campaign_total.get("roi") is not None, "revenue and cost"),
+    "roi-computed": _campaign(lambda s, c: s.campaign_total.get("roi") is not None,
+                              lambda c: _("revenue and cost")),
     "review-held": _campaign(lambda s, c: c.review is not None, "review.date"),
     "smoothness-rated": _campaign(lambda s, c: bool(c.review and c.review.integration_smoothness), "review"),
     "learnings-written": _campaign(lambda s, c: bool(c.review and c.review.learnings), "review.learnings"),
@@ -270,16 +282,20 @@ class Definition:
 
 
 def definitions(settings: Settings) -> list[Definition]:
-    """The built-in checklists with the team's items added, then the team's own checklists, in order."""
+    """The built-in checklists with the team's items added, then the team's own checklists, in order.
+
+    Titles read in the current language: the built-in ones are catalog messages (``generator.i18n``
+    extracts site_templates/checklists.yaml); a team's own title matches none and stays as written.
+    """
     merged: dict[str, Definition] = {}
     sources = [*builtin_definitions().items(), *settings.checklists.items()]
     for key, spec in sources:
         known = merged.get(key)
         if known is None:
-            merged[key] = Definition(key, spec.title or key, spec.of or "partner",
+            merged[key] = Definition(key, _(spec.title) if spec.title else key, spec.of or "partner",
                                      tuple(spec.applies_to or ()), tuple(spec.items))
         else:
-            merged[key] = Definition(key, spec.title or known.title, known.of,
+            merged[key] = Definition(key, _(spec.title) if spec.title else known.title, known.of,
                                      tuple(spec.applies_to) if spec.applies_to is not None else known.applies_to,
                                      known.items + tuple(spec.items))
     return list(merged.values())
@@ -323,7 +339,7 @@ def tick_state(item: ChecklistItem, ticks: list[Tick], today: date) -> tuple[Tic
 
 
 def _item(spec: ChecklistItem, outcome: Outcome, ticks: list[Tick], today: date) -> Item:
-    text = spec.text.replace("{subject}", outcome.subject)
+    text = _(spec.text).replace("{subject}", outcome.subject)  # the built-in texts are catalog messages
     if outcome.done is not None:
         return Item(text, outcome.done, outcome.evidence, spec.id)
     tick, expired, until = tick_state(spec, ticks, today)

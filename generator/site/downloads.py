@@ -25,6 +25,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import markdown
+from generator.i18n import _
 from generator.measure.kpis import KpiReport
 from generator.measure.tables import Table, campaign_table, partner_table, table_csv
 
@@ -69,11 +70,14 @@ def csv_files(tables: Mapping[str, Table | list[dict[str, Any]]]) -> dict[str, b
     return {path_of(name): table_csv(as_table(tables[name])).encode("utf-8") for name in sorted(tables)}
 
 
-def link(name: str, depth: int, label: str = "Download CSV") -> Markup:
+def link(name: str, depth: int, label: str | None = None) -> Markup:
     """A Markdown link from a page ``depth`` folders below docs/ to table ``name``'s file.
+
+    ``label`` defaults to "Download CSV" in the current language (the file itself is never translated).
 
     MkDocs rewrites it to the file's URL relative to the page's own URL (with or without
     ``use_directory_urls``); ``download`` makes browsers save the file rather than show it.
     """
     href = "../" * depth + path_of(name)
-    return Markup("[{}]({}){{ download }}").format(markdown.text(label), Markup(href))
+    return Markup("[{}]({}){{ download }}").format(markdown.text(_("Download CSV") if label is None else label),
+                                                   Markup(href))

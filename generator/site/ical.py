@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from generator import i18n, labels
+from generator.i18n import _, ngettext
 from generator.inert import shown
 from generator.records.portfolio import PartnerEntry, Portfolio
 from generator.rules.contracts import key_dates
@@ -42,25 +44,63 @@ def _contract_events(partner_id: str, entry: PartnerEntry, name: str) -> Iterato
         record, where = loaded.record, loaded.file
         key = f"{partner_id}.{contract_id}"
         for kind, day in key_dates(record):
+            category = labels.label("deadline", kind)
             if kind == "notice deadline":
-                then = "auto-renews" if record.auto_renew else "ends"
+                notice = record.notice_days or 0
+                text = (ngettext("Last day to give notice ({num} day) on '{title}' with {partner}; the contract "
+                                 "auto-renews on {day}.",
+                                 "Last day to give notice ({num} days) on '{title}' with {partner}; the contract "
+                                 "auto-renews on {day}.", notice) if record.auto_renew else
+                        ngettext("Last day to give notice ({num} day) on '{title}' with {partner}; the contract "
+                                 "ends on {day}.",
+                                 "Last day to give notice ({num} days) on '{title}' with {partner}; the contract "
+                                 "ends on {day}.", notice))
                 yield CalendarEvent(
-                    f"notice.{key}@partnerbook", day, f"Notice deadline: {record.title} ({name})",
-                    f"Last day to give notice ({record.notice_days} days) on '{record.title}' with {name}; "
-                    f"the contract {then} on {record.end}.\nRecord: {where}", "notice deadline")
+                    f"notice.{key}@partnerbook", day,
+                    _("Notice deadline: {title} ({partner})").format(title=record.title, partner=name),
+                    text.format(num=notice, title=record.title, partner=name, day=_day(record.end)) + _record(where),
+                    category)
             elif kind == "auto-renewal":
-                yield CalendarEvent(f"renewal.{key}@partnerbook", day, f"Auto-renewal: {record.title} ({name})",
-                                    f"'{record.title}' with {name} renews automatically unless notice was given.\n"
-                                    f"Record: {where}", "auto-renewal")
+                yield CalendarEvent(
+                    f"renewal.{key}@partnerbook", day,
+                    _("Auto-renewal: {title} ({partner})").format(title=record.title, partner=name),
+                    _("'{title}' with {partner} renews automatically unless notice was given.").format(
+                        title=record.title, partner=name) + _record(where), category)
             else:
-                yield CalendarEvent(f"end.{key}@partnerbook", day, f"Contract ends: {record.title} ({name})",
-                                    f"'{record.title}' with {name} ends.\nRecord: {where}", "contract end")
+                yield CalendarEvent(
+                    f"end.{key}@partnerbook", day,
+                    _("Contract ends: {title} ({partner})").format(title=record.title, partner=name),
+                    _("'{title}' with {partner} ends.").format(title=record.title, partner=name) + _record(where),
+                    category)
         due = contract_review_due(record)
         if due is not None and record.review is not None:
-            yield CalendarEvent(f"contract-review.{key}@partnerbook", due,
-                                f"Contract review: {record.title} ({name})",
-                                f"Review of '{record.title}' with {name}, due every {record.review.every_months} "
-                                f"months (last: {record.review.last or 'none'}).\nRecord: {where}", "contract review")
+            last = _day(record.review.last) if record.review.last else _("none yet")
+            yield CalendarEvent(
+                f"contract-review.{key}@partnerbook", due,
+                _("Contract review: {title} ({partner})").format(title=record.title, partner=name),
+                ngettext("Review of '{title}' with {partner}, due every {num} month (last: {last}).",
+                         "Review of '{title}' with {partner}, due every {num} months (last: {last}).",
+                         record.review.every_months).format(title=record.title, partner=name,
+                                                            num=record.review.every_months, last=last)
+                + _record(where), _("contract review"))
+
+
+def _day(value: date | None) -> str:
+    return i18n.day(value) if value is not None else _("n/a")
+
+
+def _record(where: object) -> str:
+    """The description's last line: the record the event comes from (its path, as typed)."""
+    return "\n" + _("Record: {file}").format(file=where)
+
+
+def _document_name(doc_type: str, portfolio: Portfolio) -> str:
+    """The team's name for its own document types; the built-in ones' label in the current language."""
+    own = portfolio.settings.compliance.document_types.get(doc_type)
+    if own:
+        return own
+    label = labels.label("doc", doc_type)
+    return label if label != doc_type else document_types(portfolio.settings.compliance).get(doc_type, doc_type)
 
 
 def _partner_events(portfolio: Portfolio, partner_id: str, entry: PartnerEntry) -> Iterator[CalendarEvent]:
@@ -72,18 +112,24 @@ def _partner_events(portfolio: Portfolio, partner_id: str, entry: PartnerEntry) 
         expires = document_expiry(document, policy)
         if expires is None:
             continue
-        doc_name = document_types(policy).get(document.type, document.type)
+        doc_name = _document_name(document.type, portfolio)
         issued = document.issued.isoformat() if document.issued else str(index)
-        yield CalendarEvent(f"expiry.{partner_id}.{document.type}.{issued}@partnerbook", expires,
-                            f"Expires: {doc_name} ({partner.name})",
-                            f"The {doc_name} ({document.type}) of {partner.name} stops counting on {expires}; "
-                            f"ask for the renewed document.\nRecord: {where}", "document expiry")
+        yield CalendarEvent(
+            f"expiry.{partner_id}.{document.type}.{issued}@partnerbook", expires,
+            _("Expires: {document} ({partner})").format(document=doc_name, partner=partner.name),
+            _("{document} ({type}) of {partner} stops counting on {day}; ask for the renewed document.").format(
+                document=doc_name, type=document.type, partner=partner.name, day=i18n.day(expires))
+            + _record(where), _("document expiry"))
     due = partner_review_due(partner)
     if due is not None and partner.review is not None:
-        yield CalendarEvent(f"review.{partner_id}@partnerbook", due, f"Partnership review: {partner.name}",
-                            f"Periodic review of the partnership with {partner.name}, every "
-                            f"{partner.review.every_days} days (last: {partner.review.last}).\nRecord: {where}",
-                            "partnership review")
+        yield CalendarEvent(
+            f"review.{partner_id}@partnerbook", due,
+            _("Partnership review: {partner}").format(partner=partner.name),
+            ngettext("Periodic review of the partnership with {partner}, every {num} day (last: {last}).",
+                     "Periodic review of the partnership with {partner}, every {num} days (last: {last}).",
+                     partner.review.every_days).format(partner=partner.name, num=partner.review.every_days,
+                                                       last=_day(partner.review.last))
+            + _record(where), _("partnership review"))
 
 
 def calendar_events(portfolio: Portfolio) -> list[CalendarEvent]:
@@ -157,6 +203,6 @@ def write_calendar(root: Path, today: date, output: Path) -> int:
     if error is not None:
         raise error
     events = calendar_events(portfolio)
-    text = render_calendar(events, today, f"{portfolio.settings.site.title}: deadlines")
+    text = render_calendar(events, today, _("{title}: deadlines").format(title=portfolio.settings.site.title))
     write_output(root, output, text.encode("utf-8"))
     return len(events)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from generator import i18n
 from generator.compute.portfolio import Computed
 from generator.measure.money import Amount, Credit, Ledger
 from generator.measure.tables import Table
@@ -16,8 +18,17 @@ def _figure(amount: Amount | float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+def _month(month: str) -> str:
+    """``2026-10`` as the page's language writes a month (``Oct 2026`` / ``ott 2026``)."""
+    try:
+        return i18n.month(date(int(month[:4]), int(month[5:7]), 1))
+    except ValueError:
+        return month
+
+
 def _credit_row(computed: Computed, credit: Credit, names: dict[str, str]) -> dict[str, Any]:
     return {"partner": credit.partner, "name": names.get(credit.partner, credit.partner), "month": credit.month,
+            "month_label": _month(credit.month),
             "breaches": credit.breaches, "amount": credit.amount, "state": credit.state,
             "claimed": credit.claimed, "received": credit.received, "age": credit.age(computed.today)}
 

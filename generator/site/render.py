@@ -15,6 +15,8 @@ import jinja2
 from markupsafe import Markup
 
 from generator import i18n, labels, markdown, templates_dir
+from generator.i18n import N_
+from generator.inert import shown
 from generator.measure.tables import format_kpi
 from generator.rules import formats
 from generator.rules.money import Rates, contract_date
@@ -66,11 +68,22 @@ def _kpi(value: Any, name: str) -> Markup:
     return Markup(format_kpi(name, value))  # digits, signs, '%', 'pp', 'n/a': nothing Markdown reads
 
 
-def _tick(done: bool | None) -> Markup:
-    return Markup({True: "[x]", False: "[ ]", None: "[ ]"}[done])
+def _tick(done: bool | None, name: Any = None) -> Markup:
+    """A checklist item's checkbox, drawn as pymdownx.tasklist draws one (``custom_checkbox``), with a name.
+
+    tasklist turns ``[x]`` into an input whose label holds only the drawn indicator, so screen readers
+    (and axe) find a checkbox without a name. This is the same markup with ``aria-label`` (the item's
+    text, every character an entity: record text stays inert); the template puts ``{ .task-list-item }``
+    on the line after it (attr_list) for the theme's task-list layout.
+    """
+    checked = Markup(" checked") if done else Markup("")
+    label = markdown.attribute(shown(" ".join(str(name or "").split())))
+    return Markup('<label class="task-list-control"><input type="checkbox" disabled{} aria-label="{}">'
+                  '<span class="task-list-indicator"></span></label>').format(checked, label)
 
 
-_STATE_LABELS = {"not required": "&ndash;"}
+# States shown as a mark rather than a word (the word on hover): a document the policy does not ask for.
+_STATE_LABELS = {"not required": Markup("&ndash;")}
 _STATE_CLASSES = {"error": "bad", "warning": "warn", "info": "info", "none": "bad",
                   "valid": "good", "met": "good", "green": "good", "expiring": "warn", "pending": "warn",
                   "amber": "warn", "expired": "bad", "missing": "bad", "missed": "bad", "red": "bad",
@@ -97,33 +110,65 @@ def _contract_value(contract: Any, rates: Rates) -> Markup:
     """A contract's value in the reporting currency, the recorded amount beside it when converted, per period."""
     value = contract.value
     if value is None:
-        return Markup("n/a")
+        return Markup(markdown.text(i18n._("n/a")))
     amount = rates.convert(value.amount, value.currency, contract_date(contract))
     text = formats.money(amount, rates.reporting)
     if value.currency is not None and value.currency != rates.reporting:
         text += f" ({formats.money(value.amount, value.currency)})"
-    return markdown.text(f"{text} / {value.period}")
+    return markdown.text(f"{text} / {labels.label('period', value.period)}")
 
 
-def _state(state: str | None) -> Markup:
-    """A state as a coloured badge; the word is always shown, so colour is never the only signal."""
-    label = state or "n/a"
-    if label in _STATE_LABELS:
-        return Markup(_STATE_LABELS[label])
-    css = _STATE_CLASSES.get(label)
+def _state(state: str | None, kind: str = "state") -> Markup:
+    """A state as a coloured badge; the word is always shown, so colour is never the only signal.
+
+    The colour comes from the id (``expired``: bad); the word is its label in the page's language
+    (``labels.label(kind, id)``, else the ``state`` label: ``| state("severity")`` reads "Error").
+    """
+    if state is None or state == "n/a":
+        return Markup(markdown.text(i18n._("n/a")))
+    if state in _STATE_LABELS:
+        return Markup('<span title="{}">{}</span>').format(markdown.attribute(labels.label("state", state)),
+                                                           _STATE_LABELS[state])
+    text = labels.label(kind, state)
+    if text == state and kind != "state":
+        text = labels.label("state", state)
+    css = _STATE_CLASSES.get(state)
     if css is None:
-        return Markup(markdown.text(label))
-    return Markup('<span class="pb-badge pb-{}">{}</span>').format(css, Markup(markdown.text(label)))
+        return Markup(markdown.text(text))
+    return Markup('<span class="pb-badge pb-{}">{}</span>').format(css, Markup(markdown.text(text)))
+
+
+_CONDITION_KEYS = {"category": N_("category"), "status": N_("status"), "criticality": N_("criticality"),
+                   "personal_data": N_("personal data"), "card_data": N_("card data"),
+                   "regions": N_("regions served")}
 
 
 def _conditions(conditions: Any) -> Markup:
+    """``when`` / ``applies_to`` conditions in words: "category: Payments *or* card data: yes"."""
+    either = i18n._("or")
     parts = []
     for condition in conditions:
         keys = condition.model_dump(exclude_none=True)
-        parts.append(", ".join(
-            f"{key}: {' or '.join(value) if isinstance(value, list) else str(value).lower()}"
-            for key, value in sorted(keys.items())))
-    return Markup(" <em>or</em> ".join(markdown.text(part) for part in parts))
+        parts.append(", ".join(f"{i18n._(_CONDITION_KEYS.get(key, key))}: {_condition_value(key, value, either)}"
+                               for key, value in sorted(keys.items())))
+    return Markup(" <em>{}</em> ").format(either).join(markdown.text(part) for part in parts)
+
+
+def _condition_value(key: str, value: Any, either: str) -> str:
+    if isinstance(value, bool):
+        return i18n._("yes") if value else i18n._("no")
+    if isinstance(value, list):
+        return f" {either} ".join(labels.label(key, str(item)) for item in value)
+    return str(value)
+
+
+def _described(description: str | None, kind: str, value: str) -> Markup:
+    """A built-in entry's description (a compliance requirement's) in the page's language, its help text;
+    a team's own entry, or a built-in one the team described otherwise, as the team wrote it."""
+    entry = labels.LABELS.get(kind, {}).get(value)
+    if entry and entry[1] and (description is None or description.rstrip(".") == entry[1].rstrip(".")):
+        return Markup(markdown.text(labels.help_text(kind, value).rstrip(".")))
+    return Markup(markdown.text(description or labels.label(kind, value)))
 
 
 def _term(value: str | None, kind: str) -> Markup:
@@ -156,6 +201,7 @@ def environment() -> jinja2.Environment:
     env.globals["dash"] = Markup("&ndash;")
     env.filters["label"] = lambda value, kind: Markup(markdown.text(labels.label(kind, value)))
     env.filters["term"] = _term
+    env.filters["described"] = _described
     env.globals["_"] = _gettext
     env.globals["ngettext"] = _ngettext
     env.filters["day"] = lambda value: Markup(markdown.text(i18n.day(value))) if value else Markup("")
