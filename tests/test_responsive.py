@@ -168,6 +168,18 @@ _TABLES = """() => [...document.querySelectorAll('article table')].map(t => {
           scrolls: scrolls(t) || scrolls(box), sticky: first ? getComputedStyle(first).position : null};
 })"""
 
+# Each wide table scrolled to its end: does its first column stay at the left edge of the box, in view?
+_STUCK = """() => [...document.querySelectorAll('article table')].flatMap(t => {
+  const box = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+  const scroller = box.scrollWidth > box.clientWidth + 1 ? box : t.scrollWidth > t.clientWidth + 1 ? t : null;
+  const first = t.querySelector('tbody tr > :first-child');
+  if (!scroller || !first) return [];
+  scroller.scrollLeft = scroller.scrollWidth;
+  const left = first.getBoundingClientRect().left, edge = scroller.getBoundingClientRect().left;
+  scroller.scrollLeft = 0;
+  return left < edge - 2 ? [first.textContent.trim().slice(0, 40)] : [];
+})"""
+
 # Line breaks inside a word (between two letters or digits of one text) in cells, headers and code, and inside
 # dates.
 _BREAKS = """(datePattern) => {
@@ -259,7 +271,8 @@ def test_a_phone_reaches_every_column_without_the_page_scrolling_sideways(browse
                 if not table["scrolls"]:
                     found.append(f"{table['head']}: columns past the edge cannot be reached")
                 if table["sticky"] != "sticky":
-                    found.append(f"{table['head']}: the first column scrolls away")
+                    found.append(f"{table['head']}: the first column is not sticky")
+        found += [f"the first column ({cell}) scrolls out of view" for cell in page.evaluate(_STUCK)]
         found += page.evaluate(_BREAKS, _DATE)
         for chart in page.evaluate(_CHART_TEXT):
             if chart["smallest"] < MIN_TEXT_PX:
