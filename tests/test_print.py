@@ -125,6 +125,8 @@ def test_the_biggest_scorecard_prints_on_a_few_a4_pages(printed: dict[str, Any])
     assert pages in SCORECARD_PAGES, f"{pages} pages"
     assert f"{pages} pages" in output
     assert b"/MediaBox [0 0 594.9" in data, "A4 paper (595 x 842 points)"
+    assert b"file:" not in data, "a link of the paper leads to a file of the machine that printed it"
+    assert b"/URI (https://drive.example.it/" in data, "links to the records' evidence stay"
 
 
 def test_the_summary_prints_on_one_page(printed: dict[str, Any]) -> None:

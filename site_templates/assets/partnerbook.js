@@ -157,16 +157,29 @@
     var box = img.parentElement;
     if (box && box.tagName === "P") { box.classList.add("pb-chart-box"); }
   }
-  /* Paper shows what folded sections hold. */
-  var opened = [];
+  /* Paper shows what folded sections hold. A page printed from the disk (partnerbook print) links to the
+     published site (its canonical address, from mkdocs.yml's site_url) or nowhere: never to a file path of
+     the machine that printed it. */
+  var opened = [], relinked = [];
   function openForPrint() {
     document.querySelectorAll(".md-typeset details:not([open])").forEach(function (d) {
       d.setAttribute("open", ""); opened.push(d);
     });
+    if (location.protocol !== "file:" || relinked.length) { return; }
+    var canonical = document.querySelector("link[rel='canonical']");
+    var base = canonical && /^https?:/.test(canonical.href) ? canonical.href : null;
+    document.querySelectorAll("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (a.protocol !== "file:") { return; }
+      relinked.push([a, href]);
+      if (base) { a.setAttribute("href", new URL(href, base).href); } else { a.removeAttribute("href"); }
+    });
   }
   function closeAfterPrint() {
     opened.forEach(function (d) { d.removeAttribute("open"); });
+    relinked.forEach(function (pair) { pair[0].setAttribute("href", pair[1]); });
     opened = [];
+    relinked = [];
   }
   window.addEventListener("beforeprint", openForPrint);
   window.addEventListener("afterprint", closeAfterPrint);
