@@ -365,3 +365,40 @@ def test_italian_pages_fit_as_well(browser: Any, italian_site: Path, width: int)
         assert problems == {}, problems
         assert errors == []
         page.context.close()
+
+
+# --- the palette: a light/dark toggle unless mkdocs.yml has its own -------------------------------
+
+
+@pytest.mark.parametrize(("palette", "expected"), [
+    ("", [("default", "indigo"), ("slate", "indigo")]),
+    ("  palette:\n    scheme: default\n    primary: teal\n", [("default", "teal"), ("slate", "teal")]),
+    ("  palette:\n    - scheme: slate\n      primary: red\n", [("slate", "red"), ("default", "red")]),
+], ids=["none", "one-light", "one-dark"])
+def test_a_palette_of_one_scheme_gets_its_dark_or_light_twin(tmp_path: Path, palette: str,
+                                                             expected: list[tuple[str, str]]) -> None:
+    from generator.site.mkdocs_config import mkdocs_config
+
+    (tmp_path / "mkdocs.yml").write_text("theme:\n  name: material\n  features:\n    - navigation.top\n" + palette,
+                                         encoding="utf-8")
+    theme = mkdocs_config(tmp_path, tmp_path / "docs", tmp_path / "site", "T", "en")["theme"]
+    assert [(entry["scheme"], entry["primary"]) for entry in theme["palette"]] == expected
+    assert all(entry["toggle"]["icon"].startswith("material/") and entry["toggle"]["name"]
+               for entry in theme["palette"])
+    assert [entry["media"] for entry in theme["palette"]] == [
+        f"(prefers-color-scheme: {'light' if scheme == 'default' else 'dark'})" for scheme, _ in expected]
+    assert theme["features"] == ["navigation.top", "navigation.tabs"], "mkdocs.yml's features, then partnerbook's"
+
+
+def test_a_palette_with_toggles_of_its_own_is_kept_as_written(tmp_path: Path) -> None:
+    from generator.site.mkdocs_config import mkdocs_config
+
+    (tmp_path / "mkdocs.yml").write_text(
+        "theme:\n  name: material\n  palette:\n"
+        "    - scheme: default\n      primary: teal\n      toggle:\n        icon: material/weather-night\n"
+        "        name: Dark\n"
+        "    - scheme: slate\n      primary: teal\n      toggle:\n        icon: material/weather-sunny\n"
+        "        name: Light\n", encoding="utf-8")
+    theme = mkdocs_config(tmp_path, tmp_path / "docs", tmp_path / "site", "T", "en")["theme"]
+    assert [entry["toggle"]["name"] for entry in theme["palette"]] == ["Dark", "Light"]
+    assert "media" not in theme["palette"][0]
