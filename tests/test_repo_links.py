@@ -48,3 +48,12 @@ def test_paths_are_url_quoted_and_a_missing_line_links_the_file() -> None:
     assert links.view("partners/caffè & co/partner.yaml") == \
         "https://github.com/shop/partners/blob/main/partners/caff%C3%A8%20%26%20co/partner.yaml"
     assert links.view("partners/a/partner.yaml", None).endswith("partner.yaml")
+
+
+def test_partnerbook_yml_names_the_repository_and_branch_first() -> None:
+    links = repo_links({"repo_url": "https://github.com/other/repo", "edit_uri": "edit/dev/"},
+                       "https://gitlab.com/shop/partners", "release/2026")
+    assert links is not None
+    assert links.view("campaigns/easter.yaml", 3) == \
+        "https://gitlab.com/shop/partners/-/blob/release/2026/campaigns/easter.yaml#L3"
+    assert repo_links({"repo_url": "javascript:alert(1)"}) is None

@@ -19,6 +19,7 @@ from generator.records.common import (
     PositiveDays,
     Record,
     Text,
+    Url,
 )
 from generator.records.partner import Category, Criticality, Status
 
@@ -37,6 +38,12 @@ class SiteSettings(Record):
     # Trusted mode: merge the repository's whole mkdocs.yml (hooks, plugins, Markdown extensions run as
     # code). Off by default: only an allow-list of mkdocs.yml is used (see generator/site/mkdocs_config.py).
     trust_mkdocs_yml: bool = False
+    # The records repository's web address, as MkDocs' repo_url: alerts and findings link to their record's
+    # line, record pages to its editor (generator/site/repo_links.py). mkdocs.yml's repo_url is used when this
+    # is not set; this one adds no repository button to the header (Material would ask GitHub's API for it).
+    repo_url: Url | None = None
+    # The branch the links open: else the one mkdocs.yml's edit_uri names, else main.
+    repo_branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")] | None = None
 
 
 class Condition(Record):

@@ -31,6 +31,7 @@ from generator import i18n, workdir
 from generator.errors import PartnerbookError
 from generator.i18n import _
 from generator.site import mkdocs_build as site_build
+from generator.site.repo_links import repo_links
 from generator.site.mkdocs_config import mkdocs_config, read_repository_config
 from generator.site.render import TEMPLATES
 
@@ -219,7 +220,12 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
 
     stamp = {"today": today.isoformat(), "commit": _commit(root)}
     step = time.perf_counter()
-    plan, specs = pages.plan(computed, stamp)
+    settings = computed.portfolio.settings.site
+    # The checked mkdocs.yml (generator/site/mkdocs_config.py): its repo_url links the pages to the records;
+    # its logo, favicon and CSS go into docs.
+    repository = read_repository_config(root, trusted=settings.trust_mkdocs_yml)
+    links = repo_links(repository.whole or repository.values, settings.repo_url, settings.repo_branch)
+    plan, specs = pages.plan(computed, stamp, links)
     files = render.render_all(plan)
     files.update(downloads.csv_files(pages.download_tables(computed)))  # docs/downloads/*.csv
     for asset in sorted(ASSETS.rglob("*")):
@@ -239,9 +245,6 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
 
     step = time.perf_counter()
     docs = workdir.work_dir(root, "docs")
-    settings = computed.portfolio.settings.site
-    # The checked mkdocs.yml (generator/site/mkdocs_config.py); its logo, favicon and CSS go into docs.
-    repository = read_repository_config(root, trusted=settings.trust_mkdocs_yml)
     _sync_tree({**repository.files, **files}, docs, chart_files)
     # The theme speaks the language partnerbook's own text is written in, so the page's lang matches it.
     config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, i18n.current(),

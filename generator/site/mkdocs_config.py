@@ -164,6 +164,9 @@ def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str,
     # MkDocs themes print site_name into HTML unescaped; the title comes from partnerbook.yml.
     config.update({"site_name": html.escape(title, quote=True), "docs_dir": str(docs), "site_dir": str(site),
                    "strict": True, "use_directory_urls": True})
+    # The pages are generated, not files of the repository: MkDocs' "edit this page" would open a file that
+    # does not exist. Record pages link to their record instead (generator/site/repo_links.py).
+    config["edit_uri"] = ""
     if repository.whole is not None:
         config["extra_css"] = [OWN_CSS]
     config["extra_javascript"] = [OWN_JS]

@@ -17,6 +17,7 @@ from generator.rules.money import rates_of
 from generator.rules.windows import warning_days
 from generator.site import downloads, home_view, money_view, team_view, views
 from generator.site.ical import calendar_events, render_calendar
+from generator.site.repo_links import RepoLinks
 
 CHART_DIR = "assets/charts"
 CALENDAR = "partnerbook.ics"  # the deadlines calendar, linked from the home, contracts and alerts pages
@@ -58,12 +59,16 @@ def download_tables(computed: Computed) -> dict[str, Any]:
     return tables
 
 
-def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str, dict[str, Any]]],
-                                                              list[charts.ChartSpec]]:
-    """Every page as (template, context) by its path under docs/, and every chart the pages show."""
+def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = None
+         ) -> tuple[dict[str, tuple[str, dict[str, Any]]], list[charts.ChartSpec]]:
+    """Every page as (template, context) by its path under docs/, and every chart the pages show.
+
+    ``repo`` (``site.repo_url``, else ``mkdocs.yml``'s ``repo_url``) links alerts and findings to their
+    record's line, and every record page to its editor.
+    """
     portfolio, report = computed.portfolio, computed.kpis
     base = {"stamp": stamp, "site_title": portfolio.settings.site.title, "currency": portfolio.settings.currency,
-            "rates": rates_of(portfolio.settings), "today": computed.today}
+            "rates": rates_of(portfolio.settings), "today": computed.today, "repo": repo}
     pages: dict[str, tuple[str, dict[str, Any]]] = {}
     all_specs: list[charts.ChartSpec] = []
     partner_ids = sorted(pid for pid, e in portfolio.partners.items() if e.partner is not None)
@@ -111,7 +116,8 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
     for pid in partner_ids:
         entry = portfolio.partners[pid]
         specs = charts.partner_charts(pid, portfolio, report)
-        all_specs += specs
+        trends = charts.partner_trends(pid, portfolio, report)
+        all_specs += [*specs, *([trends.spec] if trends.spec else [])]
         campaign_rows = [(cid, portfolio.campaigns[cid].record.name, report.campaigns[cid].partners[pid])
                          for cid in campaign_ids if cid in report.campaigns and pid in report.campaigns[cid].partners]
         policy_rows = views.compliance_row(computed, entry, doc_types) if entry.partner else {}
@@ -119,6 +125,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             **base, "id": pid, "partner": entry.partner, "entry": entry, "health": computed.health.get(pid),
             "kpis": report.partners.get(pid), "campaign_rows": campaign_rows, "campaign_kpis": CAMPAIGN_KPIS,
             "charts": _chart_refs(specs, 2), "required": policy_rows,
+            "trends": trends, "trend_charts": _chart_refs([trends.spec] if trends.spec else [], 2),
             "doc_names": document_types(portfolio.settings.compliance),
             "documents": views.document_states(computed, entry),
             "missing_clauses": views.missing_clauses(computed, entry),
@@ -130,6 +137,9 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
             "ledger": money_view.partner_money(computed, ledger, pid),
             **views.partner_page(computed, pid),
         })
+        # The one-page summary for quarterly business reviews (printed by `partnerbook print --summary`).
+        pages[f"partners/{pid}/summary/index.md"] = ("partner_summary.md.j2", {
+            **pages[f"partners/{pid}/index.md"][1], "charts": _chart_refs(specs[:1], 3)})
     pages["campaigns/index.md"] = ("campaigns.md.j2", {
         **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids],
         "csv_link": downloads.link("kpis-campaigns", 1, _(CSV))})
@@ -140,6 +150,7 @@ def plan(computed: Computed, stamp: dict[str, str]) -> tuple[dict[str, tuple[str
         money = views.campaign_money(computed, cid)
         pages[f"campaigns/{cid}/index.md"] = ("campaign.md.j2", {
             **base, "id": cid, "campaign": campaign, "kpis": report.campaigns.get(cid),
+            "record_file": portfolio.campaigns[cid].file,
             "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS, "people": people,
             "money": money, "rate": _plain(money["converted"]["rate"])
             if money["converted"] and money["converted"]["rate"] is not None else _("n/a"),

@@ -180,6 +180,26 @@ def _term(value: str | None, kind: str) -> Markup:
     return Markup('<span class="pb-term" title="{}">{}</span>').format(tip, text)
 
 
+@jinja2.pass_context
+def _source(context: Any, file: str, line: int | None = None) -> Markup:
+    """``path:line`` in code, linked to that line in the repository when ``mkdocs.yml`` names one (``repo``)."""
+    text = Markup("<code>{}</code>").format(markdown.text(f"{file}:{line}" if line else file))
+    repo = context.get("repo")
+    if repo is None or not file:
+        return text
+    return Markup('<a href="{}" class="pb-source">{}</a>').format(repo.view(file, line), text)
+
+
+@jinja2.pass_context
+def _edit_link(context: Any, file: str | None) -> Markup:
+    """"Edit this record": the repository's editor for ``file``, when ``mkdocs.yml`` names a repository."""
+    repo = context.get("repo")
+    if repo is None or not file:
+        return Markup("")
+    return Markup('<a href="{}" class="pb-edit" title="{}">{}</a>').format(
+        repo.edit(file), file, i18n._("Edit this record"))
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
@@ -204,9 +224,11 @@ def environment() -> jinja2.Environment:
     env.filters["described"] = _described
     env.globals["_"] = _gettext
     env.globals["ngettext"] = _ngettext
+    env.globals["source"] = _source
+    env.globals["edit_link"] = _edit_link
     env.filters["day"] = lambda value: Markup(markdown.text(i18n.day(value))) if value else Markup("")
     env.filters["number"] = lambda value, digits=0: (
-        Markup("n/a") if value is None else Markup(markdown.text(i18n.number(value, digits))))
+        Markup(markdown.text(i18n._("n/a"))) if value is None else Markup(markdown.text(i18n.number(value, digits))))
     return env
 
 

@@ -1,8 +1,9 @@
 """Links from the site to the records: an alert or finding to its file and line, a record page to its editor.
 
-The repository is the one ``repo_url`` of ``mkdocs.yml`` names, as MkDocs uses it (the same key draws
-the repository button in the header). The branch comes from ``edit_uri`` when it names one
-(``edit/main/``, ``-/edit/trunk/``, ``src/branch/develop/``), else ``main``. GitHub, GitLab (also
+The repository is ``site.repo_url`` of ``partnerbook.yml``, else ``repo_url`` of ``mkdocs.yml`` (as MkDocs
+uses it; that one also draws the theme's repository button). The branch is ``site.repo_branch``, else the
+one ``mkdocs.yml``'s ``edit_uri`` names (``edit/main/``, ``-/edit/trunk/``, ``src/branch/develop/``), else
+``main``. GitHub, GitLab (also
 self-hosted ``gitlab.`` hosts), Bitbucket and Gitea/Forgejo (``src/branch/``) URL shapes are known; for
 another host the links use GitHub's shape. Without ``repo_url`` there are no links: nothing is guessed.
 
@@ -34,7 +35,7 @@ class RepoLinks:
 
     def view(self, path: str, line: int | None = None) -> str:
         """The file at ``line`` in the repository's web view."""
-        branch = quote(self.branch, safe="")
+        branch = quote(self.branch, safe="/")
         file = self._path(path)
         if self.host == "gitlab":
             url = f"{self.repo_url}/-/blob/{branch}/{file}"
@@ -49,7 +50,7 @@ class RepoLinks:
 
     def edit(self, path: str) -> str:
         """The repository's editor for the file (a pull request starts from there)."""
-        branch = quote(self.branch, safe="")
+        branch = quote(self.branch, safe="/")
         file = self._path(path)
         if self.host == "gitlab":
             return f"{self.repo_url}/-/edit/{branch}/{file}"
@@ -71,17 +72,18 @@ def _host(url: str) -> str:
     return "github"
 
 
-def repo_links(values: dict[str, Any]) -> RepoLinks | None:
-    """The links for the checked ``mkdocs.yml`` values (``repo_url``, ``edit_uri``); None without ``repo_url``.
-
-    The values were checked by ``generator/checks/mkdocs_yml.py``: ``repo_url`` is an http(s) URL.
+def repo_links(values: dict[str, Any], repo_url: str | None = None, branch: str | None = None) -> RepoLinks | None:
+    """The links for ``site.repo_url`` / ``site.repo_branch`` of partnerbook.yml (``repo_url``, ``branch``),
+    else the checked ``mkdocs.yml`` ``values`` (``repo_url``, ``edit_uri``); None without a repository URL.
     """
-    url = values.get("repo_url")
-    if not isinstance(url, str) or not url:
+    url = repo_url or values.get("repo_url")
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
         return None
     url = url.rstrip("/")
     if url.endswith(".git"):
         url = url[: -len(".git")]
+    if branch:
+        return RepoLinks(url, branch, _host(url))
     branch = DEFAULT_BRANCH
     edit_uri = values.get("edit_uri")
     if isinstance(edit_uri, str) and edit_uri:

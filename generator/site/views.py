@@ -57,6 +57,8 @@ class Attention:
     where: str
     silenced_reason: str | None = None
     silenced_until: date | None = None
+    file: str = ""  # the record the alert comes from, for a link to it (generator/site/repo_links.py)
+    line: int | None = None
 
 
 def _status_of(computed: Computed, partner_id: str) -> str:
@@ -129,7 +131,8 @@ def attention(computed: Computed, alerts: list[Alert]) -> list[Attention]:
     return [Attention(a.severity, a.partner, partner_name(computed, a.partner) if a.partner else None,
                       a.campaign, campaigns[a.campaign].record.name if a.campaign in campaigns else None,
                       a.rule, a.message, a.location(),
-                      a.silence.reason if a.silence else None, a.silence.until if a.silence else None)
+                      a.silence.reason if a.silence else None, a.silence.until if a.silence else None,
+                      a.file, a.line)
             for a in alerts]
 
 
