@@ -25,16 +25,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
+from gettext import GNUTranslations
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel import Locale
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
+if TYPE_CHECKING:
+    from babel import Locale
+    from babel.messages.catalog import Catalog
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE = "en"
@@ -64,9 +63,17 @@ def resolve(requested: str | None) -> str:
     return SOURCE
 
 
+COMPILED = "partnerbook.mo"  # every .po of a language compiled into one file, loaded in milliseconds
+_FIXED = datetime(2026, 1, 1, tzinfo=UTC)  # header dates of the compiled file: the same bytes each time
+
+
 def catalog(language: str) -> Catalog:
     """Every message of ``language``'s catalog files, merged (one file per part of the tool)."""
-    merged = Catalog(locale=language, domain="partnerbook")
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+
+    merged = Catalog(locale=language, domain="partnerbook", project="partnerbook", version="1",
+                     creation_date=_FIXED, revision_date=_FIXED, fuzzy=False)
     for path in sorted((LOCALE_DIR / language).glob("*.po")):
         with path.open("rb") as handle:
             part = read_po(handle, locale=language)
@@ -76,13 +83,22 @@ def catalog(language: str) -> Catalog:
     return merged
 
 
-@cache
-def translations(language: str) -> Translations:
-    """The gettext translations of ``language`` (an empty English catalog answers with the source text)."""
+def compiled(language: str) -> bytes:
+    """``language``'s catalogs as one gettext .mo file (what ``generator/locale/<language>/partnerbook.mo`` holds)."""
+    from babel.messages.mofile import write_mo
+
     buffer = io.BytesIO()
     write_mo(buffer, catalog(language))
-    buffer.seek(0)
-    return Translations(buffer, domain="partnerbook")
+    return buffer.getvalue()
+
+
+@cache
+def translations(language: str) -> GNUTranslations:
+    """The gettext translations of ``language``: its compiled file (``python -m generator.i18n update``
+    writes it), else its .po files compiled in memory. ``tests/test_i18n.py`` keeps the two the same."""
+    path = LOCALE_DIR / language / COMPILED
+    data = path.read_bytes() if path.is_file() else compiled(language)
+    return GNUTranslations(io.BytesIO(data))
 
 
 def current() -> str:
@@ -139,6 +155,8 @@ def N_(message: str) -> str:
 
 @cache
 def locale(language: str | None = None) -> Locale:
+    from babel import Locale
+
     return Locale.parse((language or SOURCE).replace("-", "_"))
 
 
@@ -199,6 +217,7 @@ def placeholders(text: str) -> set[str]:
 
 def extract() -> Catalog:
     """Every message of the source: ``_``, ``ngettext`` and ``N_`` in the package and the templates."""
+    from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
     from jinja2.ext import babel_extract
 
@@ -248,7 +267,8 @@ def _extract_checklists(fileobj, keywords, comment_tags, options):  # type: igno
 
 def update() -> list[str]:
     """Bring every catalog up to date with the source; returns the messages still untranslated."""
-    from babel.messages.pofile import write_po
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
 
     template = extract()
     missing = []
@@ -282,6 +302,11 @@ def update() -> list[str]:
                             new[message.id] = message
             with path.open("wb") as handle:
                 write_po(handle, new, width=100, sort_output=True)
+    for language in languages():
+        path = LOCALE_DIR / language / COMPILED
+        data = compiled(language)
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
     translations.cache_clear()
     return missing
 

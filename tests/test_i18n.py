@@ -26,6 +26,14 @@ def test_every_message_of_the_source_is_translated(language: str) -> None:
     assert not gaps, f"{len(gaps)} messages missing from the {language} catalog, e.g.\n" + "\n".join(gaps[:20])
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_compiled_catalog_is_the_po_files(language: str) -> None:
+    """What partnerbook loads (``partnerbook.mo``) is exactly its .po files: ``python -m generator.i18n update``."""
+    path = i18n.LOCALE_DIR / language / i18n.COMPILED
+    assert path.is_file(), f"run python -m generator.i18n update to compile {path}"
+    assert path.read_bytes() == i18n.compiled(language), f"{path} is older than its .po files: run update"
+
+
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != i18n.SOURCE])
 def test_translations_keep_every_placeholder(language: str) -> None:
     wrong = []

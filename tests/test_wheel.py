@@ -65,7 +65,7 @@ def test_the_wheel_carries_the_templates(installed: Path) -> None:
                      "init/README.md.j2"):
         assert f"generator/site_templates/{template}" in names, template
     # Every message catalog, so an installed partnerbook writes in the team's language too.
-    catalogs = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "generator" / "locale").rglob("*.po"))
+    catalogs = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "generator" / "locale").rglob("*.[pm]o"))
     assert catalogs
     assert set(catalogs) <= names
     assert not any(name.startswith(("tests/", "partners/", "campaigns/")) for name in names)
