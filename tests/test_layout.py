@@ -87,4 +87,5 @@ def test_the_wheel_carries_every_stage_and_the_templates() -> None:
     assert sorted(setuptools["packages"]) == sorted(["generator", *(f"generator.{s}" for s in STAGES),
                                                      "generator.site_templates"])
     assert setuptools["package-dir"] == {"generator.site_templates": "site_templates"}
-    assert setuptools["package-data"] == {"generator.site_templates": ["**/*"], "generator": ["locale/*/*.po", "locale/*/*.mo"]}
+    assert setuptools["package-data"] == {"generator.site_templates": ["**/*"],
+                                          "generator": ["locale/*/*.po", "locale/*/*.mo"]}
