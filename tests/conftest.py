@@ -5,8 +5,9 @@ from __future__ import annotations
 import shlex
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -83,3 +84,25 @@ def apply_overlay(root: Path, case: Path) -> None:
 def base_portfolio(tmp_path: Path) -> Path:
     """A valid portfolio (tests/cases/base) copied into tmp_path."""
     return copy_base(tmp_path / "portfolio")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for every browser test (Playwright drives it; never `playwright install`).
+
+    Skips with the reason where Chromium or Playwright is missing; fails instead where
+    PARTNERBOOK_REQUIRE_BROWSER=1 (.ci/run), so CI never skips.
+    """
+    from test_browser import CHROMIUM_ARGS, _chromium, _missing
+
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the browser tests need Playwright: pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -114,22 +114,6 @@ def base_url(site: Path) -> Iterator[str]:
 # --- the browser --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the browser test needs Playwright: pip install -e '.[test]'")
-    # Playwright gives every launch a fresh, empty --user-data-dir of its own.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @dataclass
 class Session:
     """A fresh browser context and page, with everything that went wrong on the way recorded."""

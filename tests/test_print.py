@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser import CHROMIUM_ARGS, _chromium, _missing, _served
+from test_browser import _chromium, _served
 
 from generator.cli import cli, main
 from generator.site.pdf import page_count
@@ -136,14 +136,9 @@ def test_the_summary_prints_on_one_page(printed: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def print_page(printed: dict[str, Any], chromium: str) -> Iterator[tuple[Any, str]]:
+def print_page(printed: dict[str, Any], browser: Any) -> Iterator[tuple[Any, str]]:
     """A page of the built example with print media emulated at the width of an A4 page's text."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the print layout test needs Playwright: pip install -e '.[test]'")
-    with _served(printed["site"]) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+    with _served(printed["site"]) as url:
         context = browser.new_context(viewport={"width": A4_TEXT_PX, "height": 1100}, service_workers="block")
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
                       else route.abort("blockedbyclient"))
@@ -152,7 +147,7 @@ def print_page(printed: dict[str, Any], chromium: str) -> Iterator[tuple[Any, st
         try:
             yield page, url
         finally:
-            browser.close()
+            context.close()
 
 
 _LAYOUT = """() => {

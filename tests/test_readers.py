@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from test_browser import CHROMIUM_ARGS, TIMEOUT_MS, _chromium, _missing, _served
+from test_browser import TIMEOUT_MS, _served
 
 from generator import i18n
 from generator.cli import cli
@@ -59,21 +58,6 @@ def italian(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # --- axe-core -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the browser test needs Playwright: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _ours(violation: dict[str, Any]) -> list[str]:

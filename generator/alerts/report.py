@@ -34,7 +34,7 @@ def _message(alert: Alert, human: bool = True) -> str:
         text = f"{alert.partner}: {text}"
     if alert.silence is not None:
         until, reason = alert.silence.until, alert.silence.reason
-        text += " " + (_("(silenced until {until}: {reason})").format(until=until, reason=reason) if human
+        text += " " + (_("(silenced until {until}: {reason})").format(until=i18n.day(until), reason=reason) if human
                        else f"(silenced until {until}: {reason})")
     return text
 
@@ -71,7 +71,8 @@ def summary(alerts: Sequence[Alert], hidden_silenced: int = 0) -> str:
 
 def _text_lines(alerts: Sequence[Alert]) -> list[str]:
     """One line per alert, every field shown on one line; no line can be read as a workflow command."""
-    return [guard_line(f"{shown(a.location())}: {a.severity}: {shown(_message(a))} [{shown(a.rule)}]")
+    return [guard_line(f"{shown(a.location())}: {labels.label('severity', a.severity).lower()}: "
+                       f"{shown(_message(a))} [{shown(a.rule)}]")
             for a in alerts]
 
 

@@ -24,6 +24,11 @@ from generator.rules.obligations import Obligation, obligations, required_docume
 from generator.rules.windows import warning_days
 
 
+def _category(category: str) -> str:
+    """A category inside a sentence: its label in the current language, lower case ("logistics partner")."""
+    return labels.label("category", category).lower()
+
+
 def document_name(doc_type: str, policy: CompliancePolicy) -> str:
     """'PCI DSS attestation of compliance (pci-dss-aoc)' in the current language; a team's own type by its name."""
     if doc_type in policy.document_types:
@@ -58,7 +63,8 @@ def _document_problem(entry: PartnerEntry, ask: Obligation, policy: CompliancePo
         where: Path_ = ("compliance", state.index, "status") if state.index is not None else anchor
         message = (_("{category} partner: {document} is only pending") if state.state == "pending"
                    else _("{category} partner: {document} is missing"))
-        return doc.problem(where, "compliance-missing", message.format(category=partner.category, document=name),
+        return doc.problem(where, "compliance-missing",
+                           message.format(category=_category(partner.category), document=name),
                            _("add it under compliance: with type: {type}, status: valid, issued, expires and "
                              "evidence ({reason})").format(type=ask.subject, reason=why),
                            key=state.index is None, severity=severity, kind=Kind.POLICY)
@@ -114,7 +120,7 @@ def _clause_problems(entry: PartnerEntry, asks: list[Obligation], severity: Seve
             problems.append(entry.profile.doc.problem(
                 ("category",), "clause-missing",
                 _("{category} partner has no contract, so no '{clause}' clause").format(
-                    category=entry.profile.record.category, clause=ask.subject),
+                    category=_category(entry.profile.record.category), clause=ask.subject),
                 _("add {path} with a '{clause}' clause (partnerbook new contract writes one)").format(
                     path=f"partners/{entry.id}/contracts/<id>.yaml", clause=ask.subject),
                 key=True, severity=severity, kind=Kind.POLICY))
@@ -173,7 +179,7 @@ def partner_problems(entry: PartnerEntry, portfolio: Portfolio, today: date,
         elif ask.kind == "sla" and ask.state == "missing":
             problems.append(entry.profile.doc.problem(
                 ("category",), "sla-missing",
-                _("{category} partner has no sla.yaml").format(category=partner.category),
+                _("{category} partner has no sla.yaml").format(category=_category(partner.category)),
                 _("add {path} with the agreed metrics and monthly measurements").format(
                     path=f"partners/{entry.id}/sla.yaml"),
                 key=True, severity=severity, kind=Kind.POLICY))

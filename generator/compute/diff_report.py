@@ -105,7 +105,8 @@ def _problem_text(problem: Problem) -> str:
 
 def _alert_text(alert: Alert) -> str:
     who = f"{alert.partner}: " if alert.campaign and alert.partner else ""
-    return f"{shown(alert.location())}: {alert.severity}: {shown(who + alert.message)} [{shown(alert.rule)}]"
+    severity = labels.label("severity", alert.severity).lower()
+    return f"{shown(alert.location())}: {severity}: {shown(who + alert.message)} [{shown(alert.rule)}]"
 
 
 def _health_text(value: dict[str, Any] | None) -> str:

@@ -196,6 +196,7 @@ def _sla_chart(partner_id: str, name: str, portfolio: Portfolio, report: KpiRepo
             continue
         unit = metric.unit or ""
         metrics.append((_short(metric.name, 48), _visible(unit), _num(metric.target), metric.better, series))
+        unit = f" {unit}" if unit and unit[0].isalnum() else unit  # "10 days", but "99.5%"
         breached = [f"{_month_name(month)} ({_figure(value)}{unit})" for month, (value, met) in measured if not met]
         target = (_("{metric}: target {target}{unit}, higher is better.") if metric.better == "higher" else
                   _("{metric}: target {target}{unit}, lower is better."))

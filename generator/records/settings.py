@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from generator.i18n import _
 from generator.records.common import (
@@ -44,6 +45,23 @@ class SiteSettings(Record):
     repo_url: Url | None = None
     # The branch the links open: else the one mkdocs.yml's edit_uri names, else main.
     repo_branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")] | None = None
+
+    @field_validator("repo_url")
+    @classmethod
+    def _a_repository(cls, value: str | None) -> str | None:
+        """An http(s) address of one repository: links are made by adding paths to it."""
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https"):
+            raise ValueError(_("repo_url must be the repository's http:// or https:// address"))
+        if parts.query or parts.fragment or "#" in value:
+            raise ValueError(_("repo_url must not have a query or a fragment ('?' or '#'): write the "
+                               "repository's address, e.g. https://github.com/shop/partners"))
+        if len([segment for segment in parts.path.split("/") if segment]) < 2:
+            raise ValueError(_("repo_url must name a repository (owner and name), e.g. "
+                               "https://github.com/shop/partners"))
+        return value
 
 
 class Condition(Record):

@@ -167,6 +167,16 @@ def mkdocs_config(root: Path, docs: Path, site: Path, title: str, language: str,
     # The pages are generated, not files of the repository: MkDocs' "edit this page" would open a file that
     # does not exist. Record pages link to their record instead (generator/site/repo_links.py).
     config["edit_uri"] = ""
+    # repo_url links alerts, findings and record pages to the records (generator/site/repo_links.py); given
+    # to the theme it would also draw a repository button that asks GitHub's API for star counts, and the
+    # site fetches nothing from the internet.
+    config.pop("repo_url", None)
+    config.pop("repo_name", None)
+    config["markdown_extensions"] = [
+        {"toc": {**entry["toc"], "permalink_title": _("Permanent link")}}
+        if isinstance(entry, dict) and isinstance(entry.get("toc"), dict) and "permalink_title" not in entry["toc"]
+        else {"toc": {"permalink": True, "permalink_title": _("Permanent link")}} if entry == "toc" else entry
+        for entry in config["markdown_extensions"]]
     if repository.whole is not None:
         config["extra_css"] = [OWN_CSS]
     config["extra_javascript"] = [OWN_JS]
