@@ -152,9 +152,14 @@ def test_learning_with_owner_and_due_past_due_raises_action_overdue(tmp_path: Pa
         assert len(alerts) == 1
         assert alerts[0].line == text.splitlines().index("      due: 2026-10-15") + 1
         assert "Staff customer service for weekends" in alerts[0].message
-        assert "(elena-ricci) was due on 2026-10-15" in alerts[0].message
+        assert "(elena-ricci) was due on Oct 15, 2026" in alerts[0].message
         page = _pages(root)["campaigns/easter-2026/index.md"]
-        assert "owner elena-ricci, due 2026-10-15 (overdue); in-progress" in page
+        learning = next(line for line in page.splitlines()
+                        if line.startswith("- ") and "Staff customer service for weekends" in line)
+        assert "due Oct 15&#44; 2026" in learning
+        assert 'pb-bad">overdue</span>' in learning
+        assert "in progress" in learning
+        assert "owner " in learning
     else:
         assert alerts == []
 

@@ -235,8 +235,8 @@ def test_scorecard_shows_commitments_and_keeps_a_hostile_note_as_text(tmp_path: 
     assert 'href="javascript' not in section
     text = html.unescape(re.sub(r"<[^>]+>", " ", section))  # what a reader sees
     assert "<script>alert(1)</script> **bold** [x](javascript:y)" in text
-    for shown in ("Affiliate deal", "orders at least 300 per quarter", "2026-Q1", "350", "2026-Q2", "no data",
-                 "2026-Q3", "missed", "2026-Q4", "in progress", "partners/net/contracts/deal.yaml:5"):
+    for shown in ("Affiliate deal", "Orders at least 300 per quarter", "Q1 2026", "350", "Q2 2026", "no data",
+                 "Q3 2026", "missed", "Q4 2026", "in progress", "partners/net/contracts/deal.yaml:5"):
         assert shown in text, shown
 
 

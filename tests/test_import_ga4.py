@@ -271,4 +271,4 @@ def test_an_imported_daily_series_feeds_the_abandonment_alert(tmp_path: Path, ru
     assert result.exit_code == 0, result.output
     found = anomalies()
     assert [(a["partner"], a["campaign"]) for a in found] == [("corriere-rapido", "easter-2026")]
-    assert "2026-03-28" in str(found[0]["message"])
+    assert "Mar 28, 2026" in str(found[0]["message"])

@@ -190,7 +190,7 @@ def test_campaign_page_shows_converted_money_with_the_recorded_amount(tmp_path: 
     assert "4,000.00 EUR (8,000.00 USD)" in text  # revenue
     assert "1,000.00 EUR (2,000.00 USD)" in text  # cost
     assert "Cost without attributed revenue: Eu-Shop (300.00 EUR)" in text
-    assert "cost 1,300.00 EUR" in text  # the campaign's cost counts the cost-only row
+    assert "Cost 1,300.00 EUR" in text  # the campaign's cost counts the cost-only row
     # A contract value converts at the rate valid on the contract's start (GBP 1.25 from 2026-01-01)
     contracts = " ".join(_page_text(tmp_path / "site/contracts/index.html").split())
     assert "1,500.00 EUR (1,200.00 GBP) / year" in contracts
