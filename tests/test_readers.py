@@ -179,8 +179,16 @@ def _english_fragments() -> list[str]:
     return sorted(fragments)
 
 
+def _record_text() -> str:
+    """Everything the example's records say: their text stays as written, in whatever language."""
+    files = [*sorted((REPO / "partners").rglob("*.yaml")), *sorted((REPO / "campaigns").rglob("*.yaml")),
+             REPO / "partnerbook.yml", REPO / "team.yaml"]
+    return re.sub(r"\s+", " ", " ".join(path.read_text(encoding="utf-8") for path in files if path.is_file()))
+
+
 def test_the_italian_site_shows_no_english_partnerbook_text(italian: Path) -> None:
-    fragments = _english_fragments()
+    records = _record_text()
+    fragments = [fragment for fragment in _english_fragments() if fragment not in records]
     assert len(fragments) > 100, "the Italian catalog translates too little to judge"
     found: dict[str, list[str]] = {}
     pages = sorted(italian.rglob("index.html"))
