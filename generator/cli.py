@@ -7,9 +7,16 @@ commands that need them, so ``partnerbook validate`` starts fast.
 
 What the commands print for people is in the team's language (``generator/locale/*/cli.po``):
 PARTNERBOOK_LANG from the start, ``site.language`` once the records are read. Output for tools
-(JSON, CSV, Code Quality) is English in every language (``i18n.machine_output``). ``--help`` and
-Click's own framing (``Usage:``, ``Error: Invalid value for``) stay English: help texts are read at
-import, before any language is known, and are the reference the README quotes.
+(JSON, CSV, Code Quality) is English in every language (``i18n.machine_output``).
+
+``--help`` pages are in the team's language too (``generator/locale/*/help.po``): PARTNERBOOK_LANG, else
+``site.language`` of the records folder found upward from the current one (``--root`` is not read yet
+when ``--help`` is). Click reads help texts at import, before any language is known, so they are marked
+with ``N_`` in the decorators (``help=N_(...)``, not docstrings, which the extractor does not see) and
+translated as the page is written (``_Help``, ``_Group``); the examples are command lines, shown as they
+are. The help page's ``Usage:``, ``Options``, ``Commands`` and Click's help of ``--help`` and
+``--version`` are translated with them; Click's ``[default: ...]``, ``[required]`` and its usage-error
+framing (``Usage:`` and ``Error: Invalid value for`` after a wrong command line) stay English.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ import gc
 import os
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +36,93 @@ import click
 from generator import __version__, i18n
 from generator.errors import PartnerbookError
 from generator.i18n import N_, _, ngettext
+
+# Click's own help texts, translated on the help page like ours (Click reads them in English).
+_CLICK_HELP = (N_("Show this message and exit."), N_("Show the version and exit."))
+
+
+@contextmanager
+def _help_language() -> Iterator[None]:
+    """A help page in the team's language: PARTNERBOOK_LANG, else site.language of the records folder found
+    from the current one (--root is not read yet when --help is)."""
+    from generator.load.discover import settings_language
+    from generator.records.init import find_root
+
+    try:
+        found = find_root(Path.cwd())
+        language = settings_language(found) if found is not None else None
+    except (OSError, PartnerbookError):
+        language = None
+    with i18n.language(language):
+        yield
+
+
+class _Help(click.Command):
+    """A command whose help page is read from the catalog when shown: help texts are marked with N_ where
+    Click reads them (at import, before any language is known). ``examples`` are command lines shown as
+    they are under an "Example:" heading."""
+
+    def __init__(self, *args: Any, examples: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.examples = examples
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _help_language():
+            # Usage errors keep Click's English framing ("Usage:" beside "Error:"); the help page translates it.
+            formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), _("Usage:") + " ")
+            self.format_help_text(ctx, formatter)
+            self.format_options(ctx, formatter)
+            self.format_epilog(ctx, formatter)
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        text = _(self.help) if self.help else ""
+        if self.examples:
+            heading = _("Example:") if len(self.examples) == 1 else _("Examples:")
+            text += "\n\n\b\n" + heading + "".join(f"\n  {line}" for line in self.examples)
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(text)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        original = self.help
+        self.help = _(original) if original else original
+        try:
+            return super().get_short_help_str(limit)
+        finally:
+            self.help = original
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                original = param.help
+                param.help = _(original) if original else original
+                try:
+                    row = param.get_help_record(ctx)
+                finally:
+                    param.help = original
+                if row is not None:
+                    rows.append(row)
+        if rows:
+            with formatter.section(_("Options")):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+
+class _Group(_Help, click.Group):
+    """The partnerbook group: its help page and its commands' (``command_class``) read from the catalog."""
+
+    command_class = _Help
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands = [(name, command) for name in self.list_commands(ctx)
+                    if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _command in commands)
+            with formatter.section(_("Commands")):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
 
 
 def _find_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
@@ -61,8 +157,8 @@ def _find_root_if_any(ctx: click.Context, param: click.Parameter, value: Path | 
         return None
 
 
-_ROOT_HELP = ("Repository that holds partners/, campaigns/ and partnerbook.yml (default: the nearest folder "
-              "upward from here that holds one of them).")
+_ROOT_HELP = N_("Repository that holds partners/, campaigns/ and partnerbook.yml (default: the nearest folder "
+                "upward from here that holds one of them).")
 _ROOT = click.option(
     "--root", "-C", type=click.Path(file_okay=False, path_type=Path), default=None, callback=_find_root,
     help=_ROOT_HELP,
@@ -98,25 +194,21 @@ def _check_address(ctx: click.Context, param: click.Parameter, value: str) -> st
 
 _NEW_SINCE = click.option(
     "--new-since", metavar="BASE", default=None,
-    help="Fail only on what is new against BASE (a git revision or a folder); the rest is reported, not failing.",
+    help=N_("Fail only on what is new against BASE (a git revision or a folder); the rest is reported, not failing."),
 )
 _TODAY = click.option(
     "--today", metavar="YYYY-MM-DD", callback=_check_today,
-    help="Date to check against (default: SOURCE_DATE_EPOCH, else the real date).",
+    help=N_("Date to check against (default: SOURCE_DATE_EPOCH, else the real date)."),
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, cls=_Group, help=N_(
+    "Partnerships as code: validate partner records, compute KPIs, build the site."),
+    examples=("partnerbook validate --format github",))
 @click.version_option(__version__, prog_name="partnerbook")
-@click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected error.")
+@click.option("--debug", is_flag=True, help=N_("Show the full traceback of an unexpected error."))
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
-    """Partnerships as code: validate partner records, compute KPIs, build the site.
-
-    \b
-    Example:
-      partnerbook validate --format github
-    """
     # Messages before any record is read (usage errors, init, schema) follow PARTNERBOOK_LANG; once the
     # records load, site.language of partnerbook.yml applies (generator/checks/validate.py).
     i18n.machine_output(False)
@@ -124,24 +216,19 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Check every record: syntax, fields, types, ids, references, secrets, compliance policy.\n\n"
+    "Every problem is reported as path:line:column with a rule id and a hint. Exit 0 when clean, 1 when there "
+    "are errors (or warnings with --strict)."),
+    examples=("partnerbook validate --today 2026-11-24 --format json",))
 @_ROOT
 @_TODAY
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "codequality"]), default="text",
-              show_default=True, help="text for people, json for tools, github for pull-request annotations, "
-              "codequality for a GitLab Code Quality report.")
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+              show_default=True, help=N_("text for people, json for tools, github for pull-request annotations, "
+              "codequality for a GitLab Code Quality report."))
+@click.option("--strict", is_flag=True, help=N_("Warnings fail too (exit 1)."))
 @_NEW_SINCE
 def validate(root: Path, today: str | None, fmt: str, strict: bool, new_since: str | None) -> None:
-    """Check every record: syntax, fields, types, ids, references, secrets, compliance policy.
-
-    Every problem is reported as path:line:column with a rule id and a hint.
-    Exit 0 when clean, 1 when there are errors (or warnings with --strict).
-
-    \b
-    Example:
-      partnerbook validate --today 2026-11-24 --format json
-    """
     from generator.checks import report
     from generator.checks.validate import validate_portfolio
     from generator.today import resolve_today
@@ -164,24 +251,18 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool, new_since: s
     sys.exit(1 if result.failed(strict) else 0)
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Validate the records and build the site into site/.\n\n"
+    "Records the tool cannot understand stop the build and leave the previous site untouched; policy findings "
+    "(a missing document, a missing clause) do not stop it, because the site shows them."),
+    examples=("partnerbook build --today 2026-11-24",))
 @_ROOT
 @_TODAY
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the site goes (default: site/ under --root).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Processes for drawing charts.")
-@click.option("--timings", is_flag=True, help="Print how long each stage took.")
+              help=N_("Where the site goes (default: site/ under --root)."))
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help=N_("Processes for drawing charts."))
+@click.option("--timings", is_flag=True, help=N_("Print how long each stage took."))
 def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None, timings: bool) -> None:
-    """Validate the records and build the site into site/.
-
-    Records the tool cannot understand stop the build and leave the previous
-    site untouched; policy findings (a missing document, a missing clause) do
-    not stop it, because the site shows them.
-
-    \b
-    Example:
-      partnerbook build --today 2026-11-24
-    """
     from generator.site.build import build_site
 
     _require_root(root)
@@ -199,46 +280,36 @@ def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None
             click.echo(_("  {stage}: {seconds} s").format(stage=stage, seconds=i18n.number(seconds, 2)))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Preview the site with live reload while you edit the records.\n\n"
+    "Pages are regenerated whenever a file under partners/, campaigns/ or partnerbook.yml changes. The "
+    "preview is for editing; publish with build."),
+    examples=("partnerbook serve -a 127.0.0.1:8001",))
 @_ROOT
 @_TODAY
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               callback=_check_address,
-              help="Address to serve the preview on.")
+              help=N_("Address to serve the preview on."))
 def serve(root: Path, today: str | None, dev_addr: str) -> None:
-    """Preview the site with live reload while you edit the records.
-
-    Pages are regenerated whenever a file under partners/, campaigns/ or
-    partnerbook.yml changes. The preview is for editing; publish with build.
-
-    \b
-    Example:
-      partnerbook serve -a 127.0.0.1:8001
-    """
     from generator.site.build import serve_site
 
     _require_root(root)
     serve_site(root.resolve(), _today(today), dev_addr)
 
 
-@cli.command("print")
+@cli.command("print", help=N_(
+    "Print a partner's scorecard (or its one-page summary) to PDF, on A4 paper.\n\n"
+    "Builds the site first, as build does (what is cached is reused), then prints the page with a headless "
+    "Chromium: install it (apt-get install chromium) or set PARTNERBOOK_CHROMIUM to a Chromium or Chrome "
+    "binary."),
+    examples=("partnerbook print kiln-packaging --summary -o kiln-qbr.pdf",))
 @_ROOT
 @_TODAY
 @click.argument("partner_id", metavar="PARTNER")
-@click.option("--summary", is_flag=True, help="The one-page summary for business reviews, not the whole scorecard.")
+@click.option("--summary", is_flag=True, help=N_("The one-page summary for business reviews, not the whole scorecard."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The PDF to write (default: PARTNER.pdf, or PARTNER-summary.pdf, here).")
+              help=N_("The PDF to write (default: PARTNER.pdf, or PARTNER-summary.pdf, here)."))
 def print_(root: Path, today: str | None, partner_id: str, summary: bool, output: Path | None) -> None:
-    """Print a partner's scorecard (or its one-page summary) to PDF, on A4 paper.
-
-    Builds the site first, as build does (what is cached is reused), then prints
-    the page with a headless Chromium: install it (apt-get install chromium) or set
-    PARTNERBOOK_CHROMIUM to a Chromium or Chrome binary.
-
-    \b
-    Example:
-      partnerbook print kiln-packaging --summary -o kiln-qbr.pdf
-    """
     from generator.load.discover import discover
     from generator.site.build import build_site
     from generator.site.pdf import find_chromium, page_of, print_pdf
@@ -257,29 +328,24 @@ def print_(root: Path, today: str | None, partner_id: str, summary: bool, output
         pdf=click.format_filename(target), n=i18n.number(pages)))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Compute the KPIs of every campaign and partner, with the counts behind them.\n\n"
+    "Beside the ratios: sessions, carts, checkouts, orders, revenue and cost (summed over every reported "
+    "value for a total), money in the reporting currency of partnerbook.yml. Rates are fractions in CSV and "
+    "JSON; an undefined KPI (zero or missing denominator) is n/a in text, empty in CSV and null in JSON."),
+    examples=(
+        "partnerbook kpis --format csv --table partners > partners.csv",
+        "partnerbook kpis --campaign easter-2026",
+    ))
 @_ROOT
 @_TODAY
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
-              help="text for people, csv for spreadsheets, json for tools (every KPI).")
+              help=N_("text for people, csv for spreadsheets, json for tools (every KPI)."))
 @click.option("--table", type=click.Choice(["campaigns", "partners"]), default="campaigns", show_default=True,
-              help="Which table text and csv show: per campaign and partner, or per partner.")
+              help=N_("Which table text and csv show: per campaign and partner, or per partner."))
 @click.option("--campaign", metavar="CAMPAIGN-ID", default=None,
-              help="Only this campaign (the campaigns table, and the campaigns of json).")
+              help=N_("Only this campaign (the campaigns table, and the campaigns of json)."))
 def kpis(root: Path, today: str | None, fmt: str, table: str, campaign: str | None) -> None:
-    """Compute the KPIs of every campaign and partner, with the counts behind them.
-
-    Beside the ratios: sessions, carts, checkouts, orders, revenue and cost
-    (summed over every reported value for a total), money in the reporting
-    currency of partnerbook.yml. Rates are fractions in CSV and JSON; an
-    undefined KPI (zero or missing denominator) is n/a in text, empty in CSV
-    and null in JSON.
-
-    \b
-    Example:
-      partnerbook kpis --format csv --table partners > partners.csv
-      partnerbook kpis --campaign easter-2026
-    """
     from difflib import get_close_matches
 
     from generator.compute.portfolio import compute_portfolio
@@ -304,36 +370,32 @@ def kpis(root: Path, today: str | None, fmt: str, table: str, campaign: str | No
                nl=False)
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Show what needs attention: deadlines, compliance gaps, SLA breaches, risks and anomalies.\n\n"
+    "Each alert names the record (path:line) it comes from, its rule id and a one-line explanation. "
+    "Thresholds, per-rule severity and silences live under alerts: in partnerbook.yml."),
+    examples=(
+        "partnerbook alerts --today 2026-11-25",
+        "partnerbook alerts --format github --fail-on error",
+        "partnerbook alerts --rule contract-notice --rule compliance-expiring --format json",
+    ))
 @_ROOT
 @_TODAY
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "codequality"]), default="text",
-              show_default=True, help="text for people, json for tools, github for pull-request annotations "
-              "and a job summary, codequality for a GitLab Code Quality report.")
+              show_default=True, help=N_("text for people, json for tools, github for pull-request annotations "
+              "and a job summary, codequality for a GitLab Code Quality report."))
 @click.option("--severity", type=click.Choice(["error", "warning", "info"]), default=None,
-              help="Show only alerts at or above this severity.")
+              help=N_("Show only alerts at or above this severity."))
 @click.option("--rule", "rules", multiple=True, metavar="RULE-ID",
-              help="Show only this rule (repeat for several), e.g. --rule contract-notice.")
+              help=N_("Show only this rule (repeat for several), e.g. --rule contract-notice."))
 @click.option("--partner", "partners", multiple=True, metavar="PARTNER-ID",
-              help="Show only this partner's alerts (repeat for several).")
-@click.option("--include-silenced", is_flag=True, help="Also show alerts silenced in partnerbook.yml.")
+              help=N_("Show only this partner's alerts (repeat for several)."))
+@click.option("--include-silenced", is_flag=True, help=N_("Also show alerts silenced in partnerbook.yml."))
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never", show_default=True,
-              help="Exit 1 when a shown, unsilenced alert is at or above this severity.")
+              help=N_("Exit 1 when a shown, unsilenced alert is at or above this severity."))
 @_NEW_SINCE
 def alerts(root: Path, today: str | None, fmt: str, severity: str | None, rules: tuple[str, ...],
            partners: tuple[str, ...], include_silenced: bool, fail_on: str, new_since: str | None) -> None:
-    """Show what needs attention: deadlines, compliance gaps, SLA breaches, risks and anomalies.
-
-    Each alert names the record (path:line) it comes from, its rule id and a
-    one-line explanation. Thresholds, per-rule severity and silences live
-    under alerts: in partnerbook.yml.
-
-    \b
-    Examples:
-      partnerbook alerts --today 2026-11-25
-      partnerbook alerts --format github --fail-on error
-      partnerbook alerts --rule contract-notice --rule compliance-expiring --format json
-    """
     from generator.alerts import ALERT_RULES, fails, select
     from generator.alerts.report import render
     from generator.compute.portfolio import compute_portfolio
@@ -367,23 +429,17 @@ def _alerts_step_summary(fmt: str, alerts: Any, hidden: int, base: str | None = 
             handle.write(render_markdown_summary(alerts, hidden, base, existing))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Write an iCalendar file of notice deadlines, contract ends, renewals, document expiries and reviews.\n\n"
+    "Import it into (or subscribe to it from) a calendar app. The file is the same for the same records and "
+    "--today: UIDs come from record ids, so a changed date updates its event."),
+    examples=("partnerbook calendar --today 2026-11-25 -o site/partnerbook.ics",))
 @_ROOT
 @_TODAY
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The iCalendar file to write (default: partnerbook.ics in the records root found, or in the "
-                   "current folder with --root).")
+              help=N_("The iCalendar file to write (default: partnerbook.ics in the records root found, or in the "
+                   "current folder with --root)."))
 def calendar(root: Path, today: str | None, output: Path | None) -> None:
-    """Write an iCalendar file of notice deadlines, contract ends, renewals, document expiries and reviews.
-
-    Import it into (or subscribe to it from) a calendar app. The file is the
-    same for the same records and --today: UIDs come from record ids, so a
-    changed date updates its event.
-
-    \b
-    Example:
-      partnerbook calendar --today 2026-11-25 -o site/partnerbook.ics
-    """
     from generator.site.ical import write_calendar
 
     _require_root(root)
@@ -396,57 +452,44 @@ def calendar(root: Path, today: str | None, output: Path | None) -> None:
         path=output, n=i18n.number(count)))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Write a CODEOWNERS file: each partner's folder and campaign to its owner's hosting handles.\n\n"
+    "Owners resolve through team.yaml (a role with a handle is reviewed by that team, else by its people); "
+    "codeowners.fallback in partnerbook.yml reviews team.yaml and partnerbook.yml."),
+    examples=("partnerbook codeowners", "partnerbook codeowners --format gitlab --check"))
 @_ROOT
 @click.option("--format", "fmt", type=click.Choice(["github", "gitlab"]), default="github", show_default=True,
-              help="The host whose CODEOWNERS syntax and location to use.")
+              help=N_("The host whose CODEOWNERS syntax and location to use."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The file to write (default: .github/CODEOWNERS, or .gitlab/CODEOWNERS with --format gitlab, "
-                   "in the records root).")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when the file is out of date.")
+              help=N_("The file to write (default: .github/CODEOWNERS, or .gitlab/CODEOWNERS with --format gitlab, "
+                   "in the records root)."))
+@click.option("--check", is_flag=True, help=N_("Write nothing; exit 1 with a diff when the file is out of date."))
 def codeowners(root: Path, fmt: str, output: Path | None, check: bool) -> None:
-    """Write a CODEOWNERS file: each partner's folder and campaign to its owner's hosting handles.
-
-    Owners resolve through team.yaml (a role with a handle is reviewed by that team, else by its
-    people); codeowners.fallback in partnerbook.yml reviews team.yaml and partnerbook.yml.
-
-    \b
-    Examples:
-      partnerbook codeowners
-      partnerbook codeowners --format gitlab --check
-    """
     from generator.checks.codeowners import run_command
 
     _require_root(root)
     sys.exit(run_command(root, fmt, output, check, click.echo))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Each person's digest of what needs them: new and open alerts of what they own, deadlines in the warning "
+    "window, overdue actions, unclaimed credits.\n\n"
+    "People, emails and ownership come from team.yaml; SMTP and webhooks from digest: in partnerbook.yml "
+    "(passwords and webhook addresses from environment variables). A rerun the same day sends nothing twice. "
+    "Exit 1 when a message could not be sent."),
+    examples=("partnerbook digest --person giulia", "partnerbook digest --dry-run", "partnerbook digest --send"))
 @_ROOT
 @_TODAY
-@click.option("--person", metavar="PERSON-ID", default=None, help="Only this person's digest (an id of team.yaml).")
+@click.option("--person", metavar="PERSON-ID", default=None, help=N_("Only this person's digest (an id of team.yaml)."))
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "email", "chat"]), default="text",
-              show_default=True, help="How to print digests: text, markdown, the email (MIME) or the chat JSON "
-              "(Slack and Teams bodies).")
-@click.option("--dry-run", is_flag=True, help="Show what --send would send, and to whom; send nothing.")
-@click.option("--send", is_flag=True, help="Send by the channels under digest: in partnerbook.yml (once a day).")
+              show_default=True, help=N_("How to print digests: text, markdown, the email (MIME) or the chat JSON "
+              "(Slack and Teams bodies)."))
+@click.option("--dry-run", is_flag=True, help=N_("Show what --send would send, and to whom; send nothing."))
+@click.option("--send", is_flag=True, help=N_("Send by the channels under digest: in partnerbook.yml (once a day)."))
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The file recording what was sent (default: .partnerbook/digest-state.json).")
+              help=N_("The file recording what was sent (default: .partnerbook/digest-state.json)."))
 def digest(root: Path, today: str | None, person: str | None, fmt: str, dry_run: bool, send: bool,
            state_path: Path | None) -> None:
-    """Each person's digest of what needs them: new and open alerts of what they own, deadlines in the
-    warning window, overdue actions, unclaimed credits.
-
-    People, emails and ownership come from team.yaml; SMTP and webhooks from digest: in
-    partnerbook.yml (passwords and webhook addresses from environment variables). A rerun the
-    same day sends nothing twice. Exit 1 when a message could not be sent.
-
-    \b
-    Examples:
-      partnerbook digest --person giulia
-      partnerbook digest --dry-run
-      partnerbook digest --send
-    """
     from generator.alerts.deliver import run_digest
     from generator.compute.portfolio import compute_portfolio
 
@@ -457,20 +500,15 @@ def digest(root: Path, today: str | None, person: str | None, fmt: str, dry_run:
                         echo=click.echo))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Write JSON Schema files for editors (completion and checks while typing).\n\n"
+    "Point a record at its schema with a first line such as '# yaml-language-server: "
+    "$schema=../../schemas/partner.schema.json'."),
+    examples=("partnerbook schema -o schemas",))
 @_ROOT_IF_ANY
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the schema files (default: schemas/ under --root).")
+              help=N_("Folder for the schema files (default: schemas/ under --root)."))
 def schema(root: Path | None, output: Path | None) -> None:
-    """Write JSON Schema files for editors (completion and checks while typing).
-
-    Point a record at its schema with a first line such as
-    '# yaml-language-server: $schema=../../schemas/partner.schema.json'.
-
-    \b
-    Example:
-      partnerbook schema -o schemas
-    """
     from generator.records.init import no_root_message
     from generator.records.schema_export import write_schemas
 
@@ -482,21 +520,19 @@ def schema(root: Path | None, output: Path | None) -> None:
         click.echo(_("wrote {path}").format(path=path))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Write a valid skeleton record, with comments that explain each field."),
+    examples=(
+        "partnerbook new partner kiln-packaging",
+        "partnerbook new contract supply-2027 --partner kiln-packaging",
+        "partnerbook new campaign easter-2027",
+    ))
 @_ROOT
 @click.argument("kind", type=click.Choice(["partner", "contract", "campaign"]))
 @click.argument("record_id", metavar="ID")
-@click.option("--partner", "partner_id", metavar="PARTNER-ID", help="The partner a new contract belongs to.")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--partner", "partner_id", metavar="PARTNER-ID", help=N_("The partner a new contract belongs to."))
+@click.option("--force", is_flag=True, help=N_("Overwrite an existing file."))
 def new(root: Path, kind: str, record_id: str, partner_id: str | None, force: bool) -> None:
-    """Write a valid skeleton record, with comments that explain each field.
-
-    \b
-    Examples:
-      partnerbook new partner kiln-packaging
-      partnerbook new contract supply-2027 --partner kiln-packaging
-      partnerbook new campaign easter-2027
-    """
     from generator.records.scaffold import create, missing_schemas
 
     path = create(root, kind, record_id, partner_id=partner_id, force=force)
@@ -505,23 +541,18 @@ def new(root: Path, kind: str, record_id: str, partner_id: str | None, force: bo
         click.echo(_("wrote {path}").format(path=schema))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Start a records repository in DIRECTORY (default: here; created if missing).\n\n"
+    "Writes partnerbook.yml, partners/, campaigns/, schemas/, .gitignore, a CI workflow, "
+    ".pre-commit-config.yaml pinned to this version and a README for the team. Nothing is overwritten: "
+    "existing files are listed and nothing is written."),
+    examples=('partnerbook init partner-records --ci github --title "Acme partnerships"',))
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("."), required=False)
 @click.option("--ci", type=click.Choice(["github", "gitlab", "none"]), default="github", show_default=True,
-              help="The CI workflow to add: GitHub Actions, GitLab CI, or none.")
-@click.option("--title", default="Partnerships", show_default=True, help="The site title, in partnerbook.yml.")
-@click.option("--currency", default="EUR", show_default=True, help="The portfolio's currency (ISO 4217 code).")
+              help=N_("The CI workflow to add: GitHub Actions, GitLab CI, or none."))
+@click.option("--title", default="Partnerships", show_default=True, help=N_("The site title, in partnerbook.yml."))
+@click.option("--currency", default="EUR", show_default=True, help=N_("The portfolio's currency (ISO 4217 code)."))
 def init(directory: Path, ci: str, title: str, currency: str) -> None:
-    """Start a records repository in DIRECTORY (default: here; created if missing).
-
-    Writes partnerbook.yml, partners/, campaigns/, schemas/, .gitignore, a CI
-    workflow, .pre-commit-config.yaml pinned to this version and a README for
-    the team. Nothing is overwritten: existing files are listed and nothing is written.
-
-    \b
-    Example:
-      partnerbook init partner-records --ci github --title "Acme partnerships"
-    """
     from generator.records.init import Options, check_currency, check_title, init_repository
 
     try:
@@ -548,28 +579,25 @@ def _import_sources() -> list[str]:
     return sorted(PRESETS)
 
 
-@cli.command("import")
+@cli.command("import", help=N_(
+    "Update a campaign's results from an export (GA4, Shopify or WooCommerce orders, Zigpoll, any CSV).\n\n"
+    "Comments and formatting of the record are kept; a figure the record holds already is replaced only with "
+    "--replace; nothing is written when the file is bad or the record would not validate."),
+    examples=(
+        "partnerbook import ga4 traffic.csv --campaign easter-2026 --dry-run",
+        "partnerbook import csv report.csv --campaign easter-2026 --mapping affiliate-report",
+    ))
 @_ROOT
 @_TODAY
 @click.argument("source", type=click.Choice(_import_sources()))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--campaign", "campaign_id", required=True, metavar="CAMPAIGN-ID", help="The campaign to update.")
-@click.option("--mapping", metavar="NAME", help="For the csv source: a mapping under imports.mappings.")
-@click.option("--partner", "partner_id", metavar="PARTNER-ID", help="Every row is this partner's.")
-@click.option("--replace", is_flag=True, help="Replace figures the record already holds with the export's.")
-@click.option("--dry-run", is_flag=True, help="Print the change as a diff; write nothing.")
+@click.option("--campaign", "campaign_id", required=True, metavar="CAMPAIGN-ID", help=N_("The campaign to update."))
+@click.option("--mapping", metavar="NAME", help=N_("For the csv source: a mapping under imports.mappings."))
+@click.option("--partner", "partner_id", metavar="PARTNER-ID", help=N_("Every row is this partner's."))
+@click.option("--replace", is_flag=True, help=N_("Replace figures the record already holds with the export's."))
+@click.option("--dry-run", is_flag=True, help=N_("Print the change as a diff; write nothing."))
 def import_(root: Path, today: str | None, source: str, file: Path, campaign_id: str, mapping: str | None,
             partner_id: str | None, replace: bool, dry_run: bool) -> None:
-    """Update a campaign's results from an export (GA4, Shopify or WooCommerce orders, Zigpoll, any CSV).
-
-    Comments and formatting of the record are kept; a figure the record holds already is replaced only
-    with --replace; nothing is written when the file is bad or the record would not validate.
-
-    \b
-    Examples:
-      partnerbook import ga4 traffic.csv --campaign easter-2026 --dry-run
-      partnerbook import csv report.csv --campaign easter-2026 --mapping affiliate-report
-    """
     from generator.ingest.command import UsageProblem, run_import
     from generator.today import resolve_today
 
@@ -583,29 +611,24 @@ def import_(root: Path, today: str | None, source: str, file: Path, campaign_id:
         click.echo(line)
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Show what a change does: the working tree against BASE.\n\n"
+    "BASE is a git revision (default: the merge base with the default branch, origin/HEAD, else main or "
+    "master) or a second folder. BASE is read from git objects; the working tree is never touched. Reports "
+    "records added, removed and changed, validation findings and alerts new and resolved, health, KPI and "
+    "compliance changes. Both sides use the same --today, so what only time changed is never new. Exit 0 (it "
+    "informs), 1 when BASE cannot be read."),
+    examples=(
+        "partnerbook diff main",
+        'partnerbook diff origin/main --format markdown >> "$GITHUB_STEP_SUMMARY"',
+        "partnerbook diff ../records-before --format json",
+    ))
 @_ROOT
 @_TODAY
 @click.argument("base", required=False, metavar="[BASE]")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
-              help="text for people, markdown for a pull-request comment or job summary, json for tools.")
+              help=N_("text for people, markdown for a pull-request comment or job summary, json for tools."))
 def diff(root: Path, today: str | None, base: str | None, fmt: str) -> None:
-    """Show what a change does: the working tree against BASE.
-
-    BASE is a git revision (default: the merge base with the default branch,
-    origin/HEAD, else main or master) or a second folder. BASE is read from
-    git objects; the working tree is never touched. Reports records added,
-    removed and changed, validation findings and alerts new and resolved,
-    health, KPI and compliance changes. Both sides use the same --today, so
-    what only time changed is never new. Exit 0 (it informs), 1 when BASE
-    cannot be read.
-
-    \b
-    Examples:
-      partnerbook diff main
-      partnerbook diff origin/main --format markdown >> "$GITHUB_STEP_SUMMARY"
-      partnerbook diff ../records-before --format json
-    """
     from generator.compute.base import open_base
     from generator.compute.diff import diff_portfolios
     from generator.compute.diff_report import render
