@@ -89,7 +89,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "unknown": (N_("Unknown"), N_("The partner's profile could not be read.")),
     },
     "category": {
-        "payment": (N_("Payments"), N_("Payment gateways, acquirers and payment methods.")),
+        "payment": (N_("Payment"), N_("Payment gateways, acquirers and payment methods.")),
         "logistics": (N_("Logistics"), N_("Carriers, warehouses and delivery.")),
         "marketing": (N_("Marketing"), N_("Affiliates, influencers, agencies and advertising.")),
         "feedback": (N_("Customer feedback"), N_("Surveys, reviews and feedback tools.")),

@@ -673,7 +673,7 @@ def test_cli_text_tells_about_silenced_alerts(base_portfolio: Path, run_line: Ru
     assert hidden.output == "no alerts; 1 silenced not shown (--include-silenced shows them)\n"
     assert shown.output == (
         f"{KILN}:1: warning: 56.2% of partner revenue over all campaigns (9,000.00 EUR of 16,000.00 EUR), above "
-        f"the 50% threshold; portfolio HHI 0.51 (silenced until {ahead(30)}: Easter, one-off) "
+        f"the 50% threshold; portfolio HHI 0.51 (silenced until {said(30)}: Easter, one-off) "
         "[revenue-concentration]\n"
         "1 alert: 0 errors, 1 warning, 0 info\n")
 

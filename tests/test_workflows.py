@@ -54,7 +54,7 @@ def test_alerts_github_writes_a_table_to_the_job_summary(base_portfolio: Path, r
                            "10 alerts: 1 error, 8 warnings, 1 info\n")  # appended, as validate does
     assert "| file | line | severity | rule | message |" in text
     row = next(line for line in text.splitlines() if "compliance-missing" in line)
-    assert row.startswith(f"| `{STRIPE}` | 37 | Error | compliance-missing | payments partner")
+    assert row.startswith(f"| `{STRIPE}` | 37 | Error | compliance-missing | payment partner")
     assert len([line for line in text.splitlines() if line.startswith("| `")]) == 10
 
 
