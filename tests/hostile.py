@@ -79,6 +79,8 @@ _URLS = [
     f"https://example.com/?q=\"onmouseover=alert('{MARKER}')",
     f"https://example.com/?q=)onmouseover=alert('{MARKER}')//",
     "https://example.com/?q=%3Cscript%3E",
+    # A repository's address (site.repo_url takes no query or fragment) that still tries to break out.
+    f"https://example.com/o/(javascript:alert({MARKER}))%22onmouseover=alert({MARKER})",
 ]
 _EMAILS = [
     "x[y](/onmouseover=alert(1)//)@example.com",
@@ -100,7 +102,7 @@ def _string_candidates() -> list[str]:
 def _benign(candidate: str) -> str:
     """A plain value of the same shape: same line count, a URL stays a URL, an email an email."""
     if candidate in _URLS:
-        return "https://example.com/plain"
+        return "https://example.com/plain/repo"
     if candidate.startswith("mailto:"):
         return "mailto:plain@example.com"
     if candidate in _EMAILS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from generator.i18n import _
 from generator.records.common import (
@@ -33,6 +33,24 @@ ClauseName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Weight = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
 
 
+
+def _a_repository(value: str) -> str:
+    """An http(s) address of one repository: links are made by adding paths to it."""
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError(_("repo_url must be the repository's http:// or https:// address"))
+    if parts.query or parts.fragment or "#" in value:
+        raise ValueError(_("repo_url must not have a query or a fragment ('?' or '#'): write the "
+                           "repository's address, e.g. https://github.com/shop/partners"))
+    if len([segment for segment in parts.path.split("/") if segment]) < 2:
+        raise ValueError(_("repo_url must name a repository (owner and name), e.g. "
+                           "https://github.com/shop/partners"))
+    return value
+
+
+RepoUrl = Annotated[Url, AfterValidator(_a_repository)]
+
+
 class SiteSettings(Record):
     title: Text = "Partnerships"
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")] = "en"
@@ -41,27 +59,10 @@ class SiteSettings(Record):
     trust_mkdocs_yml: bool = False
     # The records repository's web address, as MkDocs' repo_url: alerts and findings link to their record's
     # line, record pages to its editor (generator/site/repo_links.py). mkdocs.yml's repo_url is used when this
-    # is not set; this one adds no repository button to the header (Material would ask GitHub's API for it).
-    repo_url: Url | None = None
+    # is not set; neither becomes the theme's repository button (Material would ask GitHub's API for it).
+    repo_url: RepoUrl | None = None
     # The branch the links open: else the one mkdocs.yml's edit_uri names, else main.
     repo_branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")] | None = None
-
-    @field_validator("repo_url")
-    @classmethod
-    def _a_repository(cls, value: str | None) -> str | None:
-        """An http(s) address of one repository: links are made by adding paths to it."""
-        if value is None:
-            return value
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https"):
-            raise ValueError(_("repo_url must be the repository's http:// or https:// address"))
-        if parts.query or parts.fragment or "#" in value:
-            raise ValueError(_("repo_url must not have a query or a fragment ('?' or '#'): write the "
-                               "repository's address, e.g. https://github.com/shop/partners"))
-        if len([segment for segment in parts.path.split("/") if segment]) < 2:
-            raise ValueError(_("repo_url must name a repository (owner and name), e.g. "
-                               "https://github.com/shop/partners"))
-        return value
 
 
 class Condition(Record):
