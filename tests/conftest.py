@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from generator import i18n
 from generator.cli import cli
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -34,7 +35,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep every test inside tmp_path: working directory, HOME, no inherited dates or CI files."""
+    """Keep every test inside tmp_path: working directory, HOME, no inherited dates, CI files or language.
+
+    The language partnerbook writes in is process state (set when records load): each test starts in
+    English, whatever the test before it read, and without the machine's PARTNERBOOK_LANG.
+    """
+    monkeypatch.delenv(i18n.ENV, raising=False)
+    i18n.machine_output(False)
+    i18n.use(None)
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.chdir(tmp_path)
