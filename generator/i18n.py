@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
+from decimal import localcontext
 from functools import cache
 from gettext import GNUTranslations
 from pathlib import Path
@@ -153,6 +154,9 @@ def N_(message: str) -> str:
 
 # -- numbers, money, percentages and dates, written as the current language writes them ---------------
 
+_PRECISION = 400  # digits Babel may need to round any float (the largest has 309) to a few decimals
+
+
 @cache
 def locale(language: str | None = None) -> Locale:
     from babel import Locale
@@ -169,7 +173,8 @@ def number(value: float | int, digits: int = 0) -> str:
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=_locale())
+    with localcontext(prec=_PRECISION):  # a float's 309 digits and decimals: Babel rounds in this context
+        return format_decimal(value, format=pattern, locale=_locale())
 
 
 def signed(value: float | int, digits: int = 0) -> str:
@@ -183,7 +188,8 @@ def percent(fraction: float, digits: int = 1) -> str:
     from babel.numbers import format_percent
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(fraction, format=pattern, locale=_locale())
+    with localcontext(prec=_PRECISION):
+        return format_percent(fraction, format=pattern, locale=_locale())
 
 
 def money(amount: float, currency: str) -> str:

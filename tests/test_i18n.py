@@ -97,3 +97,12 @@ def test_partnerbook_lang_wins_over_the_team_setting(monkeypatch: pytest.MonkeyP
     with i18n.language("en") as chosen:
         assert chosen == "it"
         assert formats.days_phrase(0) == "oggi"
+
+
+def test_the_largest_numbers_still_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Babel rounds in the decimal context: 28 digits by default, too few for a 1e30 revenue to two decimals."""
+    monkeypatch.delenv(i18n.ENV, raising=False)
+    with i18n.language("en"):
+        assert i18n.number(1e30, 2) == "1,000,000,000,000,000,000,000,000,000,000.00"
+        assert formats.money(1e30, "EUR").endswith(".00 EUR")
+        assert i18n.percent(1e26).endswith("%")
