@@ -30,6 +30,7 @@ import yaml
 from generator import i18n, workdir
 from generator.errors import PartnerbookError
 from generator.i18n import _
+from generator.progress import SILENT, Progress
 from generator.site import mkdocs_build as site_build
 from generator.site.repo_links import repo_links
 from generator.site.mkdocs_config import mkdocs_config, read_repository_config
@@ -143,7 +144,7 @@ def _link(source: Path, target: Path) -> None:
 
 def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
                 prepared: Prepared | None = None, jobs: int | None = None,
-                previous_site: Path | None = None) -> site_build.BuildStats:
+                previous_site: Path | None = None, progress: Progress = SILENT) -> site_build.BuildStats:
     """Build with MkDocs (see generator/site/mkdocs_build.py); problems become a PartnerbookError."""
     from mkdocs import exceptions
 
@@ -163,7 +164,7 @@ def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path 
         return site_build.build(config_data, config_path, cache_dir,
                                 charts=prepared.pending if prepared else (),
                                 chart_docs=prepared.place_charts if prepared else None, jobs=jobs,
-                                previous_site=previous_site)
+                                previous_site=previous_site, progress=progress)
     except (exceptions.MkDocsException, exceptions.Abort, exceptions.ConfigurationError) as exc:
         detail = "\n".join(f"  {m}" for m in messages[:20])
         raise PartnerbookError((_("MkDocs could not build the site: {error}").format(error=exc)
@@ -201,7 +202,7 @@ class Prepared:
 
 
 def prepare_docs(root: Path, today: date, jobs: int | None = None,
-                 timings: dict[str, float] | None = None, draw: bool = True) -> Prepared:
+                 timings: dict[str, float] | None = None, draw: bool = True, progress: Progress = SILENT) -> Prepared:
     """Validate, compute, draw and render every page into ``root/.partnerbook/docs``.
 
     With ``draw=False`` the charts missing from the cache are left in ``Prepared.pending`` for the
@@ -212,6 +213,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     from generator.site import downloads, pages, render
 
     timings = timings if timings is not None else {}
+    progress.stage(_("reading and checking the records"))
     step = time.perf_counter()
     cache_root = workdir.work_dir(root, "cache")
     workdir.remove(cache_root / "records.pickle")  # the old pickled cache: never read again
@@ -219,6 +221,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     timings["load, validate, compute"] = time.perf_counter() - step
 
     stamp = {"today": today.isoformat(), "commit": _commit(root)}
+    progress.stage(_("writing the pages"))
     step = time.perf_counter()
     settings = computed.portfolio.settings.site
     # The checked mkdocs.yml (generator/site/mkdocs_config.py): its repo_url links the pages to the records;
@@ -238,6 +241,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     paths, missing = chart_draw.plan_charts(specs, cache)
     drawn = 0
     if draw:
+        progress.stage(_("drawing the charts"))
         chart_draw.render_charts(specs, cache, jobs)
         drawn, missing = len(missing), []
     chart_files = {f"{pages.CHART_DIR}/{key}.svg": path for key, path in paths.items()}
@@ -260,7 +264,8 @@ def write_config(root: Path, config: dict[str, Any], name: str = "mkdocs.yml") -
     return path
 
 
-def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int | None = None) -> BuildReport:
+def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int | None = None,
+               progress: Progress = SILENT) -> BuildReport:
     """Validate, compute, draw, render and build the site into ``site_dir`` (default ``root/site``).
 
     MkDocs builds into a temporary folder beside the target, which replaces
@@ -268,14 +273,18 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
     partnerbook built (generator/workdir.py); one build per repository runs at a time.
     """
     target = workdir.site_target(root, site_dir)
-    with workdir.build_lock(root):
-        return _build_locked(root, today, target, jobs)
+    try:
+        with workdir.build_lock(root):
+            return _build_locked(root, today, target, jobs, progress)
+    finally:
+        progress.finish()
 
 
-def _build_locked(root: Path, today: date, target: Path, jobs: int | None) -> BuildReport:
+def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progress: Progress) -> BuildReport:
     timings: dict[str, float] = {}
     workdir.clean_leftovers(target)
-    prepared = prepare_docs(root, today, jobs, timings, draw=False)
+    prepared = prepare_docs(root, today, jobs, timings, draw=False, progress=progress)
+    progress.stage(_("building the site with MkDocs"))
     step = time.perf_counter()
     target = workdir.site_target(root, target)  # checked again: the build may have waited for the lock
     tmp_site = workdir.new_build_dir(target)
@@ -287,7 +296,8 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None) -> Bu
                                                                tzinfo=UTC).timestamp()))
     try:
         # The previous site is linked from only when it is partnerbook's (generator/site/reuse.py).
-        stats = _run_mkdocs(config, config_path, workdir.work_dir(root, "cache", "pages"), prepared, jobs, target)
+        stats = _run_mkdocs(config, config_path, workdir.work_dir(root, "cache", "pages"), prepared, jobs, target,
+                            progress)
         _swap(tmp_site, target)
         if prepared.pending:
             from generator.draw.chart_draw import record_charts

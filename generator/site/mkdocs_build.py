@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator import workdir
 from generator.i18n import _, ngettext
+from generator.progress import SILENT, Progress
 from generator.site.reuse import PreviousSite, write_manifest
 
 if TYPE_CHECKING:
@@ -262,7 +263,7 @@ def plugins_allow_cache(config: MkDocsConfig) -> bool:
 
 def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
           charts: Sequence[tuple[Any, Path]] = (), chart_docs: Callable[[], None] | None = None,
-          jobs: int | None = None, previous_site: Path | None = None) -> BuildStats:
+          jobs: int | None = None, previous_site: Path | None = None, progress: Progress = SILENT) -> BuildStats:
     """Build the site of ``config_path`` (whose content is ``config_data``) into its ``site_dir``.
 
     ``charts`` are (spec, cache path) pairs still to be drawn; they are drawn in the same pool as the
@@ -343,6 +344,8 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files, search=search)
         warnings: list[tuple[str, int, str]] = []
         workers = min(jobs or _cpus(), len(tasks))
+        progress.start("pages", len(tasks) - len(charts))
+        progress.start("charts", len(charts))
         try:
             if len(tasks) >= PARALLEL_MIN and workers > 1:
                 if charts:
@@ -350,23 +353,32 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
                     warm_up()  # import matplotlib once, before forking
                 context = multiprocessing.get_context("fork")
+                # The parent's objects (records, configuration, navigation) move to the permanent generation:
+                # a forked worker's collector then never scans (and so never copies) those pages of memory.
+                gc.collect()
+                gc.freeze()
                 with context.Pool(workers, initializer=_worker_init) as pool:
                     for kind, arg, output in pool.imap_unordered(_run_task, _order(tasks, sizes)):
                         if kind == "page":
                             outputs[arg] = output
                             warnings += output.warnings
                             stats.rendered += 1
+                            progress.advance("pages")
                         else:
                             stats.charts_drawn += 1
+                            progress.advance("charts")
             else:
                 for kind, arg in tasks:
                     if kind == "chart":
                         _run_task((kind, arg))
                         stats.charts_drawn += 1
+                        progress.advance("charts")
                     else:
                         outputs[arg] = _render_page(arg)
                         stats.rendered += 1
+                        progress.advance("pages")
         finally:
+            gc.unfreeze()
             _STATE.clear()
         for name, level, message in warnings:  # counted by strict mode like the parent's own
             logging.getLogger(name).log(level, message)
