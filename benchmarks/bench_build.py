@@ -1,32 +1,45 @@
-"""Benchmark the site build: validate, kpis, a cold build, a bare ``mkdocs build`` and rebuilds, side by side.
+"""Benchmark the site build: a cold build beside a bare ``mkdocs build`` and the rebuilds CI does, side by side.
 
 Usage:
-    python benchmarks/bench_build.py [--partners 100 1000 5000] [--runs 3] [--seed 7] [--jobs N]
+    python benchmarks/bench_build.py [--partners 100 1000 5000] [--runs 3] [--jobs N]
+                                     [--scenarios cold,bare,...] [--skip charts,...] [--no-check]
                                      [--out benchmarks/out/bench-build]
+    python benchmarks/bench_build.py --partners 20000 --runs 1 --scenarios cold,nochange
 
-What it does, for every size in ``--partners``:
+For every size in ``--partners`` it generates a portfolio (benchmarks/generate_portfolio.py) under
+OUT/p<N>/portfolio, makes it a git repository with one commit (the build stamps the commit), and runs
+``--runs`` rounds. Each round measures these scenarios one after the other (those left out with
+``--scenarios``/``--skip`` are not run):
 
-1. generates a portfolio with campaigns and SLA history (benchmarks/generate_portfolio.py) under
-   OUT/p<N>/portfolio;
-2. runs ``--runs`` rounds; each round measures, one after the other on the same machine (GNU
-   ``/usr/bin/time -v``: wall clock and maximum resident set size):
-   a. ``partnerbook validate --today 2026-11-25``;
-   b. ``partnerbook kpis --today 2026-11-25`` (text tables to /dev/null);
-   c. ``partnerbook build --today 2026-11-25``, cold: no .partnerbook/ (no chart or page cache) and no
-      previous site/;
-   d. a bare ``mkdocs build`` of the very pages c. generated (a copy of .partnerbook/docs, taken after the
-      first cold build) with the same configuration (partnerbook's mkdocs.yml plus the build's folders,
-      title and strict mode), also cold; even rounds run d. before c., so neither always goes first;
-   e. ``partnerbook build`` again after one partner file changed (its description; a different text in
-      every round), with the cache and site the cold build left;
-   f. ``partnerbook build`` again with nothing changed;
-3. prints the median of every figure, the ratios the targets are about (full build / bare mkdocs, at
-   most 1.5; one-partner rebuild / full build, at most 0.1) and the stage timings of the last cold
-   build (``--timings``); checks that the bare MkDocs site and partnerbook's site are byte-identical;
-   writes every sample to OUT/results.json.
+  cold      ``partnerbook build``: no .partnerbook/ (no cache of any kind) and no site/
+  bare      a bare ``mkdocs build`` of the very pages the first cold build wrote (a copy of
+            .partnerbook/docs) with the same configuration; even rounds run it before the cold
+            build, so neither always goes first
+  charts    a cold build whose chart cache is kept (everything else removed): cold minus this is
+            what drawing the charts costs
+  nochange  a real no-change rebuild: nothing touched since the previous build
+  partner   one partner file changed (its description): edit, build (measured), then restore and
+            build again (not measured) so the next scenario starts clean
+  commit    a new commit (``git commit --allow-empty``), build
+  today     the next day (``--today`` + 1), build; then back to the benchmark's day (not measured)
+  settings  a threshold in partnerbook.yml changed (``alerts.sla.attainment`` 0.9 -> 0.85), build;
+            then restore (not measured)
 
-Other processes on the machine slow every figure; the ratios of figures taken in the same round are
-what to compare. ``SOURCE_DATE_EPOCH`` is set for the bare build as partnerbook sets it for its own.
+Every measurement runs under GNU ``/usr/bin/time -v``: wall clock, CPU (user + system; GNU time counts
+the descendants it waited for, i.e. the build's pool workers) and the largest single process's maximum
+RSS; a sampler polls /proc every 50 ms for the whole process group and keeps the peak of its summed PSS
+(the memory the tree really holds: pages a forked worker shares with its parent are split between them)
+and of its summed RSS (shared pages counted once per process). "Peak memory" below is the PSS one.
+
+Ratios are taken pair by pair, within a round (cold / bare of the same round, each rebuild / the cold
+build of the same round); the three runs of each ratio are printed with their median. In the first
+round each rebuild's site is compared with a clean build of the same inputs (the work folder moved
+aside, a build into OUT/p<N>/clean-site): they must be byte-identical. Everything goes to
+OUT/results.json, every command's output to OUT/p<N>/logs/.
+
+The machine is shared and has 2 cores: wall clock depends on what else runs (the load average is
+printed), CPU time much less. The measured commands run with byte-code caching on (PYTHONPYCACHEPREFIX
+under OUT, warmed up once), as an installed tool does, whatever PYTHONDONTWRITEBYTECODE says.
 """
 
 from __future__ import annotations
@@ -36,21 +49,98 @@ import hashlib
 import json
 import os
 import shutil
+import statistics
+import subprocess
 import sys
-from datetime import UTC, date, datetime
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 from generate_portfolio import generate
-from timing import TIME, Sample, measure, median, tool
+from timing import TIME, Sample, measure, tool
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-TODAY = "2026-11-25"
-STEPS = ("validate", "kpis", "full build", "bare mkdocs", "rebuild, 1 partner", "rebuild, no change")
+TODAY = date(2026, 11, 25)
+SCENARIOS = {  # name: label, in the order a round runs them (cold and bare alternate)
+    "cold": "cold build",
+    "bare": "bare mkdocs build",
+    "charts": "cold, charts cached",
+    "nochange": "rebuild, no change",
+    "partner": "rebuild, 1 partner",
+    "commit": "rebuild, new commit",
+    "today": "rebuild, new --today",
+    "settings": "rebuild, settings",
+}
+REBUILDS = ("nochange", "partner", "commit", "today", "settings")
+GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "-c", "commit.gpgsign=false"]
+TARGETS = """targets (issue 14):
+  1,000 partners: cold build CPU <= 1.5x bare mkdocs CPU; wall <= 1.0x on 2 cores;
+                  no-change rebuild about 1 s; charts (cold - charts cached) <= 10% of cold CPU
+  5,000 partners: peak memory (tree PSS) <= 600 MB
+  20,000 partners: report time and memory"""
 
 
-def bare_config(portfolio: Path, docs: Path, site: Path) -> dict:
+# ---------------------------------------------------------------------------- inputs
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder``: relative path -> sha256 of its bytes (symlinks by their target)."""
+    found = {}
+    for top, _dirs, names in os.walk(folder):
+        for name in names:
+            path = Path(top, name)
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found[rel] = "symlink:" + os.readlink(path)
+            else:
+                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _differences(a: dict[str, str], b: dict[str, str]) -> list[str]:
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+def _git(portfolio: Path, *args: str) -> None:
+    subprocess.run([*GIT, *args], cwd=portfolio, check=True, capture_output=True)
+
+
+def _edit_partner(portfolio: Path, text: str | None) -> None:
+    """Set the description of the first partner (``None``: put the original bytes back)."""
+    path = sorted(portfolio.glob("partners/*/partner.yaml"))[0]
+    original = path.with_name(".partner.yaml.orig")
+    if text is None:
+        if original.exists():
+            shutil.copyfile(original, path)
+            original.unlink()
+        return
+    if not original.exists():
+        shutil.copyfile(path, original)
+    data = yaml.safe_load(original.read_text(encoding="utf-8"))
+    data["description"] = text
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _edit_settings(portfolio: Path, change: bool) -> None:
+    """Lower the SLA-attainment alert threshold in partnerbook.yml (``False``: put the original bytes back)."""
+    path = portfolio / "partnerbook.yml"
+    original = portfolio / ".partnerbook.yml.orig"
+    if not change:
+        if original.exists():
+            shutil.copyfile(original, path)
+            original.unlink()
+        return
+    if not original.exists():
+        shutil.copyfile(path, original)
+    data = yaml.safe_load(original.read_text(encoding="utf-8")) or {}
+    data.setdefault("alerts", {}).setdefault("sla", {})["attainment"] = 0.85
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def bare_config(portfolio: Path, docs: Path, site: Path) -> dict[str, Any]:
     """partnerbook's MkDocs configuration for ``docs``, as ``partnerbook build`` writes it."""
     sys.path.insert(0, str(REPO))
     from generator.site.mkdocs_config import mkdocs_config
@@ -61,99 +151,346 @@ def bare_config(portfolio: Path, docs: Path, site: Path) -> dict:
                          site_settings.get("language", "en"))
 
 
-def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+def _epoch(day: date) -> str:
+    return str(int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp()))
 
 
-def _edit_partner(portfolio: Path, text: str | None) -> Path:
-    """Set the description of the first partner (``None``: put the original back)."""
-    path = sorted(portfolio.glob("partners/*/partner.yaml"))[0]
-    original = path.with_name(".partner.yaml.orig")
-    if not original.exists():
-        shutil.copyfile(path, original)
-    if text is None:
-        shutil.copyfile(original, path)
-        original.unlink()
-        return path
-    data = yaml.safe_load(original.read_text(encoding="utf-8"))
-    data["description"] = text
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
+def _env(out: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPYCACHEPREFIX=str(out / "pycache"), NO_MKDOCS_2_WARNING="1")
+    return env
 
 
-def bench_size(partners: int, args: argparse.Namespace, partnerbook: str, mkdocs: str) -> dict:
-    out = args.out.resolve() / f"p{partners}"
-    portfolio, logs, docs, bare_site = out / "portfolio", out / "logs", out / "docs", out / "bare-site"
-    logs.mkdir(parents=True, exist_ok=True)
-    print(f"\n== {partners} partners: generating {args.campaigns} campaigns (seed {args.seed}) in {portfolio}",
-          flush=True)
-    for stale in (portfolio, docs, bare_site):  # pages from an earlier run may carry another commit stamp
-        if stale.exists():
-            shutil.rmtree(stale)
-    generate(portfolio, partners, args.campaigns, args.seed)
-    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    build = [partnerbook, "build", "--root", str(portfolio), "--today", TODAY, "--timings", *jobs]
-    epoch = str(int(datetime.combine(date.fromisoformat(TODAY), datetime.min.time(), tzinfo=UTC).timestamp()))
-    bare_env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "NO_MKDOCS_2_WARNING": "1"}
-    config_file = out / "mkdocs.bare.yml"
-    config_file.write_text(yaml.safe_dump(bare_config(portfolio, docs, bare_site), sort_keys=True,
-                                          allow_unicode=True), encoding="utf-8")
+def _short(sample: Sample) -> str:
+    tree = "" if sample.tree_pss_mb is None else (f"  peak PSS {sample.tree_pss_mb:6.0f} MB"
+                                                   f" (RSS sum {sample.tree_rss_mb:6.0f}, {sample.processes} procs)")
+    return (f"CPU {sample.cpu:7.2f} s (user {sample.user:6.2f} sys {sample.sys:5.2f})  wall {sample.wall:7.2f} s"
+            f"  max RSS {sample.rss_mb:6.0f} MB{tree}  exit {sample.exit}")
 
-    def cold_build(run: int) -> Sample:
-        for stale in (portfolio / ".partnerbook", portfolio / "site"):
-            shutil.rmtree(stale, ignore_errors=True)
-        sample = measure(build, logs / f"build-{run}.log")
-        if not docs.exists() and sample.exit == 0:  # the pages the bare build builds, from the first cold build
-            shutil.copytree(portfolio / ".partnerbook" / "docs", docs)
+
+# ---------------------------------------------------------------------------- one size
+
+
+class Bench:
+    def __init__(self, partners: int, args: argparse.Namespace, partnerbook: str, mkdocs: str) -> None:
+        self.partners, self.args = partners, args
+        self.out = args.out.resolve() / f"p{partners}"
+        self.portfolio, self.logs = self.out / "portfolio", self.out / "logs"
+        self.docs, self.bare_site, self.clean_site = self.out / "docs", self.out / "bare-site", self.out / "clean-site"
+        self.partnerbook, self.mkdocs = partnerbook, mkdocs
+        self.env = _env(args.out.resolve())
+        self.samples: dict[str, list[Sample | None]] = {name: [] for name in SCENARIOS}
+        self.checks: dict[str, Any] = {}
+        self.outputs: dict[str, str] = {}
+
+    # -- commands
+
+    def build_cmd(self, today: date, site: Path | None = None) -> list[str]:
+        jobs = ["--jobs", str(self.args.jobs)] if self.args.jobs else []
+        where = ["--site-dir", str(site)] if site else []
+        return [self.partnerbook, "build", "--root", str(self.portfolio), "--today", today.isoformat(),
+                "--timings", *where, *jobs]
+
+    def run(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> Sample:
+        """Measure ``cmd``; its output goes to logs/<name>.log."""
+        log = self.logs / f"{name}.log"
+        sample = measure(cmd, log, env=env or self.env, tree=self.args.interval > 0, interval=self.args.interval)
+        if sample.exit != 0:
+            print(f"    !! {name} exited {sample.exit}; its output: {log}", flush=True)
+            tail = log.read_text(encoding="utf-8", errors="replace").strip()[-2000:]
+            print("       " + tail.replace("\n", "\n       "))
         return sample
 
-    def bare(run: int) -> Sample:
-        shutil.rmtree(bare_site, ignore_errors=True)
-        return measure([mkdocs, "build", "-q", "-f", str(config_file)], logs / f"bare-{run}.log", env=bare_env)
+    def unmeasured(self, name: str, cmd: list[str]) -> None:
+        with (self.logs / f"{name}.log").open("w", encoding="utf-8") as log:
+            done = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=self.env, check=False)
+        if done.returncode != 0:
+            print(f"    !! {name} (not measured) exited {done.returncode}: {self.logs / name}.log", flush=True)
 
-    samples: dict[str, list[Sample]] = {step: [] for step in STEPS}
-    identical = None
-    for run in range(1, args.runs + 1):
-        steps = [("validate", lambda r: measure([partnerbook, "validate", "--root", str(portfolio), "--today", TODAY],
-                                                logs / f"validate-{r}.log")),
-                 ("kpis", lambda r: measure([partnerbook, "kpis", "--root", str(portfolio), "--today", TODAY],
-                                            logs / f"kpis-{r}.log"))]
-        pair = [("full build", cold_build), ("bare mkdocs", bare)]
-        steps += pair if run % 2 or not docs.exists() else pair[::-1]
-        for step, action in steps:
-            samples[step].append(action(run))
-            print(f"  run {run}: {step:<20} {samples[step][-1].wall:8.2f} s {samples[step][-1].rss_mb:8.1f} MB  "
-                  f"exit {samples[step][-1].exit}", flush=True)
-        if identical is None and bare_site.exists() and (portfolio / "site").exists():
-            identical = _tree(bare_site) == _tree(portfolio / "site")
-        _edit_partner(portfolio, f"Benchmark edit {run}: a partner file changed.")
+    def wipe_work(self, keep_charts: bool = False) -> None:
+        """Remove the work folder (all caches, or all but the chart cache) and the site."""
+        work = self.portfolio / ".partnerbook"
+        shutil.rmtree(self.portfolio / "site", ignore_errors=True)
+        if not keep_charts:
+            shutil.rmtree(work, ignore_errors=True)
+            return
+        charts = work / "cache" / "charts"
+        kept = self.out / "kept-charts"
+        shutil.rmtree(kept, ignore_errors=True)
+        if charts.exists():
+            charts.rename(kept)
+        shutil.rmtree(work, ignore_errors=True)
+        if kept.exists():
+            charts.parent.mkdir(parents=True)
+            kept.rename(charts)
+
+    def clean_check(self, scenario: str, today: date) -> dict[str, Any]:
+        """Is site/ byte-identical to a clean build of the same inputs? (work folder moved aside meanwhile)."""
+        work, stash = self.portfolio / ".partnerbook", self.out / "stash-work"
+        shutil.rmtree(stash, ignore_errors=True)
+        shutil.rmtree(self.clean_site, ignore_errors=True)
+        work.rename(stash)
         try:
-            samples["rebuild, 1 partner"].append(measure(build, logs / f"rebuild-{run}.log"))
+            self.unmeasured(f"clean-{scenario}", self.build_cmd(today, self.clean_site))
         finally:
-            _edit_partner(portfolio, None)
-        samples["rebuild, no change"].append(measure(build, logs / f"nochange-{run}.log"))
-        for step in STEPS[-2:]:
-            print(f"  run {run}: {step:<20} {samples[step][-1].wall:8.2f} s {samples[step][-1].rss_mb:8.1f} MB  "
-                  f"exit {samples[step][-1].exit}", flush=True)
+            shutil.rmtree(work, ignore_errors=True)
+            stash.rename(work)
+        return self.compare(scenario, _tree(self.clean_site), "a clean build")
 
-    medians = {step: median(v) for step, v in samples.items()}
-    built = (logs / f"build-{args.runs}.log").read_text(encoding="utf-8")
-    rebuilt = (logs / f"rebuild-{args.runs}.log").read_text(encoding="utf-8")
-    return {"partners": partners, "median": {k: vars(v) for k, v in medians.items()},
-            "samples": {k: [vars(s) for s in v] for k, v in samples.items()},
-            "bare_identical": identical, "cold_build_output": built, "rebuild_output": rebuilt}
+    def compare(self, scenario: str, reference: dict[str, str], what: str,
+                ignore: tuple[str, ...] = ()) -> dict[str, Any]:
+        differ = [rel for rel in _differences(reference, _tree(self.portfolio / "site")) if rel not in ignore]
+        result = {"identical": not differ, "against": what, "files": len(reference), "different": differ[:20],
+                  "different_count": len(differ)}
+        self.checks[scenario] = result
+        verdict = "byte-identical" if not differ else f"DIFFERS in {len(differ)} files, e.g. {differ[:5]}"
+        print(f"    check: {SCENARIOS[scenario]} site vs {what} ({len(reference)} files): {verdict}", flush=True)
+        return result
+
+    # -- scenarios
+
+    def record(self, scenario: str, run: int, sample: Sample) -> None:
+        self.samples[scenario].append(sample)
+        print(f"  run {run}: {SCENARIOS[scenario]:<21} {_short(sample)}", flush=True)
+        if run == 1:
+            self.outputs[scenario] = (self.logs / f"{scenario}-{run}.log").read_text(encoding="utf-8", errors="replace")
+
+    def round(self, run: int, wanted: list[str]) -> None:
+        check = run == 1 and not self.args.no_check
+        built_tree: dict[str, str] | None = None  # the site of the last clean build, if any
+        order = [s for s in ("cold", "bare", "charts") if s in wanted]
+        if run % 2 == 0 and self.docs.exists() and order[:2] == ["cold", "bare"]:
+            order[:2] = ["bare", "cold"]
+        if not {"cold", "charts"} & set(wanted) and (run == 1 or not (self.portfolio / "site").exists()):
+            self.wipe_work()
+            self.unmeasured(f"setup-{run}", self.build_cmd(TODAY))
+            built_tree = _tree(self.portfolio / "site") if check else None
+        if not self.docs.exists() and (self.portfolio / ".partnerbook" / "docs").exists():
+            shutil.copytree(self.portfolio / ".partnerbook" / "docs", self.docs)
+        for scenario in order:
+            if scenario == "bare":
+                if not self.docs.exists():
+                    self.wipe_work()
+                    self.unmeasured(f"setup-{run}", self.build_cmd(TODAY))
+                    shutil.copytree(self.portfolio / ".partnerbook" / "docs", self.docs)
+                shutil.rmtree(self.bare_site, ignore_errors=True)
+                env = {**self.env, "SOURCE_DATE_EPOCH": _epoch(TODAY)}
+                self.record("bare", run, self.run(f"bare-{run}", [self.mkdocs, "build", "-q", "-f",
+                                                                  str(self.out / "mkdocs.bare.yml")], env))
+                if run == 1 and (self.portfolio / "site").exists() and "bare" not in self.checks:
+                    self.compare("bare", _tree(self.bare_site), "the bare mkdocs build of the same pages",
+                                 ignore=(".partnerbook-site",))  # partnerbook's marker file
+                continue
+            self.wipe_work(keep_charts=scenario == "charts")
+            self.record(scenario, run, self.run(f"{scenario}-{run}", self.build_cmd(TODAY)))
+            if not self.docs.exists():
+                shutil.copytree(self.portfolio / ".partnerbook" / "docs", self.docs)
+            if check:
+                if scenario == "charts" and built_tree is not None:
+                    self.compare("charts", built_tree, "the cold build")
+                built_tree = _tree(self.portfolio / "site")
+
+        if "nochange" in wanted:
+            self.record("nochange", run, self.run(f"nochange-{run}", self.build_cmd(TODAY)))
+            if check:
+                if built_tree is not None:
+                    self.compare("nochange", built_tree, "the clean build just before")
+                else:
+                    self.clean_check("nochange", TODAY)
+        if "partner" in wanted:
+            _edit_partner(self.portfolio, f"Benchmark edit {run}: a partner file changed.")
+            try:
+                self.record("partner", run, self.run(f"partner-{run}", self.build_cmd(TODAY)))
+                if check:
+                    self.clean_check("partner", TODAY)
+            finally:
+                _edit_partner(self.portfolio, None)
+            self.unmeasured(f"partner-restore-{run}", self.build_cmd(TODAY))
+        if "commit" in wanted:
+            _git(self.portfolio, "commit", "-q", "--allow-empty", "-m", f"benchmark: empty commit {run}")
+            self.record("commit", run, self.run(f"commit-{run}", self.build_cmd(TODAY)))
+            if check:
+                self.clean_check("commit", TODAY)
+        if "today" in wanted:
+            tomorrow = TODAY + timedelta(days=1)
+            self.record("today", run, self.run(f"today-{run}", self.build_cmd(tomorrow)))
+            if check:
+                self.clean_check("today", tomorrow)
+            self.unmeasured(f"today-restore-{run}", self.build_cmd(TODAY))
+        if "settings" in wanted:
+            _edit_settings(self.portfolio, True)
+            try:
+                self.record("settings", run, self.run(f"settings-{run}", self.build_cmd(TODAY)))
+                if check:
+                    self.clean_check("settings", TODAY)
+            finally:
+                _edit_settings(self.portfolio, False)
+            self.unmeasured(f"settings-restore-{run}", self.build_cmd(TODAY))
+
+    def bench(self, wanted: list[str]) -> dict[str, Any]:
+        args = self.args
+        print(f"\n== {self.partners} partners: {args.campaigns} campaigns (seed {args.seed}) in {self.portfolio}; "
+              f"load average {os.getloadavg()[0]:.2f}", flush=True)
+        for stale in (self.portfolio, self.docs, self.bare_site, self.clean_site, self.out / "stash-work",
+                      self.logs):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.logs.mkdir(parents=True)
+        generate(self.portfolio, self.partners, args.campaigns, args.seed)
+        _git(self.portfolio, "init", "-q")
+        _git(self.portfolio, "add", "partners", "campaigns", "partnerbook.yml")
+        _git(self.portfolio, "commit", "-q", "-m", f"benchmark portfolio: {self.partners} partners")
+        (self.out / "mkdocs.bare.yml").write_text(
+            yaml.safe_dump(bare_config(self.portfolio, self.docs, self.bare_site), sort_keys=True, allow_unicode=True),
+            encoding="utf-8")
+        for run in range(1, args.runs + 1):
+            self.round(run, wanted)
+        return self.result(wanted)
+
+    # -- figures
+
+    def ratios(self) -> dict[str, list[float | None]]:
+        """Pair-by-pair ratios: each round's figures divided by the same round's."""
+        def per_run(top: str, bottom: str, value: str) -> list[float | None]:
+            pairs = zip(self.samples[top], self.samples[bottom], strict=False)
+            return [getattr(a, value) / getattr(b, value) if a and b and getattr(b, value) else None for a, b in pairs]
+
+        found: dict[str, list[float | None]] = {}
+        if self.samples["cold"] and self.samples["bare"]:
+            found["cold / bare, CPU"] = per_run("cold", "bare", "cpu")
+            found["cold / bare, wall"] = per_run("cold", "bare", "wall")
+        if self.samples["cold"] and self.samples["charts"]:
+            found["charts share of cold CPU: (cold - charts cached) / cold"] = [
+                (c.cpu - k.cpu) / c.cpu if c.cpu else None
+                for c, k in zip(self.samples["cold"], self.samples["charts"], strict=False) if c and k]
+        for name in REBUILDS:
+            if self.samples["cold"] and self.samples[name]:
+                found[f"{name} / cold, CPU"] = per_run(name, "cold", "cpu")
+                found[f"{name} / cold, wall"] = per_run(name, "cold", "wall")
+        return found
+
+    def result(self, wanted: list[str]) -> dict[str, Any]:
+        medians = {}
+        for name, samples in self.samples.items():
+            got = [s for s in samples if s is not None]
+            if not got:
+                continue
+            tree = [s.tree_pss_mb for s in got if s.tree_pss_mb is not None]
+            medians[name] = {
+                "cpu": statistics.median(s.cpu for s in got), "wall": statistics.median(s.wall for s in got),
+                "user": statistics.median(s.user for s in got), "sys": statistics.median(s.sys for s in got),
+                "max_rss_mb": statistics.median(s.rss_mb for s in got),
+                "peak_pss_mb": statistics.median(tree) if tree else None,
+                "peak_pss_mb_max": max(tree) if tree else None,
+                "peak_rss_sum_mb": max((s.tree_rss_mb or 0 for s in got), default=None),
+                "exit": max(s.exit for s in got)}
+        ratios = self.ratios()
+        return {"partners": self.partners, "scenarios": wanted, "median": medians,
+                "samples": {k: [asdict(s) | {"cpu": s.cpu} for s in v if s] for k, v in self.samples.items() if v},
+                "ratios": {k: {"runs": v, "median": _median(v)} for k, v in ratios.items()},
+                "checks": self.checks, "output_run_1": self.outputs}
+
+
+def _median(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def _fmt(value: float | None, spec: str = ".2f") -> str:
+    return "-" if value is None else format(value, spec)
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def report(results: list[dict[str, Any]], runs: int) -> None:
+    for result in results:
+        n, m = result["partners"], result["median"]
+        print(f"\n== {n} partners: median of {runs} run(s)")
+        print(f"  {'scenario':<22} {'CPU s':>8} {'wall s':>8} {'user s':>8} {'sys s':>7} {'max RSS MB':>11}"
+              f" {'peak PSS MB':>12} {'RSS sum MB':>11} {'exit':>5}")
+        for name, label in SCENARIOS.items():
+            if name in m:
+                f = m[name]
+                print(f"  {label:<22} {f['cpu']:8.2f} {f['wall']:8.2f} {f['user']:8.2f} {f['sys']:7.2f}"
+                      f" {f['max_rss_mb']:11.0f} {_fmt(f['peak_pss_mb'], '.0f'):>12}"
+                      f" {_fmt(f['peak_rss_sum_mb'], '.0f'):>11}"
+                      f" {f['exit']:>5}")
+        if result["ratios"]:
+            print(f"  ratios, pair by pair within a round ({', '.join(f'run {i + 1}' for i in range(runs))}"
+                  " -> median):")
+            for name, ratio in result["ratios"].items():
+                cells = "  ".join(_fmt(v, ".3f") for v in ratio["runs"])
+                print(f"    {name:<56} {cells}  -> {_fmt(ratio['median'], '.3f')}")
+        for name, check in result["checks"].items():
+            verdict = "byte-identical" if check["identical"] else f"DIFFERENT ({check['different_count']} files)"
+            print(f"  site check, {SCENARIOS[name]}: vs {check['against']}: {verdict}")
+        failed = [SCENARIOS[k] for k, f in m.items() if f["exit"] != 0]
+        if failed:
+            print(f"  NON-ZERO EXITS: {', '.join(failed)} (see the logs)")
+        for name in ("cold", "nochange", "partner"):
+            if name in result["output_run_1"]:
+                text = result["output_run_1"][name].strip().replace("\n", "\n      ")
+                print(f"  output of {SCENARIOS[name]}, run 1:\n      {text}")
+
+    print("\nside by side (medians; CPU s / wall s; peak = tree PSS MB)")
+    names = [n for n in SCENARIOS if any(n in r["median"] for r in results)]
+    print(f"{'partners':>8} " + " ".join(f"{SCENARIOS[n][:21]:>21}" for n in names) + f" {'peak MB':>8}")
+    for result in results:
+        m = result["median"]
+        cells = " ".join(f"{_fmt(m[n]['cpu'], '.1f') + ' / ' + _fmt(m[n]['wall'], '.1f') if n in m else '-':>21}"
+                         for n in names)
+        peak = max((f["peak_pss_mb_max"] or 0 for f in m.values()), default=0)
+        print(f"{result['partners']:>8} {cells} {peak:8.0f}")
+    print("\n" + TARGETS)
+    for result in results:
+        r, m = result["ratios"], result["median"]
+        bare_cpu, bare_wall = (_fmt(r[k]["median"]) if k in r else "-"
+                               for k in ("cold / bare, CPU", "cold / bare, wall"))
+        nochange = _fmt(m["nochange"]["wall"], ".2f") if "nochange" in m else "-"
+        nochange_cpu = _fmt(m["nochange"]["cpu"], ".2f") if "nochange" in m else "-"
+        charts = r.get("charts share of cold CPU: (cold - charts cached) / cold")
+        peak = max((f["peak_pss_mb_max"] or 0 for f in m.values()), default=0)
+        print(f"  {result['partners']:>6} partners: cold/bare CPU {bare_cpu}, wall {bare_wall};"
+              f" no-change rebuild {nochange} s wall, {nochange_cpu} s CPU;"
+              f" charts {_fmt(charts['median'] * 100 if charts and charts['median'] is not None else None, '.0f')}%"
+              f" of cold CPU; peak memory {peak:.0f} MB")
+
+
+def warm_up(args: argparse.Namespace, partnerbook: str, mkdocs: str) -> None:
+    """Fill the byte-code cache (PYTHONPYCACHEPREFIX) so no measured run compiles modules."""
+    out = args.out.resolve() / "warm-up"
+    shutil.rmtree(out, ignore_errors=True)
+    generate(out / "portfolio", 3, 2, args.seed)
+    env = _env(args.out.resolve())
+    for cmd in ([partnerbook, "build", "--root", str(out / "portfolio"), "--today", TODAY.isoformat()],
+                [mkdocs, "--version"]):
+        subprocess.run(cmd, env=env, check=False, capture_output=True)
+
+
+def _names(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown scenario(s) {unknown}; known: {', '.join(SCENARIOS)}")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="partnerbook build against a bare mkdocs build of its pages")
+    parser = argparse.ArgumentParser(description="partnerbook build, rebuilds and a bare mkdocs build, side by side",
+                                     epilog=f"scenarios: {', '.join(f'{k} ({v})' for k, v in SCENARIOS.items())}")
     parser.add_argument("--partners", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--campaigns", type=int, default=12)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None, help="partnerbook build --jobs (default: every CPU)")
+    parser.add_argument("--scenarios", type=_names, default=list(SCENARIOS), help="comma-separated (default: all)")
+    parser.add_argument("--skip", type=_names, default=[], help="comma-separated scenarios to leave out")
+    parser.add_argument("--no-check", action="store_true", help="skip the byte-identical checks of the first round")
+    parser.add_argument("--interval", type=float, default=0.05,
+                        help="seconds between memory samples of the process tree (0: no sampler)")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "bench-build")
     args = parser.parse_args(argv)
+    wanted = [s for s in SCENARIOS if s in args.scenarios and s not in args.skip]
 
     partnerbook, mkdocs = tool("partnerbook"), tool("mkdocs")
     if partnerbook is None or mkdocs is None:
@@ -162,32 +499,25 @@ def main(argv: list[str] | None = None) -> int:
     if not TIME.exists():
         print("GNU time is missing (/usr/bin/time): apt-get install time", file=sys.stderr)
         return 2
-    print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; median of {args.runs} runs")
-    results = [bench_size(n, args, partnerbook, mkdocs) for n in args.partners]
-
-    print(f"\nmedian of {args.runs} runs, wall clock seconds (GNU time -v); {os.cpu_count()} CPUs")
-    header = f"{'partners':>8} " + " ".join(f"{step:>18}" for step in STEPS)
-    print(header + f" {'build/bare':>10} {'rebuild/build':>13}")
-    for result in results:
-        m = result["median"]
-        full, bare, rebuild = m["full build"]["wall"], m["bare mkdocs"]["wall"], m["rebuild, 1 partner"]["wall"]
-        cells = " ".join(f"{m[step]['wall']:18.2f}" for step in STEPS)
-        print(f"{result['partners']:>8} {cells} {full / bare:10.2f} {rebuild / full:13.3f}")
-    print("targets: build/bare <= 1.5 (full 1,000-partner build), rebuild/build <= 0.1 (one partner changed)")
-    print(f"\n{'partners':>8} " + " ".join(f"{step + ' MB':>18}" for step in STEPS))
-    for result in results:
-        print(f"{result['partners']:>8} " + " ".join(f"{result['median'][s]['rss_mb']:18.0f}" for s in STEPS))
-    for result in results:
-        failed = [s for s in STEPS if result["median"][s]["exit"] not in (0, 1 if s == "validate" else 0)]
-        print(f"\n{result['partners']} partners: bare MkDocs site byte-identical to partnerbook's: "
-              f"{result['bare_identical']}" + (f"; non-zero exits: {failed}" if failed else ""))
-        print("  last cold build:  " + result["cold_build_output"].strip().replace("\n", "\n    "))
-        print("  last rebuild:     " + result["rebuild_output"].strip().replace("\n", "\n    "))
+    if shutil.which("git") is None:
+        print("git is missing: the build stamps the commit", file=sys.stderr)
+        return 2
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                            check=False).stdout.strip()
+    print(f"partnerbook at {commit or 'unknown'}; {os.cpu_count()} CPUs; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.runs} run(s); scenarios: {', '.join(wanted)}")
+    warm_up(args, partnerbook, mkdocs)
+    results = []
     path = args.out.resolve() / "results.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"runs": args.runs, "seed": args.seed, "results": results}, indent=2) + "\n",
-                    encoding="utf-8")
-    print(f"\nraw samples: {path}; command output: {args.out.resolve()}/p<N>/logs/")
+    for n in args.partners:
+        results.append(Bench(n, args, partnerbook, mkdocs).bench(wanted))
+        path.parent.mkdir(parents=True, exist_ok=True)  # written after every size: a long run keeps what it did
+        path.write_text(json.dumps({"commit": commit, "runs": args.runs, "seed": args.seed, "cpus": os.cpu_count(),
+                                    "memory": "peak_pss_mb: sampled sum of PSS over the process group",
+                                    "results": results}, indent=2) + "\n", encoding="utf-8")
+    report(results, args.runs)
+    print(f"\nload average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}; raw samples: {path}; "
+          f"command output: {args.out.resolve()}/p<N>/logs/")
     return 0
 
 
