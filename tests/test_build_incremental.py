@@ -17,7 +17,7 @@ import pickle
 import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from conftest import TODAY, copy_base
 from generator.draw.charts import ChartSpec
 from generator.errors import PartnerbookError
 from generator.site import build as site
+from generator.site import fingerprint
 from generator.site import mkdocs_build as site_build
 from generator.workdir import MARKER
 
@@ -99,13 +100,57 @@ def test_unchanged_records_render_and_draw_nothing(tmp_path: Path, mode: str) ->
     root = copy_base(tmp_path / "portfolio")
     site.build_site(root, DAY, jobs=_jobs(mode))
     before = _tree(root / "site")
+    fingerprint.forget(root)  # past the no-change shortcut (tests/test_build_fingerprint.py): the caches answer
     again = site.build_site(root, DAY, jobs=_jobs(mode))
+    assert not again.unchanged
     assert (again.pages_rendered, again.charts_drawn) == (0, 0)
     assert again.pages_cached > 0
     assert _diff(before, _tree(root / "site")) == []
-    # Another day is another build date on every page: nothing may come from the cache.
-    later = site.build_site(root, date(2026, 11, 25), jobs=_jobs(mode))
-    assert later.pages_cached == 0
+
+
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=pb@example.com", "-c", "user.name=pb", *args], cwd=root,
+                   check=True, capture_output=True)
+
+
+def _clean_build(root: Path, copy: Path, day: date, mode: str) -> dict[str, str]:
+    """The site a build of a fresh copy of ``root`` (same records, same commit, no caches, no site) makes."""
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".partnerbook", "site"))
+    report = site.build_site(copy, day, jobs=_jobs(mode))
+    assert report.pages_cached == 0 and not report.unchanged
+    return _tree(copy / "site")
+
+
+def test_a_new_commit_renders_nothing_again_and_stamps_every_page(tmp_path: Path, mode: str) -> None:
+    root = copy_base(tmp_path / "portfolio")
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "records")
+    site.build_site(root, DAY, jobs=_jobs(mode))
+    _git(root, "commit", "-q", "--allow-empty", "-m", "nothing in the records changed")
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True,
+                            check=True).stdout.strip()
+
+    again = site.build_site(root, DAY, jobs=_jobs(mode))
+    assert not again.unchanged, "the commit is part of what a build reads"
+    assert (again.pages_rendered, again.charts_drawn) == (0, 0), "the stamp is put in at write time"
+    html = (root / "site" / "partners" / "kiln-packaging" / "index.html").read_text(encoding="utf-8")
+    assert f'<span class="pb-stamp-commit">{commit}</span>' in html
+    assert "\u2983" not in html
+    assert _diff(_tree(root / "site"), _clean_build(root, tmp_path / "clean", DAY, mode)) == []
+
+
+def test_another_day_renders_only_the_pages_whose_content_depends_on_the_date(tmp_path: Path, mode: str) -> None:
+    root = copy_base(tmp_path / "portfolio")
+    site.build_site(root, DAY, jobs=_jobs(mode))
+    next_day = DAY + timedelta(days=1)
+    later = site.build_site(root, next_day, jobs=_jobs(mode))
+    assert later.pages_rendered > 0, "days left to deadlines changed"
+    assert later.pages_cached > 0, "pages that do not depend on the date (the glossary, campaigns) are not rendered"
+    html = (root / "site" / "glossary" / "index.html").read_text(encoding="utf-8")
+    assert f'<span class="pb-stamp-day">Nov 25&#44; 2026</span>' in html  # the build date, written in
+    assert _diff(_tree(root / "site"), _clean_build(root, tmp_path / "clean", next_day, mode)) == []
 
 
 def test_the_site_equals_a_plain_mkdocs_build_of_the_same_pages(tmp_path: Path, mode: str) -> None:
@@ -142,13 +187,15 @@ def test_a_failed_build_keeps_the_previous_site_and_caches_nothing_of_it(
 
         monkeypatch.setattr(site, "_sync_tree", sync)
     else:  # the warning comes from MkDocs' navigation, before any page is rendered
-        real_config = site.mkdocs_config
+        from generator.site import mkdocs_config as configuration
+
+        real_config = configuration.mkdocs_config
 
         def config(*args: Any, **kwargs: Any) -> dict[str, Any]:
             data = real_config(*args, **kwargs)
             return {**data, "nav": [*data["nav"], {"Missing": "missing-page.md"}]}
 
-        monkeypatch.setattr(site, "mkdocs_config", config)
+        monkeypatch.setattr(configuration, "mkdocs_config", config)
     _edit_partner(root, "kiln-packaging", description="A change that must not be published.")
     with pytest.raises(PartnerbookError, match="strict mode"):
         site.build_site(root, DAY, jobs=_jobs(mode))

@@ -73,6 +73,8 @@ def _problem(display: str, rule: str, message: str, hint: str,
 
 # Root files whose kind is checked: each must be a regular file when present.
 ROOT_FILES = (SETTINGS_FILE, TEAM_FILE, "mkdocs.yml")
+# Where GitHub and GitLab look for a CODEOWNERS file (generator/checks/codeowners.py reads them).
+CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 
 
 def _kind(path: Path, layout: Layout) -> str | None:

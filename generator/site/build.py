@@ -27,18 +27,19 @@ from typing import Any
 
 import yaml
 
-from generator import i18n, workdir
+from generator import i18n, templates_dir, workdir
 from generator.errors import PartnerbookError
 from generator.i18n import _
 from generator.progress import SILENT, Progress
+from generator.site import fingerprint
 from generator.site import mkdocs_build as site_build
-from generator.site.repo_links import repo_links
-from generator.site.mkdocs_config import mkdocs_config, read_repository_config
-from generator.site.render import TEMPLATES
+
+# The records, KPIs, templates and MkDocs are imported where a build needs them, so a build with nothing to
+# do (generator/site/fingerprint.py) starts in a fraction of a second.
 
 WORK_DIR = workdir.WORK_DIR
 READ_CACHE = "records.json"
-ASSETS = TEMPLATES / "assets"
+ASSETS = templates_dir() / "assets"
 
 
 @dataclass
@@ -51,6 +52,7 @@ class BuildReport:
     seconds: dict[str, float]
     pages_rendered: int = 0  # by MkDocs in this build
     pages_cached: int = 0  # taken from the page cache
+    unchanged: bool = False  # nothing changed since the last build: nothing was done
 
 
 def _commit(root: Path) -> str:
@@ -195,6 +197,7 @@ class Prepared:
     charts_drawn: int
     chart_files: dict[str, Path] = field(default_factory=dict)
     pending: list[tuple[Any, Path]] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)  # repository files mkdocs.yml brings in (logo, CSS)
 
     def place_charts(self) -> None:
         for rel, source in self.chart_files.items():
@@ -202,7 +205,8 @@ class Prepared:
 
 
 def prepare_docs(root: Path, today: date, jobs: int | None = None,
-                 timings: dict[str, float] | None = None, draw: bool = True, progress: Progress = SILENT) -> Prepared:
+                 timings: dict[str, float] | None = None, draw: bool = True, progress: Progress = SILENT,
+                 commit: str | None = None) -> Prepared:
     """Validate, compute, draw and render every page into ``root/.partnerbook/docs``.
 
     With ``draw=False`` the charts missing from the cache are left in ``Prepared.pending`` for the
@@ -211,6 +215,8 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     from generator.compute.portfolio import compute_portfolio
     from generator.draw import chart_draw
     from generator.site import downloads, pages, render
+    from generator.site.mkdocs_config import mkdocs_config, read_repository_config
+    from generator.site.repo_links import repo_links
 
     timings = timings if timings is not None else {}
     progress.stage(_("reading and checking the records"))
@@ -220,7 +226,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     computed = compute_portfolio(root, today, cache_root / READ_CACHE)
     timings["load, validate, compute"] = time.perf_counter() - step
 
-    stamp = {"today": today.isoformat(), "commit": _commit(root)}
+    stamp = {"today": today.isoformat(), "commit": commit if commit is not None else _commit(root)}
     progress.stage(_("writing the pages"))
     step = time.perf_counter()
     settings = computed.portfolio.settings.site
@@ -254,7 +260,8 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, i18n.current(),
                            repository=repository)
     timings["write pages"] = time.perf_counter() - step
-    return Prepared(computed, docs, config, len(plan), len(paths), drawn, chart_files, missing)
+    return Prepared(computed, docs, config, len(plan), len(paths), drawn, chart_files, missing,
+                    sorted(repository.files))
 
 
 def write_config(root: Path, config: dict[str, Any], name: str = "mkdocs.yml") -> Path:
@@ -283,7 +290,17 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
 def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progress: Progress) -> BuildReport:
     timings: dict[str, float] = {}
     workdir.clean_leftovers(target)
-    prepared = prepare_docs(root, today, jobs, timings, draw=False, progress=progress)
+    step = time.perf_counter()
+    commit = _commit(root)
+    last = fingerprint.unchanged(root, today, commit, target)
+    if last is not None:  # nothing changed since the last build, and its site is as it left it
+        timings["fingerprint"] = time.perf_counter() - step
+        return BuildReport(target, last.pages, last.charts, 0, last.problems, timings, unchanged=True)
+    assets = fingerprint.previous_assets(root)
+    before = fingerprint.inputs(root, today, commit, target, assets)  # taken before anything is read
+    fingerprint.forget(root)
+    timings["fingerprint"] = time.perf_counter() - step
+    prepared = prepare_docs(root, today, jobs, timings, draw=False, progress=progress, commit=commit)
     progress.stage(_("building the site with MkDocs"))
     step = time.perf_counter()
     target = workdir.site_target(root, target)  # checked again: the build may have waited for the lock
@@ -313,8 +330,14 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progr
         workdir.remove_tree(tmp_site)
         workdir.remove(config_path)
     timings["mkdocs and charts"] = time.perf_counter() - step
+    problems = len(prepared.computed.result.problems)
+    if set(prepared.assets) == set(assets) and not prepared.config.get("hooks") \
+            and not prepared.computed.portfolio.settings.site.trust_mkdocs_yml:
+        # The next build with the same fingerprint has nothing to do (generator/site/fingerprint.py).
+        fingerprint.remember(root, before, target, prepared.assets,
+                             fingerprint.LastBuild(prepared.pages, prepared.charts, problems))
     return BuildReport(target, prepared.pages, prepared.charts, len(prepared.pending),
-                       len(prepared.computed.result.problems), timings, stats.rendered, stats.cached)
+                       problems, timings, stats.rendered, stats.cached)
 
 
 def serve_site(root: Path, today: date, dev_addr: str) -> None:

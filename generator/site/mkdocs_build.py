@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from generator import workdir
 from generator.i18n import _, ngettext
 from generator.progress import SILENT, Progress
+from generator.site import stamp
 from generator.site.reuse import PreviousSite, write_manifest
 
 if TYPE_CHECKING:
@@ -144,14 +145,19 @@ def _tree_digest(folder: str | None) -> str:
 
 
 def global_key(config_data: dict[str, Any], files: Files) -> str:
-    """What every page's output depends on besides its own Markdown."""
+    """What every page's output depends on besides its own Markdown (the build date is not: only the sitemap
+    shows it, see ``template_key``)."""
     settings = {k: v for k, v in config_data.items() if k != "site_dir"}
     theme: dict[str, Any] = settings["theme"] if isinstance(settings.get("theme"), dict) else {}
     names = sorted(f.src_uri for f in files if not CHART_REF.fullmatch(f.src_uri))
-    payload = json.dumps([CACHE_VERSION, _versions(), settings, os.environ.get("SOURCE_DATE_EPOCH", ""),
-                          _tree_digest(theme.get("custom_dir")), names],
+    payload = json.dumps([CACHE_VERSION, _versions(), settings, _tree_digest(theme.get("custom_dir")), names],
                          sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def template_key(base: str) -> str:
+    """The key of 404.html and the sitemap: the global key and the build date the sitemap shows."""
+    return hashlib.sha256(f"{base}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode()).hexdigest()
 
 
 def page_key(base: str, src_uri: str, source: bytes, known: set[str]) -> str:
@@ -318,6 +324,12 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         known = {f.src_uri for f in files}
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        words: dict[str, dict[str, str]] = {}  # the build's day and commit on each page (generator/site/stamp.py)
+        for file in doc_files:
+            text, found = stamp.neutral(file.content_string)
+            if found:
+                file.content_string = text  # hashed and rendered with tokens; the words go back in when written
+                words[file.src_uri] = found
         for file in doc_files:  # every page's front matter is read before any is built, as MkDocs does
             page = file.page if file.page is not None else Page(None, file, config)
             page.read_source(config)
@@ -393,17 +405,20 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             if generated or not previous.static(file.dest_uri, file.abs_src_path, file.abs_dest_path):
                 file.copy_file()
         written: dict[str, str] = {}
+        templates_key = template_key(base)
         for template in config.theme.static_templates:
-            # 404.html and sitemap.xml(.gz) depend only on what every page depends on (``base``).
+            # 404.html and sitemap.xml(.gz) depend only on what every page depends on and the build date.
             outputs_of = [template, f"{template}.gz"] if template == "sitemap.xml" else [template]
             targets = [os.path.join(config.site_dir, rel) for rel in outputs_of]
-            if not (all(previous.holds(rel, base) for rel in outputs_of)
-                    and all(previous.template(rel, base, dest) for rel, dest in zip(outputs_of, targets, strict=True))):
+            if not (all(previous.holds(rel, templates_key) for rel in outputs_of)
+                    and all(previous.template(rel, templates_key, dest)
+                            for rel, dest in zip(outputs_of, targets, strict=True))):
                 for dest in targets:  # drop a partial link: the build must never write into a linked file
                     if os.path.lexists(dest):
                         os.unlink(dest)
                 _build_theme_template(template, env, files, config, nav)
-            written.update({rel: base for rel in outputs_of if os.path.exists(os.path.join(config.site_dir, rel))})
+            written.update({rel: templates_key for rel in outputs_of
+                            if os.path.exists(os.path.join(config.site_dir, rel))})
         if config.extra_templates:
             raise exceptions.ConfigurationError(_("extra_templates are not supported by partnerbook's build"))
 
@@ -411,9 +426,11 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         for file in doc_files:
             output = outputs[file.src_uri]
             _restore(file.page, output, files)
-            if output.html is not None and not previous.page(file.dest_uri, output.html, file.abs_dest_path):
-                _write(file.abs_dest_path, output.html)
-            entries += output.search
+            found = words.get(file.src_uri, {})
+            html = None if output.html is None else stamp.apply_html(output.html, found)
+            if html is not None and not previous.page(file.dest_uri, html, file.abs_dest_path):
+                _write(file.abs_dest_path, html)
+            entries += stamp.apply_search(output.search, found)
         if search is not None:
             search.entries = entries
         log_level = config.validation.links.anchors
