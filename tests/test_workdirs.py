@@ -190,6 +190,8 @@ def test_a_site_old_in_the_way_that_is_not_ours_stops_the_build_before_anything_
     site.build_site(root, DAY)
     before = _snapshot(root / "site")
     (root / ".site.old").symlink_to(outside)
+    with (root / "partners" / "kiln-packaging" / "partner.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("# a change, so the build has a site to move\n")
     with pytest.raises(WorkDirError, match=r"\.site\.old"):
         site.build_site(root, DAY)
     assert _snapshot(root / "site") == before
