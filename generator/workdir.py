@@ -390,12 +390,20 @@ def _machine_key(path: Path) -> bytes:
     return stored if stored is not None and len(stored) == 32 else fresh
 
 
+CACHE_KEY_ENV = "PARTNERBOOK_CACHE_KEY"
+
+
 def machine_key() -> bytes:
     """This machine's secret for cache integrity: ``$XDG_CACHE_HOME/partnerbook/key`` (mode 0600).
 
     Created on first use. Without a writable cache home a key for this process only is used (caches then
-    never verify across runs, which costs time, not correctness).
+    never verify across runs, which costs time, not correctness). ``PARTNERBOOK_CACHE_KEY`` (a CI secret)
+    replaces it, so caches restored on another runner verify when, and only when, they were written by a
+    build that knew the same secret.
     """
+    shared = os.environ.get(CACHE_KEY_ENV, "")
+    if shared:
+        return hashlib.sha256(b"partnerbook cache key\0" + shared.encode("utf-8", "surrogateescape")).digest()
     return _machine_key(_key_file())
 
 

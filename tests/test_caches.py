@@ -185,3 +185,27 @@ def test_every_kind_of_cache_damage_heals_on_the_next_build(tmp_path: Path) -> N
         assert outside.read_text(encoding="utf-8") == "outside\n"
     again = site.build_site(root, DAY)
     assert (again.pages_rendered, again.charts_drawn) == (0, 0), "the healed caches are used again"
+
+
+def test_a_cache_restored_on_another_runner_verifies_only_with_the_same_ci_secret(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI restores .partnerbook/cache on a fresh runner (a new machine key): PARTNERBOOK_CACHE_KEY decides."""
+    root = copy_base(tmp_path / "portfolio")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "runner-1"))
+    monkeypatch.setenv(workdir.CACHE_KEY_ENV, "a long random secret of the repository")
+    first = site.build_site(root, DAY)
+    assert first.pages_rendered > 0
+
+    def next_run(runner: str, secret: str) -> site.BuildReport:
+        shutil.rmtree(root / "site")  # a new checkout: only the cache folder is restored
+        shutil.rmtree(root / workdir.WORK_DIR / "docs")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / runner))
+        monkeypatch.setenv(workdir.CACHE_KEY_ENV, secret)
+        return site.build_site(root, DAY)
+
+    same = next_run("runner-2", "a long random secret of the repository")
+    assert (same.pages_rendered, same.pages_cached) == (0, first.pages_rendered)
+    other = next_run("runner-3", "a secret a fork's pull request does not have")
+    assert (other.pages_rendered, other.pages_cached) == (first.pages_rendered, 0)
+    without = next_run("runner-4", "")  # an empty secret (a fork's run): this runner's own key
+    assert (without.pages_rendered, without.pages_cached) == (first.pages_rendered, 0)
