@@ -29,13 +29,16 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from generator import __version__, i18n
 from generator.errors import PartnerbookError
 from generator.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from generator.progress import Progress
 
 # Click's own help texts, translated on the help page like ours (Click reads them in English).
 _CLICK_HELP = (N_("Show this message and exit."), N_("Show the version and exit."))
@@ -192,6 +195,21 @@ def _check_address(ctx: click.Context, param: click.Parameter, value: str) -> st
     return value
 
 
+_QUIET = click.option("--quiet", "-q", is_flag=True, help=N_("Print only errors: no progress, no summary."))
+_VERBOSE = click.option("--verbose", "-v", is_flag=True, help=N_(
+    "Print every stage with its time, and what was made and what was reused."))
+
+
+def _progress(quiet: bool, verbose: bool) -> Progress:
+    """What shows the build's progress on stderr: nothing with --quiet, a live line on a terminal, else a few
+    plain lines (CI, a pipe, a file); --verbose adds each stage's time."""
+    from generator.progress import display
+
+    if quiet and verbose:
+        raise click.UsageError(_("--quiet and --verbose cannot be used together"))
+    return display(quiet=quiet, verbose=verbose)
+
+
 _NEW_SINCE = click.option(
     "--new-since", metavar="BASE", default=None,
     help=N_("Fail only on what is new against BASE (a git revision or a folder); the rest is reported, not failing."),
@@ -261,13 +279,21 @@ def validate(root: Path, today: str | None, fmt: str, strict: bool, new_since: s
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=N_("Where the site goes (default: site/ under --root)."))
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help=N_("Processes for drawing charts."))
-@click.option("--timings", is_flag=True, help=N_("Print how long each stage took."))
-def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None, timings: bool) -> None:
+@_QUIET
+@_VERBOSE
+@click.option("--timings", is_flag=True, hidden=True, help=N_("The same as --verbose (kept for scripts)."))
+def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None, quiet: bool, verbose: bool,
+          timings: bool) -> None:
     from generator.site.build import build_site
 
+    verbose = verbose or timings
     _require_root(root)
     _batch_mode()
-    report = build_site(root, _today(today), site_dir, jobs)
+    report = build_site(root, _today(today), site_dir, jobs, progress=_progress(quiet, verbose))
+    if quiet:
+        return
+    if verbose:
+        _build_details(report)
     click.echo(_("built {site}: {pages}, {charts} ({drawn} drawn, the rest cached), {findings}").format(
         site=report.site_dir,
         pages=ngettext("{n} page", "{n} pages", report.pages).format(n=i18n.number(report.pages)),
@@ -275,9 +301,27 @@ def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None
         drawn=i18n.number(report.charts_drawn),
         findings=ngettext("{n} validation finding", "{n} validation findings",
                           report.problems).format(n=i18n.number(report.problems))))
-    if timings:
-        for stage, seconds in report.seconds.items():
-            click.echo(_("  {stage}: {seconds} s").format(stage=stage, seconds=i18n.number(seconds, 2)))
+
+
+def _build_details(report: Any) -> None:
+    """``--verbose``: what the build made and what it reused, on stderr (stdout holds the summary)."""
+    if getattr(report, "unchanged", False):
+        click.echo(_("nothing changed since the last build: the site was left as it was"), err=True)
+        return
+    if getattr(report, "restamped", False):
+        click.echo(_("only the commit changed since the last build: it was written into the last site's pages"),
+                   err=True)
+        return
+    lines = []
+    if report.pages_rendered or report.pages_cached:  # MkDocs' own build (plugins or hooks) counts neither
+        lines.append(_("pages: {rendered} rendered, {cached} from the page cache").format(
+            rendered=i18n.number(report.pages_rendered), cached=i18n.number(report.pages_cached)))
+    lines.append(_("charts: {drawn} drawn, {cached} from the chart cache").format(
+        drawn=i18n.number(report.charts_drawn), cached=i18n.number(report.charts - report.charts_drawn)))
+    linked = getattr(report, "linked", 0)
+    lines.append(ngettext("{n} file linked from the previous site", "{n} files linked from the previous site",
+                          linked).format(n=i18n.number(linked)))
+    click.echo("\n".join(lines), err=True)
 
 
 @cli.command(help=N_(
@@ -290,11 +334,13 @@ def build(root: Path, today: str | None, site_dir: Path | None, jobs: int | None
 @click.option("--dev-addr", "-a", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               callback=_check_address,
               help=N_("Address to serve the preview on."))
-def serve(root: Path, today: str | None, dev_addr: str) -> None:
+@_QUIET
+@_VERBOSE
+def serve(root: Path, today: str | None, dev_addr: str, quiet: bool, verbose: bool) -> None:
     from generator.site.build import serve_site
 
     _require_root(root)
-    serve_site(root.resolve(), _today(today), dev_addr)
+    serve_site(root.resolve(), _today(today), dev_addr, progress=_progress(quiet, verbose))
 
 
 @cli.command("print", help=N_(
@@ -309,7 +355,10 @@ def serve(root: Path, today: str | None, dev_addr: str) -> None:
 @click.option("--summary", is_flag=True, help=N_("The one-page summary for business reviews, not the whole scorecard."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=N_("The PDF to write (default: PARTNER.pdf, or PARTNER-summary.pdf, here)."))
-def print_(root: Path, today: str | None, partner_id: str, summary: bool, output: Path | None) -> None:
+@_QUIET
+@_VERBOSE
+def print_(root: Path, today: str | None, partner_id: str, summary: bool, output: Path | None, quiet: bool,
+           verbose: bool) -> None:
     from generator.load.discover import discover
     from generator.site.build import build_site
     from generator.site.pdf import find_chromium, page_of, print_pdf
@@ -321,9 +370,16 @@ def print_(root: Path, today: str | None, partner_id: str, summary: bool, output
             id=partner_id, known=", ".join(known) or _("none")), param_hint="PARTNER")
     chromium = find_chromium()  # before building: a missing browser is said at once
     _batch_mode()
-    report = build_site(root, _today(today), None, None)
+    progress = _progress(quiet, verbose)
+    report = build_site(root, _today(today), None, None, progress=progress)
     target = output or Path(f"{partner_id}-summary.pdf" if summary else f"{partner_id}.pdf")
-    pages = print_pdf(page_of(report.site_dir, partner_id, summary), target, chromium)
+    progress.stage(_("printing the page with Chromium"))
+    try:
+        pages = print_pdf(page_of(report.site_dir, partner_id, summary), target, chromium)
+    finally:
+        progress.finish()
+    if quiet:
+        return
     click.echo(ngettext("printed {pdf}: {n} page", "printed {pdf}: {n} pages", pages).format(
         pdf=click.format_filename(target), n=i18n.number(pages)))
 

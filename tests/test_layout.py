@@ -11,9 +11,10 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 STAGES = ["load", "records", "rules", "checks", "ingest", "measure", "alerts", "compute", "draw", "site"]
-# The shared core: findings, errors, the date, the tool's own folders, and the one escaping path for text.
+# The shared core: findings, errors, the date, the tool's own folders, the one escaping path for text, progress.
 SHARED = {"generator", "generator.templates_dir", "generator.problems", "generator.errors", "generator.today",
-          "generator.workdir", "generator.markdown", "generator.inert", "generator.i18n", "generator.labels"}
+          "generator.workdir", "generator.markdown", "generator.inert", "generator.i18n", "generator.labels",
+          "generator.progress"}
 HEAVY = ("pandas", "matplotlib", "mkdocs", "numpy", "click")
 
 
@@ -45,8 +46,8 @@ def _stage(module: str) -> str | None:
 
 def test_every_module_belongs_to_a_stage_or_the_shared_core() -> None:
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
-    assert top == ["__init__", "__main__", "cli", "errors", "i18n", "inert", "labels", "markdown", "problems", "today",
-                   "workdir"]
+    assert top == ["__init__", "__main__", "cli", "errors", "i18n", "inert", "labels", "markdown", "problems",
+                   "progress", "today", "workdir"]
     # locale/ holds the message catalogs (data, no code): one folder per language.
     folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert folders == sorted([*STAGES, "locale"])

@@ -52,6 +52,7 @@ class BuildReport:
     seconds: dict[str, float]
     pages_rendered: int = 0  # by MkDocs in this build
     pages_cached: int = 0  # taken from the page cache
+    linked: int = 0  # files hard-linked from the previous site
     unchanged: bool = False  # nothing changed since the last build: nothing was done
 
 
@@ -337,15 +338,20 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progr
         fingerprint.remember(root, before, target, prepared.assets,
                              fingerprint.LastBuild(prepared.pages, prepared.charts, problems))
     return BuildReport(target, prepared.pages, prepared.charts, len(prepared.pending),
-                       problems, timings, stats.rendered, stats.cached)
+                       problems, timings, stats.rendered, stats.cached, linked=stats.linked)
 
 
-def serve_site(root: Path, today: date, dev_addr: str) -> None:
-    """Live preview: MkDocs serve with a hook that regenerates pages from the records on every change."""
+def serve_site(root: Path, today: date, dev_addr: str, progress: Progress = SILENT) -> None:
+    """Live preview: MkDocs serve with a hook that regenerates pages from the records on every change
+    (and says where the preview is served and what each rebuild did: generator/site/serve_hook.py)."""
     from mkdocs.commands.serve import serve
 
+    from generator.site import serve_hook
+
+    files = serve_hook.watched_files(root)  # before the records are read: a change made meanwhile rebuilds
     with workdir.build_lock(root):
-        prepared = prepare_docs(root, today)
+        prepared = prepare_docs(root, today, progress=progress)
+    serve_hook.begin(root, today, progress, files)
     watched = [str(root / name) for name in ("partners", "campaigns", "partnerbook.yml") if (root / name).exists()]
     hook = Path(__file__).with_name("serve_hook.py")
     preview = root / WORK_DIR / "preview"
@@ -357,4 +363,7 @@ def serve_site(root: Path, today: date, dev_addr: str) -> None:
     os.environ["PARTNERBOOK_ROOT"] = str(root)
     os.environ["PARTNERBOOK_TODAY"] = today.isoformat()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    serve(config_file=str(config_path), livereload=True)
+    try:
+        serve(config_file=str(config_path), livereload=True)
+    finally:
+        progress.finish()
