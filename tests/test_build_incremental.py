@@ -118,7 +118,8 @@ def _clean_build(root: Path, copy: Path, day: date, mode: str) -> dict[str, str]
     """The site a build of a fresh copy of ``root`` (same records, same commit, no caches, no site) makes."""
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".partnerbook", "site"))
     report = site.build_site(copy, day, jobs=_jobs(mode))
-    assert report.pages_cached == 0 and not report.unchanged
+    assert report.pages_cached == 0
+    assert not report.unchanged
     return _tree(copy / "site")
 
 
@@ -133,7 +134,18 @@ def test_a_new_commit_renders_nothing_again_and_stamps_every_page(tmp_path: Path
                             check=True).stdout.strip()
 
     again = site.build_site(root, DAY, jobs=_jobs(mode))
-    assert not again.unchanged, "the commit is part of what a build reads"
+    assert not again.unchanged
+    assert again.restamped, "the last site, with the new commit written in"
+    assert (again.pages_rendered, again.charts_drawn) == (0, 0), "the stamp is put in at write time"
+    assert _diff(_tree(root / "site"), _clean_build(root, tmp_path / "clean-restamped", DAY, mode)) == []
+
+    _git(root, "commit", "-q", "--allow-empty", "-m", "and again, past the shortcut: the caches answer")
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    fingerprint.forget(root)
+    again = site.build_site(root, DAY, jobs=_jobs(mode))
+    assert not again.unchanged
+    assert not again.restamped
     assert (again.pages_rendered, again.charts_drawn) == (0, 0), "the stamp is put in at write time"
     html = (root / "site" / "partners" / "kiln-packaging" / "index.html").read_text(encoding="utf-8")
     assert f'<span class="pb-stamp-commit">{commit}</span>' in html
@@ -149,7 +161,7 @@ def test_another_day_renders_only_the_pages_whose_content_depends_on_the_date(tm
     assert later.pages_rendered > 0, "days left to deadlines changed"
     assert later.pages_cached > 0, "pages that do not depend on the date (the glossary, campaigns) are not rendered"
     html = (root / "site" / "glossary" / "index.html").read_text(encoding="utf-8")
-    assert f'<span class="pb-stamp-day">Nov 25&#44; 2026</span>' in html  # the build date, written in
+    assert '<span class="pb-stamp-day">Nov 25&#44; 2026</span>' in html  # the build date, written in
     assert _diff(_tree(root / "site"), _clean_build(root, tmp_path / "clean", next_day, mode)) == []
 
 

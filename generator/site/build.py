@@ -31,7 +31,7 @@ from generator import i18n, templates_dir, workdir
 from generator.errors import PartnerbookError
 from generator.i18n import _
 from generator.progress import SILENT, Progress
-from generator.site import fingerprint
+from generator.site import fingerprint, stamp
 from generator.site import mkdocs_build as site_build
 
 # The records, KPIs, templates and MkDocs are imported where a build needs them, so a build with nothing to
@@ -54,6 +54,7 @@ class BuildReport:
     pages_cached: int = 0  # taken from the page cache
     linked: int = 0  # files hard-linked from the previous site
     unchanged: bool = False  # nothing changed since the last build: nothing was done
+    restamped: bool = False  # only the commit changed: the last site, with the new commit written into its pages
 
 
 def _commit(root: Path) -> str:
@@ -177,6 +178,38 @@ def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path 
         logger.propagate = previous
 
 
+def _restamp(root: Path, target: Path, old: str, new: str) -> None:
+    """The last build's site and docs with a new commit in their pages (generator/site/stamp.py).
+
+    Called only when the fingerprint shows that nothing but the commit changed and the site and docs are
+    exactly the files the last build wrote. The new site is made beside the old one (pages written anew,
+    every other file hard-linked) and swapped in, as a build does; the docs are rewritten in place.
+    """
+    docs = workdir.work_dir(root, "docs")
+    for top, _dirs, names in os.walk(docs, followlinks=False):
+        for name in names:
+            path = Path(top) / name
+            data = workdir.read_regular(path) if name.endswith(".md") else None
+            if data is not None:
+                _write_if_changed(path, stamp.restamp(data, "commit", old, new))
+    tmp_site = workdir.new_build_dir(target)
+    try:
+        for top, dirs, names in os.walk(target, followlinks=False):
+            rel_top = Path(top).relative_to(target)
+            for name in dirs:
+                (tmp_site / rel_top / name).mkdir()
+            for name in names:
+                source, dest = Path(top) / name, tmp_site / rel_top / name
+                data = workdir.read_regular(source) if name.endswith(".html") else None
+                if data is not None:
+                    dest.write_bytes(stamp.restamp(data, "commit", old, new))
+                else:
+                    _link(source, dest)
+        _swap(tmp_site, target)
+    finally:
+        workdir.remove_tree(tmp_site)
+
+
 def _swap(new: Path, target: Path) -> None:
     """Move the finished site into place; the old one is removed only after the move."""
     workdir.swap(new, target)
@@ -293,12 +326,23 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progr
     workdir.clean_leftovers(target)
     step = time.perf_counter()
     commit = _commit(root)
-    last = fingerprint.unchanged(root, today, commit, target)
-    if last is not None:  # nothing changed since the last build, and its site is as it left it
-        timings["fingerprint"] = time.perf_counter() - step
-        return BuildReport(target, last.pages, last.charts, 0, last.problems, timings, unchanged=True)
-    assets = fingerprint.previous_assets(root)
-    before = fingerprint.inputs(root, today, commit, target, assets)  # taken before anything is read
+    last = fingerprint.last(root)
+    assets = last.assets if last is not None else []
+    before = fingerprint.inputs(root, today, target, assets)  # taken before anything is read
+    if last is not None and last.inputs == before and fingerprint.outputs_intact(root, target, last):
+        # Nothing but (perhaps) the commit changed since the last build, and its site is as it left it.
+        report = BuildReport(target, last.report.pages, last.report.charts, 0, last.report.problems, timings)
+        if last.commit == commit:
+            report.unchanged = True
+            timings["fingerprint"] = time.perf_counter() - step
+            return report
+        if "unknown" not in (commit, last.commit):  # a new commit: every page shows it, nothing else differs
+            words = stamp.commit_words(commit)
+            _restamp(root, target, last.commit_words, words)
+            fingerprint.remember(root, before, commit, words, target, assets, last.report)
+            report.restamped = True
+            timings["new commit written into the pages"] = time.perf_counter() - step
+            return report
     fingerprint.forget(root)
     timings["fingerprint"] = time.perf_counter() - step
     prepared = prepare_docs(root, today, jobs, timings, draw=False, progress=progress, commit=commit)
@@ -335,7 +379,7 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progr
     if set(prepared.assets) == set(assets) and not prepared.config.get("hooks") \
             and not prepared.computed.portfolio.settings.site.trust_mkdocs_yml:
         # The next build with the same fingerprint has nothing to do (generator/site/fingerprint.py).
-        fingerprint.remember(root, before, target, prepared.assets,
+        fingerprint.remember(root, before, commit, stamp.commit_words(commit), target, prepared.assets,
                              fingerprint.LastBuild(prepared.pages, prepared.charts, problems))
     return BuildReport(target, prepared.pages, prepared.charts, len(prepared.pending),
                        problems, timings, stats.rendered, stats.cached, linked=stats.linked)

@@ -36,7 +36,7 @@ from generator.load.discover import CODEOWNERS_PATHS, ROOT_FILES
 
 RECORD = "last-build.json"
 _PURPOSE = b"last-build"
-_FORMAT = 1
+_FORMAT = 2
 RECORD_FOLDERS = ("partners", "campaigns")
 TOP_FILES = (*ROOT_FILES, "partnerbook.yaml", *CODEOWNERS_PATHS)
 LIBRARIES = ("partnerbook", "mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pygments",
@@ -107,11 +107,10 @@ def _code() -> str:
     return digest.hexdigest()
 
 
-def inputs(root: Path, today: date, commit: str, site: Path, assets: Iterable[str]) -> str:
-    """The fingerprint of everything a build of ``root`` for ``today`` at ``commit`` into ``site`` reads."""
+def inputs(root: Path, today: date, site: Path, assets: Iterable[str]) -> str:
+    """The fingerprint of everything a build of ``root`` for ``today`` into ``site`` reads, but the commit."""
     digest = hashlib.sha256()
-    digest.update(json.dumps([_FORMAT, _code(), today.isoformat(), commit, str(site),
-                              os.environ.get(i18n.ENV, "")]).encode())
+    digest.update(json.dumps([_FORMAT, _code(), today.isoformat(), str(site), os.environ.get(i18n.ENV, "")]).encode())
     for rel in TOP_FILES:
         _feed_file(digest, root, rel)
     for folder in RECORD_FOLDERS:
@@ -131,7 +130,8 @@ def _state(folder: Path) -> list[list[Any]]:
     entries: list[list[Any]] = []
     for top, dirs, names in os.walk(folder, followlinks=False):
         dirs.sort()
-        for name in sorted(names):
+        # os.walk lists a link to a folder among the folders and does not enter it: it is an entry too.
+        for name in sorted(names) + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
             path = os.path.join(top, name)
             info = os.lstat(path)
             entries.append([os.path.relpath(path, folder), stat.S_IFMT(info.st_mode), info.st_size,
@@ -148,49 +148,52 @@ def _outputs(site: Path, docs: Path) -> str:
     return digest.hexdigest()
 
 
-def unchanged(root: Path, today: date, commit: str, site: Path) -> LastBuild | None:
-    """The last build's report when it had this very fingerprint and its site and docs are as it left them."""
-    cache_dir = workdir.work_dir(root, "cache")
-    body = workdir.unpack(_PURPOSE, workdir.read_regular(cache_dir / RECORD))
-    try:
-        record = json.loads(body) if body is not None else None
-    except ValueError:
-        return None
-    if not (isinstance(record, dict) and record.get("format") == _FORMAT
-            and isinstance(record.get("assets"), list) and all(type(a) is str for a in record["assets"])
-            and isinstance(record.get("report"), list) and len(record["report"]) == 3
-            and all(type(n) is int for n in record["report"])):
-        return None
-    if record.get("inputs") != inputs(root, today, commit, site, record["assets"]):
-        return None
-    docs = workdir.work_dir(root, "docs")
-    if record.get("outputs") != _outputs(site, docs):
-        return None
-    return LastBuild(*record["report"])
+@dataclass
+class Record:
+    """The last successful build: what it read (``inputs`` and ``commit``), what it wrote, what it reported."""
+
+    inputs: str
+    commit: str
+    commit_words: str  # the commit as its pages show it (generator/site/stamp.py)
+    assets: list[str]
+    outputs: str
+    report: LastBuild
 
 
-def previous_assets(root: Path) -> list[str]:
-    """The files mkdocs.yml brought into the last build's site (its fingerprint covers them)."""
+def last(root: Path) -> Record | None:
+    """The record of the last successful build, if this machine (or the CI secret) sealed it and it is whole."""
     body = workdir.unpack(_PURPOSE, workdir.read_regular(workdir.work_dir(root, "cache") / RECORD))
     try:
-        record = json.loads(body) if body is not None else None
+        data = json.loads(body) if body is not None else None
     except ValueError:
-        return []
-    assets = record.get("assets") if isinstance(record, dict) else None
-    return assets if isinstance(assets, list) and all(type(a) is str for a in assets) else []
+        return None
+    if not (isinstance(data, dict) and data.get("format") == _FORMAT
+            and all(type(data.get(k)) is str for k in ("inputs", "commit", "commit_words", "outputs"))
+            and isinstance(data.get("assets"), list) and all(type(a) is str for a in data["assets"])
+            and isinstance(data.get("report"), list) and len(data["report"]) == 3
+            and all(type(n) is int for n in data["report"])):
+        return None
+    return Record(data["inputs"], data["commit"], data["commit_words"], data["assets"], data["outputs"],
+                  LastBuild(*data["report"]))
 
 
-def remember(root: Path, fingerprint: str, site: Path, assets: Iterable[str], report: LastBuild) -> None:
+def outputs_intact(root: Path, site: Path, record: Record) -> bool:
+    """Whether the site and docs hold exactly the files the recorded build left (name, size, time, inode)."""
+    return record.outputs == _outputs(site, workdir.work_dir(root, "docs"))
+
+
+def remember(root: Path, fingerprint: str, commit: str, commit_words: str, site: Path, assets: Iterable[str],
+             report: LastBuild) -> None:
     """Store ``fingerprint`` (taken before the build read anything) and the state of the site and docs the
     build left (after the site is in place)."""
-    docs = workdir.work_dir(root, "docs")
-    outputs = _outputs(site, docs)
+    outputs = _outputs(site, workdir.work_dir(root, "docs"))
     if not outputs:
         return
-    record = {"format": _FORMAT, "inputs": fingerprint, "assets": sorted(set(assets)),
-              "outputs": outputs, "report": [report.pages, report.charts, report.problems]}
+    data = {"format": _FORMAT, "inputs": fingerprint, "commit": commit, "commit_words": commit_words,
+            "assets": sorted(set(assets)), "outputs": outputs,
+            "report": [report.pages, report.charts, report.problems]}
     workdir.write_atomic(workdir.work_dir(root, "cache") / RECORD,
-                         workdir.pack(_PURPOSE, json.dumps(record, sort_keys=True).encode("utf-8")))
+                         workdir.pack(_PURPOSE, json.dumps(data, sort_keys=True).encode("utf-8")))
 
 
 def forget(root: Path) -> None:

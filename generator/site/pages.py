@@ -16,8 +16,8 @@ from generator.rules.documents import document_types
 from generator.rules.money import rates_of
 from generator.rules.windows import warning_days
 from generator.site import downloads, home_view, money_view, team_view, views
-from generator.site.ical import calendar_events, render_calendar
 from generator.site import stamp as build_stamp
+from generator.site.ical import calendar_events, render_calendar
 from generator.site.repo_links import RepoLinks
 
 CHART_DIR = "assets/charts"
@@ -68,12 +68,11 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
     record's line, and every record page to its editor.
     """
     portfolio, report = computed.portfolio, computed.kpis
-    commit = stamp["commit"] if stamp["commit"] != "unknown" else _("unknown")
     base = {"site_title": portfolio.settings.site.title, "currency": portfolio.settings.currency,
             "rates": rates_of(portfolio.settings), "today": computed.today, "repo": repo,
             # Shown as words, put into the page at write time (generator/site/stamp.py); ``today`` is for rules.
-            "stamp_day": build_stamp.markup("day", i18n.day(computed.today)),
-            "stamp_commit": build_stamp.markup("commit", commit)}
+            "stamp_day": build_stamp.markup("day", build_stamp.shown(i18n.day(computed.today))),
+            "stamp_commit": build_stamp.markup("commit", build_stamp.commit_words(stamp["commit"]))}
     pages: dict[str, tuple[str, dict[str, Any]]] = {}
     all_specs: list[charts.ChartSpec] = []
     partner_ids = sorted(pid for pid, e in portfolio.partners.items() if e.partner is not None)

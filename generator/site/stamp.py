@@ -26,17 +26,34 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import markdown
+from generator.i18n import _
 
 KINDS = ("day", "commit")
 _SPAN = re.compile(r'<span class="pb-stamp-(day|commit)">([^<>]*)</span>')
 _TOKENS = {kind: f"\u2983pb-{kind}\u2984" for kind in KINDS}  # ⦃pb-day⦄: no Markdown or HTML reads it
 
 
+def shown(text: str) -> str:
+    """``text`` as a span holds it, in the Markdown and in the HTML alike: escaped as record text is."""
+    return str(markdown.text(text))
+
+
+def commit_words(commit: str) -> str:
+    """How pages show the commit they were built from (``unknown`` outside a git checkout, translated)."""
+    return shown(commit if commit != "unknown" else _("unknown"))
+
+
 def markup(kind: str, words: str) -> Markup:
-    """The span a template writes for ``kind`` ("day" or "commit"): ``words`` escaped as record text is."""
+    """The span a template writes for ``kind`` ("day" or "commit") holding ``words`` (from ``shown``)."""
     if kind not in KINDS:
         raise ValueError(f"unknown stamp kind {kind!r}")
-    return Markup('<span class="pb-stamp-{}">{}</span>').format(kind, markdown.text(words))
+    return Markup('<span class="pb-stamp-{}">{}</span>').format(kind, Markup(words))
+
+
+def restamp(data: bytes, kind: str, old: str, new: str) -> bytes:
+    """A written page (Markdown or HTML) with the words of its ``kind`` span changed from ``old`` to ``new``."""
+    span = '<span class="pb-stamp-{}">{}</span>'
+    return data.replace(span.format(kind, old).encode("utf-8"), span.format(kind, new).encode("utf-8"))
 
 
 def neutral(source: str) -> tuple[str, dict[str, str]]:
