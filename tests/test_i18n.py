@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import i18n
 from generator.rules import formats
@@ -106,3 +108,22 @@ def test_the_largest_numbers_still_format(monkeypatch: pytest.MonkeyPatch) -> No
         assert i18n.number(1e30, 2) == "1,000,000,000,000,000,000,000,000,000,000.00"
         assert formats.money(1e30, "EUR").endswith(".00 EUR")
         assert i18n.percent(1e26).endswith("%")
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**20, 10**20),
+                       st.sampled_from([0.005, 2.675, -0.0, 0.125, 2.5, -2.5, 99.995, 1e15 + 0.5])),
+       digits=st.integers(0, 3), language=st.sampled_from(["en", "it"]))
+def test_numbers_and_percentages_read_exactly_as_babel_writes_them(value: float, digits: int, language: str) -> None:
+    """number() and percent() write figures without Babel's slow pattern engine: the text must not change."""
+    from decimal import localcontext
+
+    from babel.numbers import format_decimal, format_percent
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    with i18n.language(language):
+        with localcontext(prec=400):
+            expected = format_decimal(value, format=pattern, locale=i18n.locale(language))
+            expected_percent = format_percent(value, format=pattern + "%", locale=i18n.locale(language))
+        assert i18n.number(value, digits) == expected
+        assert i18n.percent(value, digits) == expected_percent
