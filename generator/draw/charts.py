@@ -30,7 +30,8 @@ from generator.measure.money import Ledger
 from generator.records.portfolio import Portfolio
 from generator.rules import formats
 
-STYLE_VERSION = "2"  # 2: transparent, theme-aware (dark scheme) SVG, larger text, words in the spec
+STYLE_VERSION = "3"  # 2: transparent, theme-aware (dark scheme) SVG, larger text, words in the spec; 3: drawn
+# on matplotlib's SVG renderer without artists, the key in the SVG's metadata (generator/draw/chart_draw.py)
 MAX_ROWS = 30  # bars per chart; a revenue share folds the rest into one "other partners" bar
 MAX_MONTHS = 24
 LABEL_CHARS = 28
