@@ -52,6 +52,7 @@ CACHE_VERSION = "2"
 _PURPOSE = b"page"
 SAFE_PLUGINS = frozenset({"search", "material/search"})
 CHART_REF = re.compile(r"assets/charts/([0-9a-f]{16})\.svg")
+PENDING = ".pending-"  # a new page cache entry, waiting for the build to succeed
 PARALLEL_MIN = 24  # fewer tasks than this: a pool costs more than it saves
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pygments", "babel")
 
@@ -202,7 +203,11 @@ def _render_page(src_uri: str) -> PageOutput:
     if page.links_to_anchors is not None:
         links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
     anchors = sorted(page.present_anchor_ids) if page.present_anchor_ids is not None else None
-    return PageOutput(html, entries, page._title_from_render, anchors, links)
+    output = PageOutput(html, entries, page._title_from_render, anchors, links)
+    if search is not None:  # what was sent back is not kept: a worker's memory stays flat
+        del search.entries[before:]
+    page.content = page.markdown = None
+    return output
 
 
 def _run_task(task: Task) -> tuple[str, Any, Any]:
@@ -339,6 +344,28 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         keys: dict[str, str] = {}
         sizes: dict[str, int] = {}
         tasks: list[Task] = [("chart", job) for job in charts]
+        previous = PreviousSite(previous_site, cache_dir)
+
+        def take(src_uri: str, output: PageOutput, fresh: bool) -> None:
+            """Write a page as soon as its output is known, keeping only what later steps read (not its HTML).
+
+            A newly rendered page's cache entry waits under a pending name until the whole build succeeded.
+            """
+            found = words.get(src_uri, {})
+            if output.html is not None:
+                if fresh and cache_dir is not None:
+                    workdir.write_atomic(cache_dir / f"{PENDING}{keys[src_uri]}", output.seal(keys[src_uri]))
+                file = files.get_file_from_path(src_uri)
+                assert file is not None  # a documentation page of this build
+                html = stamp.apply_html(output.html, found)
+                if os.path.lexists(file.abs_dest_path):  # written by MkDocs in a worker, with the tokens
+                    os.unlink(file.abs_dest_path)
+                if not previous.page(file.dest_uri, html, file.abs_dest_path):
+                    _write(file.abs_dest_path, html)
+                output.html = None
+            output.search = stamp.apply_search(output.search, found)
+            outputs[src_uri] = output
+
         for file in doc_files:
             source = file.content_bytes
             sizes[file.src_uri] = len(source)
@@ -346,10 +373,12 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             try:
                 if cache_dir is None:
                     raise FileNotFoundError
-                outputs[file.src_uri] = PageOutput.unseal(key, workdir.read_regular(cache_dir / f"{key}.json"))
-                stats.cached += 1
+                cached = PageOutput.unseal(key, workdir.read_regular(cache_dir / f"{key}.json"))
             except (OSError, ValueError, UnicodeDecodeError, RecursionError):
                 tasks.append(("page", file.src_uri))
+            else:
+                take(file.src_uri, cached, fresh=False)
+                stats.cached += 1
 
         search_plugin = config.plugins.get("material/search") or config.plugins.get("search")
         search = getattr(search_plugin, "search_index", None)
@@ -372,7 +401,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                 with context.Pool(workers, initializer=_worker_init) as pool:
                     for kind, arg, output in pool.imap_unordered(_run_task, _order(tasks, sizes)):
                         if kind == "page":
-                            outputs[arg] = output
+                            take(arg, output, fresh=True)
                             warnings += output.warnings
                             stats.rendered += 1
                             progress.advance("pages")
@@ -386,7 +415,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                         stats.charts_drawn += 1
                         progress.advance("charts")
                     else:
-                        outputs[arg] = _render_page(arg)
+                        take(arg, _render_page(arg), fresh=True)
                         stats.rendered += 1
                         progress.advance("pages")
         finally:
@@ -397,7 +426,6 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
         if chart_docs is not None:
             chart_docs()
-        previous = PreviousSite(previous_site, cache_dir)
         for file in files:  # MkDocs' copy_static_files, linking what the previous site already holds
             if file.is_documentation_page() or not file.inclusion.is_included():
                 continue
@@ -426,11 +454,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         for file in doc_files:
             output = outputs[file.src_uri]
             _restore(file.page, output, files)
-            found = words.get(file.src_uri, {})
-            html = None if output.html is None else stamp.apply_html(output.html, found)
-            if html is not None and not previous.page(file.dest_uri, html, file.abs_dest_path):
-                _write(file.abs_dest_path, html)
-            entries += stamp.apply_search(output.search, found)
+            entries += output.search
         if search is not None:
             search.entries = entries
         log_level = config.validation.links.anchors
@@ -441,8 +465,13 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         if counts := counter.get_counts():
             raise exceptions.Abort(_("Aborted with {counts} in strict mode!").format(
                 counts=", ".join(_counted(level, n) for level, n in counts)))
-    except Exception as exc:
-        config.plugins.on_build_error(error=exc)
+    except BaseException as exc:
+        if cache_dir is not None:  # nothing of a failed build reaches the cache
+            for entry in os.scandir(cache_dir):
+                if entry.name.startswith(PENDING):
+                    workdir.remove(Path(entry.path))
+        if isinstance(exc, Exception):
+            config.plugins.on_build_error(error=exc)
         raise
     finally:
         mkdocs_logger.removeHandler(counter)
@@ -450,7 +479,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
     stats.pages = len(doc_files)
     stats.linked = previous.linked
     if cache_dir is not None:
-        _store(cache_dir, keys, outputs, {uri for kind, uri in tasks if kind == "page"})
+        _store(cache_dir, keys, {uri for kind, uri in tasks if kind == "page"})
         if previous_site is not None:
             write_manifest(cache_dir, previous_site, written, Path(config.site_dir))
     return stats
@@ -465,13 +494,17 @@ def _counted(level: str, n: int) -> str:
     return f"{n} {level.lower()}s"
 
 
-def _store(cache_dir: Path, keys: dict[str, str], outputs: dict[str, PageOutput], fresh: set[str]) -> None:
-    """Write the entries of newly rendered pages and drop the ones this build did not use."""
+def _store(cache_dir: Path, keys: dict[str, str], fresh: set[str]) -> None:
+    """Put the pending entries of newly rendered pages in place and drop the ones this build did not use."""
     wanted = {f"{key}.json" for key in keys.values()}
     for src_uri, key in keys.items():
-        path = cache_dir / f"{key}.json"
         if src_uri in fresh:  # rendered in this build: its entry was missing or did not verify
-            workdir.write_atomic(path, outputs[src_uri].seal(key))
+            pending = cache_dir / f"{PENDING}{key}"
+            if os.path.lexists(pending):  # none for a page MkDocs left out (empty)
+                final = cache_dir / f"{key}.json"
+                if os.path.isdir(final) and not os.path.islink(final):  # a folder in the way goes first
+                    workdir.remove(final)
+                os.replace(pending, final)
     for entry in os.scandir(cache_dir):
         if entry.name not in wanted:
             workdir.remove(Path(entry.path))
