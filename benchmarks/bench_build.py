@@ -49,6 +49,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -140,9 +141,9 @@ def _edit_settings(portfolio: Path, change: bool) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
-def bare_config(portfolio: Path, docs: Path, site: Path) -> dict[str, Any]:
+def bare_config(portfolio: Path, docs: Path, site: Path, source: Path) -> dict[str, Any]:
     """partnerbook's MkDocs configuration for ``docs``, as ``partnerbook build`` writes it."""
-    sys.path.insert(0, str(REPO))
+    sys.path.insert(0, str(source))
     from generator.site.mkdocs_config import mkdocs_config
 
     settings = yaml.safe_load((portfolio / "partnerbook.yml").read_text(encoding="utf-8")) or {}
@@ -155,9 +156,11 @@ def _epoch(day: date) -> str:
     return str(int(datetime.combine(day, datetime.min.time(), tzinfo=UTC).timestamp()))
 
 
-def _env(out: Path) -> dict[str, str]:
+def _env(out: Path, source: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(PYTHONPYCACHEPREFIX=str(out / "pycache"), NO_MKDOCS_2_WARNING="1")
+    if source != REPO:  # a frozen export of the sources: first on the path, before the installed package
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(source), env.get("PYTHONPATH", "")) if p)
     return env
 
 
@@ -172,13 +175,14 @@ def _short(sample: Sample) -> str:
 
 
 class Bench:
-    def __init__(self, partners: int, args: argparse.Namespace, partnerbook: str, mkdocs: str) -> None:
+    def __init__(self, partners: int, args: argparse.Namespace, partnerbook: list[str], mkdocs: str,
+                 source: Path) -> None:
         self.partners, self.args = partners, args
         self.out = args.out.resolve() / f"p{partners}"
         self.portfolio, self.logs = self.out / "portfolio", self.out / "logs"
         self.docs, self.bare_site, self.clean_site = self.out / "docs", self.out / "bare-site", self.out / "clean-site"
-        self.partnerbook, self.mkdocs = partnerbook, mkdocs
-        self.env = _env(args.out.resolve())
+        self.partnerbook, self.mkdocs, self.source = partnerbook, mkdocs, source
+        self.env = _env(args.out.resolve(), source)
         self.samples: dict[str, list[Sample | None]] = {name: [] for name in SCENARIOS}
         self.checks: dict[str, Any] = {}
         self.outputs: dict[str, str] = {}
@@ -188,7 +192,7 @@ class Bench:
     def build_cmd(self, today: date, site: Path | None = None) -> list[str]:
         jobs = ["--jobs", str(self.args.jobs)] if self.args.jobs else []
         where = ["--site-dir", str(site)] if site else []
-        return [self.partnerbook, "build", "--root", str(self.portfolio), "--today", today.isoformat(),
+        return [*self.partnerbook, "build", "--root", str(self.portfolio), "--today", today.isoformat(),
                 "--timings", *where, *jobs]
 
     def run(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> Sample:
@@ -235,11 +239,18 @@ class Bench:
         finally:
             shutil.rmtree(work, ignore_errors=True)
             stash.rename(work)
-        return self.compare(scenario, _tree(self.clean_site), "a clean build")
+        return self.compare(scenario, _tree(self.clean_site), "a clean build", self.clean_site)
 
-    def compare(self, scenario: str, reference: dict[str, str], what: str,
+    def compare(self, scenario: str, reference: dict[str, str], what: str, folder: Path | None = None,
                 ignore: tuple[str, ...] = ()) -> dict[str, Any]:
-        differ = [rel for rel in _differences(reference, _tree(self.portfolio / "site")) if rel not in ignore]
+        """Compare site/ with ``reference`` (the tree of ``folder``); a few differing files are kept in the logs."""
+        site = self.portfolio / "site"
+        differ = [rel for rel in _differences(reference, _tree(site)) if rel not in ignore]
+        for rel in differ[:5] if folder is not None else []:
+            for side, base in (("site", site), ("reference", folder)):
+                if (base / rel).is_file():
+                    (self.logs / f"diff-{scenario}" / side / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(base / rel, self.logs / f"diff-{scenario}" / side / rel)
         result = {"identical": not differ, "against": what, "files": len(reference), "different": differ[:20],
                   "different_count": len(differ)}
         self.checks[scenario] = result
@@ -279,7 +290,7 @@ class Bench:
                                                                   str(self.out / "mkdocs.bare.yml")], env))
                 if run == 1 and (self.portfolio / "site").exists() and "bare" not in self.checks:
                     self.compare("bare", _tree(self.bare_site), "the bare mkdocs build of the same pages",
-                                 ignore=(".partnerbook-site",))  # partnerbook's marker file
+                                 self.bare_site, ignore=(".partnerbook-site",))  # partnerbook's marker file
                 continue
             self.wipe_work(keep_charts=scenario == "charts")
             self.record(scenario, run, self.run(f"{scenario}-{run}", self.build_cmd(TODAY)))
@@ -340,10 +351,13 @@ class Bench:
         _git(self.portfolio, "add", "partners", "campaigns", "partnerbook.yml")
         _git(self.portfolio, "commit", "-q", "-m", f"benchmark portfolio: {self.partners} partners")
         (self.out / "mkdocs.bare.yml").write_text(
-            yaml.safe_dump(bare_config(self.portfolio, self.docs, self.bare_site), sort_keys=True, allow_unicode=True),
+            yaml.safe_dump(bare_config(self.portfolio, self.docs, self.bare_site, self.source), sort_keys=True,
+                           allow_unicode=True),
             encoding="utf-8")
         for run in range(1, args.runs + 1):
             self.round(run, wanted)
+            # What the rounds so far measured, in case a long run is stopped before the end.
+            (self.out / "partial.json").write_text(json.dumps(self.result(wanted), indent=2) + "\n", encoding="utf-8")
         return self.result(wanted)
 
     # -- figures
@@ -456,15 +470,38 @@ def report(results: list[dict[str, Any]], runs: int) -> None:
               f" of cold CPU; peak memory {peak:.0f} MB")
 
 
-def warm_up(args: argparse.Namespace, partnerbook: str, mkdocs: str) -> None:
+def warm_up(args: argparse.Namespace, partnerbook: list[str], mkdocs: str, source: Path) -> None:
     """Fill the byte-code cache (PYTHONPYCACHEPREFIX) so no measured run compiles modules."""
     out = args.out.resolve() / "warm-up"
     shutil.rmtree(out, ignore_errors=True)
     generate(out / "portfolio", 3, 2, args.seed)
-    env = _env(args.out.resolve())
-    for cmd in ([partnerbook, "build", "--root", str(out / "portfolio"), "--today", TODAY.isoformat()],
+    env = _env(args.out.resolve(), source)
+    for cmd in ([*partnerbook, "build", "--root", str(out / "portfolio"), "--today", TODAY.isoformat()],
                 [mkdocs, "--version"]):
         subprocess.run(cmd, env=env, check=False, capture_output=True)
+
+
+def _describe_tree() -> str:
+    """The working tree's commit, and how many of the product's files differ from it."""
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                            check=False).stdout.strip() or "unknown"
+    changed = subprocess.run(["git", "status", "--porcelain", "--", "generator", "site_templates"], cwd=REPO,
+                             capture_output=True, text=True, check=False).stdout.splitlines()
+    return f"working tree at {commit}" + (f" with {len(changed)} changed files" if changed else "")
+
+
+def _export(ref: str, out: Path) -> tuple[Path, str]:
+    """The product's sources committed at ``ref``, exported once under ``out/src-<commit>``."""
+    commit = subprocess.run(["git", "rev-parse", "--short=12", f"{ref}^{{commit}}"], cwd=REPO, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    target = out / f"src-{commit}"
+    if not (target / "generator").is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", "--format=tar", commit, "generator", "site_templates"], cwd=REPO,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target, f"commit {commit}"
 
 
 def _names(text: str) -> list[str]:
@@ -489,11 +526,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=0.05,
                         help="seconds between memory samples of the process tree (0: no sampler)")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "bench-build")
+    parser.add_argument("--source", metavar="REF", default=None,
+                        help="benchmark the sources committed at REF (e.g. HEAD), exported under OUT/src-<commit>, "
+                             "instead of the working tree, which others may edit during a long run")
     args = parser.parse_args(argv)
     wanted = [s for s in SCENARIOS if s in args.scenarios and s not in args.skip]
 
-    partnerbook, mkdocs = tool("partnerbook"), tool("mkdocs")
-    if partnerbook is None or mkdocs is None:
+    installed, mkdocs = tool("partnerbook"), tool("mkdocs")
+    if installed is None or mkdocs is None:
         print("partnerbook and mkdocs must be installed: pip install -e .", file=sys.stderr)
         return 2
     if not TIME.exists():
@@ -502,15 +542,21 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("git") is None:
         print("git is missing: the build stamps the commit", file=sys.stderr)
         return 2
-    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                            check=False).stdout.strip()
-    print(f"partnerbook at {commit or 'unknown'}; {os.cpu_count()} CPUs; load average "
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # ends the measured command's group too
+    source, partnerbook, described = REPO, [installed], _describe_tree()
+    if args.source:
+        source, described = _export(args.source, args.out.resolve())
+        partnerbook = [sys.executable, "-m", "generator"]
+    commit = described
+    found = subprocess.run([*partnerbook, "--version"], env=_env(args.out.resolve(), source), capture_output=True,
+                           text=True, check=False)
+    print(f"partnerbook {found.stdout.strip()} from {source} ({described}); {os.cpu_count()} CPUs; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.runs} run(s); scenarios: {', '.join(wanted)}")
-    warm_up(args, partnerbook, mkdocs)
+    warm_up(args, partnerbook, mkdocs, source)
     results = []
     path = args.out.resolve() / "results.json"
     for n in args.partners:
-        results.append(Bench(n, args, partnerbook, mkdocs).bench(wanted))
+        results.append(Bench(n, args, partnerbook, mkdocs, source).bench(wanted))
         path.parent.mkdir(parents=True, exist_ok=True)  # written after every size: a long run keeps what it did
         path.write_text(json.dumps({"commit": commit, "runs": args.runs, "seed": args.seed, "cpus": os.cpu_count(),
                                     "memory": "peak_pss_mb: sampled sum of PSS over the process group",
