@@ -366,7 +366,8 @@ class Bench:
         """Pair-by-pair ratios: each round's figures divided by the same round's."""
         def per_run(top: str, bottom: str, value: str) -> list[float | None]:
             pairs = zip(self.samples[top], self.samples[bottom], strict=False)
-            return [getattr(a, value) / getattr(b, value) if a and b and getattr(b, value) else None for a, b in pairs]
+            return [getattr(a, value) / getattr(b, value) if a.exit == 0 == b.exit and getattr(b, value) else None
+                    for a, b in pairs]
 
         found: dict[str, list[float | None]] = {}
         if self.samples["cold"] and self.samples["bare"]:
@@ -374,8 +375,8 @@ class Bench:
             found["cold / bare, wall"] = per_run("cold", "bare", "wall")
         if self.samples["cold"] and self.samples["charts"]:
             found["charts share of cold CPU: (cold - charts cached) / cold"] = [
-                (c.cpu - k.cpu) / c.cpu if c.cpu else None
-                for c, k in zip(self.samples["cold"], self.samples["charts"], strict=False) if c and k]
+                (c.cpu - k.cpu) / c.cpu if c.exit == 0 == k.exit and c.cpu else None
+                for c, k in zip(self.samples["cold"], self.samples["charts"], strict=False)]
         for name in REBUILDS:
             if self.samples["cold"] and self.samples[name]:
                 found[f"{name} / cold, CPU"] = per_run(name, "cold", "cpu")
@@ -385,8 +386,12 @@ class Bench:
     def result(self, wanted: list[str]) -> dict[str, Any]:
         medians = {}
         for name, samples in self.samples.items():
-            got = [s for s in samples if s is not None]
+            got = [s for s in samples if s is not None and s.exit == 0]
             if not got:
+                if samples:
+                    medians[name] = {"cpu": None, "wall": None, "user": None, "sys": None, "max_rss_mb": None,
+                                     "peak_pss_mb": None, "peak_pss_mb_max": None, "peak_rss_sum_mb": None,
+                                     "exit": max(s.exit for s in samples if s is not None), "failed": len(samples)}
                 continue
             tree = [s.tree_pss_mb for s in got if s.tree_pss_mb is not None]
             medians[name] = {
@@ -396,7 +401,7 @@ class Bench:
                 "peak_pss_mb": statistics.median(tree) if tree else None,
                 "peak_pss_mb_max": max(tree) if tree else None,
                 "peak_rss_sum_mb": max((s.tree_rss_mb or 0 for s in got), default=None),
-                "exit": max(s.exit for s in got)}
+                "exit": max(s.exit for s in samples if s is not None), "failed": len(samples) - len(got)}
         ratios = self.ratios()
         return {"partners": self.partners, "scenarios": wanted, "median": medians,
                 "samples": {k: [asdict(s) | {"cpu": s.cpu} for s in v if s] for k, v in self.samples.items() if v},
@@ -425,8 +430,8 @@ def report(results: list[dict[str, Any]], runs: int) -> None:
         for name, label in SCENARIOS.items():
             if name in m:
                 f = m[name]
-                print(f"  {label:<22} {f['cpu']:8.2f} {f['wall']:8.2f} {f['user']:8.2f} {f['sys']:7.2f}"
-                      f" {f['max_rss_mb']:11.0f} {_fmt(f['peak_pss_mb'], '.0f'):>12}"
+                print(f"  {label:<22} {_fmt(f['cpu']):>8} {_fmt(f['wall']):>8} {_fmt(f['user']):>8} {_fmt(f['sys']):>7}"
+                      f" {_fmt(f['max_rss_mb'], '.0f'):>11} {_fmt(f['peak_pss_mb'], '.0f'):>12}"
                       f" {_fmt(f['peak_rss_sum_mb'], '.0f'):>11}"
                       f" {f['exit']:>5}")
         if result["ratios"]:
@@ -438,9 +443,9 @@ def report(results: list[dict[str, Any]], runs: int) -> None:
         for name, check in result["checks"].items():
             verdict = "byte-identical" if check["identical"] else f"DIFFERENT ({check['different_count']} files)"
             print(f"  site check, {SCENARIOS[name]}: vs {check['against']}: {verdict}")
-        failed = [SCENARIOS[k] for k, f in m.items() if f["exit"] != 0]
+        failed = [f"{SCENARIOS[k]} ({f['failed']} of {runs})" for k, f in m.items() if f["failed"]]
         if failed:
-            print(f"  NON-ZERO EXITS: {', '.join(failed)} (see the logs)")
+            print(f"  FAILED RUNS (left out of medians and ratios): {', '.join(failed)}; see the logs")
         for name in ("cold", "nochange", "partner"):
             if name in result["output_run_1"]:
                 text = result["output_run_1"][name].strip().replace("\n", "\n      ")

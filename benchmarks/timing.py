@@ -13,6 +13,7 @@ peak shorter than its interval.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -150,6 +151,8 @@ def measure(cmd: list[str], log: Path, *, cwd: Path | None = None, env: dict[str
     user = re.search(r"User time \(seconds\): ([\d.]+)", text)
     system = re.search(r"System time \(seconds\): ([\d.]+)", text)
     if not wall or not rss or not user or not system:
+        if returncode != 0:  # GNU time itself was killed (no report): a failed sample, not the end of a long run
+            return Sample(math.nan, math.nan, returncode or -1, math.nan, math.nan)
         raise SystemExit(f"could not read /usr/bin/time output for {cmd[0]}:\n{text}")
     sample = Sample(_seconds(wall.group(1)), int(rss.group(1)) / 1024, returncode,
                     float(user.group(1)), float(system.group(1)))
