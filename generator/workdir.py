@@ -393,23 +393,6 @@ def _machine_key(path: Path) -> bytes:
 CACHE_KEY_ENV = "PARTNERBOOK_CACHE_KEY"
 
 
-def user_cache(name: str) -> Path | None:
-    """A folder of this user's partnerbook cache (beside the key, outside every repository), or None.
-
-    Only partnerbook writes there (mode 0700), so it may hold what must never come from a repository,
-    such as compiled templates.
-    """
-    folder = _key_file().parent / name
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = os.lstat(folder)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        return None
-    return folder
-
-
 def machine_key() -> bytes:
     """This machine's secret for cache integrity: ``$XDG_CACHE_HOME/partnerbook/key`` (mode 0600).
 

@@ -209,21 +209,3 @@ def test_a_cache_restored_on_another_runner_verifies_only_with_the_same_ci_secre
     assert (other.pages_rendered, other.pages_cached) == (first.pages_rendered, 0)
     without = next_run("runner-4", "")  # an empty secret (a fork's run): this runner's own key
     assert (without.pages_rendered, without.pages_cached) == (first.pages_rendered, 0)
-
-
-def test_compiled_templates_are_kept_in_the_users_cache_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Loading compiled templates runs them: they live beside the machine key, never in the repository."""
-    from generator.site import render
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    env = render.environment()
-    env.get_template("partner.md.j2")
-    compiled = tmp_path / "user-cache" / "partnerbook" / "templates"
-    assert [p for p in compiled.iterdir() if p.name.endswith(".cache")], "the compiled template is kept"
-
-    shared = tmp_path / "shared-cache" / "partnerbook" / "templates"
-    shared.mkdir(parents=True)
-    shared.chmod(0o777)  # a folder others may write: its code is not loaded
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "shared-cache"))
-    assert workdir.user_cache("templates") is None
-    assert render.environment().bytecode_cache is None

@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import i18n, labels, markdown, templates_dir, workdir
+from generator import i18n, labels, markdown, templates_dir
 from generator.i18n import N_
 from generator.inert import shown
 from generator.measure.tables import format_kpi
@@ -201,12 +201,8 @@ def _edit_link(context: Any, file: str | None) -> Markup:
 
 
 def environment() -> jinja2.Environment:
-    # Compiling the page templates takes a second or more: the compiled code is kept in this user's own
-    # cache (generator/workdir.py), never in the repository, since loading it runs it.
-    compiled = workdir.user_cache("templates")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         autoescape=False,  # output is Markdown; escaping is done by finalize and the md filters
         finalize=_finalize,
         undefined=jinja2.StrictUndefined,
