@@ -107,3 +107,15 @@ def test_the_autoscaled_range_is_the_one_an_axes_picks() -> None:
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
         assert chart_draw._autoscaled(values, nbins=4) == pytest.approx(ax.get_ylim(), abs=1e-12), values
         figure.delaxes(ax)
+
+
+def test_a_text_ink_height_from_its_characters_is_matplotlib_measure_of_the_whole_text() -> None:
+    import random
+    import string
+
+    rng = random.Random(14)
+    alphabet = string.ascii_letters + string.digits + string.punctuation + " àèéìòùÀÉÇ°€£—…’“”ßøÆœΩЖ\u0301"
+    texts = ["Partner-driven", "12.5% (9,000.00 EUR)", "Émile (Ågård) jpq", "n/a", "gen 26", " ", "°", "x\u0301",
+             *("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(300))]
+    for text in texts:
+        assert chart_draw._ink_height(text) == chart_draw._ink(text)[1:], text

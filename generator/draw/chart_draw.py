@@ -99,9 +99,15 @@ def _words(data: dict[str, Any], **english: str) -> dict[str, str]:
 
 def _number(value: float, pattern: str, data: dict[str, Any]) -> str:
     """A number in the spec's locale: ``12.5%`` / ``12,5%``, ``1,200`` / ``1.200``."""
+    return _formatted(value, math.copysign(1.0, value), pattern, data.get("locale") or i18n.SOURCE)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _formatted(value: float, _sign: float, pattern: str, language: str) -> str:
+    """Charts repeat their ticks and many figures: each is formatted once (``_sign`` keeps -0.0 apart)."""
     from babel.numbers import format_decimal, format_percent
 
-    locale = i18n.locale(data.get("locale") or i18n.SOURCE)
+    locale = i18n.locale(language)
     if pattern.endswith("%"):
         return format_percent(value, format=pattern, locale=locale)
     return format_decimal(value, format=pattern, locale=locale)
@@ -127,16 +133,48 @@ def _fonts() -> tuple[Any, Any, tuple[float, float]]:
 
 
 @functools.lru_cache(maxsize=1 << 15)
-def _ink(text: str) -> tuple[float, float, float]:
-    """Width, height and descent of ``text``'s ink at 1 point, as matplotlib measures text (at 100 points).
+def _measured(text: str) -> tuple[float, float, float]:
+    """Width, height and descent of ``text``'s ink at 100 points, as matplotlib measures text.
 
     Charts repeat most of their words and figures, so each is measured once per process.
     """
-    if not text:
-        return 0.0, 0.0, 0.0
     measurer, font, _line = _fonts()
-    width, height, descent = measurer.get_text_width_height_descent(text, font, ismath=False)
+    return measurer.get_text_width_height_descent(text, font, ismath=False) if text else (0.0, 0.0, 0.0)
+
+
+def _ink(text: str) -> tuple[float, float, float]:
+    """Width, height and descent of ``text``'s ink at 1 point."""
+    width, height, descent = _measured(text)
     return width / 100, height / 100, descent / 100
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _ink_height(text: str) -> tuple[float, float]:
+    """Height and descent of ``text``'s ink at 1 point, as ``_ink`` gives them, from its characters' own.
+
+    The ink's box is the union of its glyphs' boxes, and a glyph moves only sideways along the line, so the
+    top and bottom of a text's ink are those of its highest and lowest characters: measured once each,
+    where measuring every text (only its width needs that) would cost a quarter of the drawing. Text with
+    characters that combine with others, or of scripts that are shaped, is measured whole.
+    """
+    chars = set(text)
+    if not all(_plain(char) for char in chars):
+        return _ink(text)[1:]
+    top, bottom = 0.0, 0.0
+    for number, char in enumerate(sorted(chars)):
+        _width, height, descent = _measured(char)  # in 64ths: exact in binary
+        top, bottom = ((height - descent, -descent) if number == 0 else
+                       (max(top, height - descent), min(bottom, -descent)))
+    return (top - bottom) / 100, -bottom / 100
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain(char: str) -> bool:
+    """A character drawn as one glyph of its own: Latin, Greek, Cyrillic, punctuation, symbols, currency."""
+    import unicodedata
+
+    code = ord(char)
+    return (code < 0x0530 or 0x2000 <= code < 0x20D0) and unicodedata.category(char) not in ("Mn", "Me", "Cf")
 
 
 @functools.lru_cache(maxsize=64)
@@ -147,24 +185,28 @@ def _font(size: float) -> Any:
     return FontProperties(size=size)
 
 
-def _extent(text: str, size: float, spacing: float | None = None) -> tuple[float, float, float]:
-    """(width, ascent, descent) in points of one line of ``text`` as matplotlib lays it out.
+def _width(text: str, size: float) -> float:
+    """Width in points of ``text``'s ink at ``size`` points (what matplotlib lays out and aligns)."""
+    return _ink(text)[0] * size
 
-    With the default spacing a line reaches at least the font's ascent and descent; with a ``spacing``
+
+def _extent(text: str, size: float, spacing: float | None = None) -> tuple[float, float]:
+    """(ascent, descent) in points of one line of ``text`` above and below its baseline, as matplotlib lays
+    it out: with the default spacing a line reaches at least the font's ascent and descent; with a ``spacing``
     (the title's 1.25) each line is ``spacing`` font sizes high, the ink in its middle.
     """
-    width, height, descent = (value * size for value in _ink(text))
+    height, descent = (value * size for value in _ink_height(text))
     ascent_em, descent_em = _fonts()[2]
     if spacing is None:
-        return width, max(height - descent, ascent_em * size), max(descent, descent_em * size)
+        return max(height - descent, ascent_em * size), max(descent, descent_em * size)
     lead = spacing * (ascent_em + descent_em) * size - height
-    return width, height - descent + lead / 2, descent + lead / 2
+    return height - descent + lead / 2, descent + lead / 2
 
 
 def _text_width(texts: Iterable[str], size: float) -> float:
     """Width in inches of the widest of ``texts`` (measuring the longest few is enough)."""
     longest = sorted(texts, key=len, reverse=True)[:3]
-    return max((_extent(text, size)[0] for text in longest), default=0) / PT
+    return max((_width(text, size) for text in longest), default=0) / PT
 
 
 def _title(title: str) -> tuple[str, float, float]:
@@ -197,6 +239,20 @@ def _fitted(text: str, width: float) -> tuple[str, float]:
 # renderer the paths and texts those artists would hand it, at the same places, in the same styles.
 
 
+@functools.cache
+def _identity() -> Any:
+    from matplotlib.transforms import IdentityTransform
+
+    return IdentityTransform()
+
+
+@functools.cache
+def _marker(marker: Any) -> Any:
+    from matplotlib.markers import MarkerStyle
+
+    return MarkerStyle(marker)
+
+
 class _Anchor:
     """What matplotlib's SVG renderer reads from a Text to write an anchored ``<text>`` (``text-anchor``), so
     the viewer's font places the text against its anchor as a Text artist's would be placed."""
@@ -210,9 +266,7 @@ class _Anchor:
         return "anchor"
 
     def get_transform(self) -> Any:
-        from matplotlib.transforms import IdentityTransform
-
-        return IdentityTransform()
+        return _identity()
 
     def get_unitless_position(self) -> tuple[float, float]:
         return self._xy
@@ -238,9 +292,10 @@ class _Sheet:
         self._out = io.StringIO()
         metadata = {**_METADATA, "Identifier": IDENTITY.format(key=data.get(KEY, ""))}
         self.renderer = RendererSVG(self.width, self.height, self._out, metadata=metadata)
+        self._gcs: dict[tuple[Any, ...], Any] = {}
         top = self.height - PAD_IN / 2 * PT  # the title's lines are 1.25 sizes apart
         for line in text.split("\n"):
-            _width, ascent, descent = _extent(line, size, 1.25)
+            ascent, descent = _extent(line, size, 1.25)
             self.text(self.width / 2, top - ascent, line, size, ha="center")
             top -= ascent + descent
 
@@ -248,12 +303,21 @@ class _Sheet:
         self.renderer.finalize()
         return self._out.getvalue().encode("utf-8")
 
-    def _gc(self, colour: str, width: float = 0.0, clip: Any = None) -> Any:
-        gc = self.renderer.new_gc()
-        gc.set_foreground(colour)
-        gc.set_linewidth(width)
-        if clip is not None:
-            gc.set_clip_rectangle(clip)
+    def _gc(self, colour: str, width: float = 0.0, clip: Any = None, join: Any = "round", cap: Any = "butt",
+            dashed: bool = False) -> Any:
+        """The renderer's graphics context for this ink (one per kind: the renderer only reads them)."""
+        key = (colour, width, None if clip is None else tuple(clip.bounds), join, cap, dashed)
+        gc = self._gcs.get(key)
+        if gc is None:
+            gc = self._gcs[key] = self.renderer.new_gc()
+            gc.set_foreground(colour)
+            gc.set_linewidth(width)
+            gc.set_joinstyle(join)
+            gc.set_capstyle(cap)
+            if clip is not None:
+                gc.set_clip_rectangle(clip)
+            if dashed:  # matplotlib scales a line's dashes with its width
+                gc.set_dashes(0, [dash * width for dash in DASHES])
         return gc
 
     def text(self, x: float, y: float, text: str, size: float, *, ha: str = "left", va: str = "baseline",
@@ -261,7 +325,7 @@ class _Sheet:
         """``text`` aligned to (x, y) as a Text artist aligns it (``rotation`` degrees about that point)."""
         if not text:
             return
-        _width, ascent, descent = _extent(text, size)
+        ascent, descent = _extent(text, size)
         rise = {"baseline": 0.0, "top": -ascent, "bottom": descent, "center": (descent - ascent) / 2,
                 "center_baseline": -ascent / 2}[va]  # from the anchor up to the baseline
         angle = math.radians(rotation)
@@ -273,44 +337,33 @@ class _Sheet:
              clip: Any = None, cap: str = "projecting", join: str = "round") -> None:
         """A line through ``points`` (a NaN breaks it); dashes, like matplotlib's, scale with the width."""
         from matplotlib.path import Path
-        from matplotlib.transforms import IdentityTransform
 
-        gc = self._gc(colour, width, clip)
-        gc.set_joinstyle(join)
-        gc.set_capstyle("butt" if dashed else cap)
-        if dashed:
-            gc.set_dashes(0, [dash * width for dash in DASHES])
-        self.renderer.draw_path(gc, Path(points), IdentityTransform())
+        gc = self._gc(colour, width, clip, join, "butt" if dashed else cap, dashed)
+        self.renderer.draw_path(gc, Path(points), _identity())
 
     def markers(self, points: Sequence[tuple[float, float]], marker: Any, size: float, colour: str, *,
                 edge: float = MARKER_EDGE, clip: Any = None) -> None:
         from matplotlib.colors import to_rgba
-        from matplotlib.markers import MarkerStyle
         from matplotlib.path import Path
-        from matplotlib.transforms import IdentityTransform
 
         if not points:
             return
-        style = MarkerStyle(marker)
-        gc = self._gc(colour, edge, clip)
-        gc.set_joinstyle(style.get_joinstyle())
-        gc.set_capstyle(style.get_capstyle())
+        style = _marker(marker)
+        gc = self._gc(colour, edge, clip, style.get_joinstyle(), style.get_capstyle())
         transform: Any = style.get_transform()  # an Affine2D (a copy)
-        self.renderer.draw_markers(gc, style.get_path(), transform.scale(size), Path(points),
-                                   IdentityTransform(), to_rgba(colour))
+        self.renderer.draw_markers(gc, style.get_path(), transform.scale(size), Path(points), _identity(),
+                                   to_rgba(colour))
 
     def rect(self, x0: float, y0: float, x1: float, y1: float, colour: str, *, clip: Any = None,
              edge: float = 0.0) -> None:
         """A filled rectangle (with an edge of its colour ``edge`` points wide), as a patch draws it."""
         from matplotlib.colors import to_rgba
         from matplotlib.path import Path
-        from matplotlib.transforms import IdentityTransform
 
-        gc = self._gc(colour, edge, clip)
-        gc.set_joinstyle("miter")
+        gc = self._gc(colour, edge, clip, "miter")
         path = Path([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
                     [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY])
-        self.renderer.draw_path(gc, path, IdentityTransform(), to_rgba(colour))
+        self.renderer.draw_path(gc, path, _identity(), to_rgba(colour))
 
 
 class _Panel:
@@ -326,7 +379,8 @@ class _Panel:
         self.y1 = sheet.height - top * PT
         self.y0 = self.y1 - height * PT
         self.clip = Bbox.from_extents(self.x0, self.y0, self.x1, self.y1)
-        self.outer_left, self.outer_bottom = self.x0, self.y0  # what the axis labels keep clear of
+        self.outer_bottom = self.y0  # what an x axis label keeps clear of
+        self.ytick_labels: list[str] = []  # which a y axis label keeps clear of
 
     def x(self, value: float) -> float:
         low, high = self.xlim
@@ -352,12 +406,10 @@ class _Panel:
         if not shown:
             return
         self.sheet.markers([(self.x0, self.y(value)) for value in shown], TICKLEFT, TICK, BLACK, edge=SPINE)
-        right = self.x0 - TICK - TICK_PAD
-        self.outer_left = self.x0 - TICK
         for value in shown:
-            text = label(value)
-            self.sheet.text(right, self.y(value), text, SMALL, ha="right", va="center_baseline")
-            self.outer_left = min(self.outer_left, right - _extent(text, SMALL)[0])
+            self.ytick_labels.append(label(value))
+            self.sheet.text(self.x0 - TICK - TICK_PAD, self.y(value), self.ytick_labels[-1], SMALL, ha="right",
+                            va="center_baseline")
 
     def xticks(self, values: Sequence[float], label: Callable[[float], str]) -> None:
         """Ticks below the box at ``values`` within the x range, labelled ``label(value)``."""
@@ -372,15 +424,19 @@ class _Panel:
         for value in shown:
             text = label(value)
             self.sheet.text(self.x(value), top, text, SMALL, ha="center", va="top")
-            _width, ascent, descent = _extent(text, SMALL)
+            ascent, descent = _extent(text, SMALL)
             self.outer_bottom = min(self.outer_bottom, top - ascent - descent)
 
     def xlabel(self, text: str) -> None:
         self.sheet.text((self.x0 + self.x1) / 2, self.outer_bottom - LABEL_PAD, text, TEXT, ha="center", va="top")
 
     def ylabel(self, text: str) -> None:
-        self.sheet.text(self.outer_left - LABEL_PAD, (self.y0 + self.y1) / 2, text, TEXT, ha="center",
-                        va="bottom", rotation=90)
+        """The y axis label, turned, left of the tick labels (of the ticks if none, of the box if no ticks)."""
+        right = self.x0 - TICK - TICK_PAD
+        outer = (min(self.x0 - TICK, *(right - _width(label, SMALL) for label in self.ytick_labels))
+                 if self.ytick_labels else self.x0)
+        self.sheet.text(outer - LABEL_PAD, (self.y0 + self.y1) / 2, text, TEXT, ha="center", va="bottom",
+                        rotation=90)
 
     def title(self, text: str, size: float = TEXT, loc: str = "center") -> None:
         x = self.x0 if loc == "left" else (self.x0 + self.x1) / 2
@@ -448,10 +504,10 @@ def _legend(sheet: _Sheet, items: Sequence[tuple[Handle, str]]) -> None:
     if not items:
         return
     gap, column, border, outside = 0.8 * SMALL, 2.0 * SMALL, 0.4 * SMALL, 0.3 * SMALL
-    extents = [_extent(label, SMALL) for _handle, label in items]
-    x = (sheet.width - sum(KEY_W + gap + width for width, _a, _d in extents) - column * (len(items) - 1)) / 2
-    baseline = outside + border + max(0.0, *(descent for _w, _a, descent in extents))
-    for (handle, label), (width, _ascent, _descent) in zip(items, extents, strict=True):
+    widths = [_width(label, SMALL) for _handle, label in items]
+    x = (sheet.width - sum(KEY_W + gap + width for width in widths) - column * (len(items) - 1)) / 2
+    baseline = outside + border + max(_extent(label, SMALL)[1] for _handle, label in items)
+    for (handle, label), width in zip(items, widths, strict=True):
         handle(sheet, x, baseline)
         sheet.text(x + KEY_W + gap, baseline, label, SMALL)
         x += KEY_W + gap + width + column
