@@ -169,9 +169,11 @@ def main() -> None:
         partnerbook = [sys.executable, "-m", "generator"]
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(source), env.get("PYTHONPATH", "")) if p)
     version = subprocess.run([zensical, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    args.out.resolve().mkdir(parents=True, exist_ok=True)
     print(f"zensical {version} ({zensical}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     results = []
+    out = args.out.resolve()
     for partners in args.partners:
         result = bench(partners, args, partnerbook, zensical, env)
         results.append(result)
@@ -186,12 +188,10 @@ def main() -> None:
               f"'{largest['location']}', from {result['largest_field_from']})")
         for line in result["refused"]:
             print(f"  {line}")
-    out = args.out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(
-        json.dumps({"zensical": version, "source": args.source or "installed", "today": TODAY.isoformat(),
-                    "results": results}, indent=2) + "\n",
-        encoding="utf-8")
+        # written after every size: a long run keeps what it did
+        (out / "results.json").write_text(
+            json.dumps({"zensical": version, "source": args.source or "installed", "today": TODAY.isoformat(),
+                        "results": results}, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
