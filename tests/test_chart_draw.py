@@ -1,6 +1,6 @@
 """Charts drawn straight onto matplotlib's SVG renderer look as matplotlib's artists would draw them.
 
-generator/draw/chart_draw.py skips Figure, Axes and artists (a millisecond per tick, label or bar) and
+generator/draw/chart_sheet.py skips Figure, Axes and artists (a millisecond per tick, label or bar) and
 hands the renderer what they would: these tests draw the same texts, ticks and labels both ways and
 compare where they land, so a matplotlib that lays text out differently is noticed here.
 """
@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from generator.draw import chart_draw
-from generator.draw.chart_draw import BLACK, PT, SMALL, TEXT, _Panel, _Sheet
+from generator.draw import chart_sheet, chart_text
+from generator.draw.chart_sheet import _Panel, _Sheet
+from generator.draw.chart_style import BLACK, PT, SMALL, TEXT, WIDTH, _use_chart_style
 
 HEIGHT = 3.0
 
@@ -29,8 +30,8 @@ def _figure() -> Any:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    chart_draw._use_chart_style()
-    figure = Figure(figsize=(chart_draw.WIDTH, HEIGHT))
+    _use_chart_style()
+    figure = Figure(figsize=(WIDTH, HEIGHT))
     FigureCanvasSVG(figure)
     return figure
 
@@ -52,7 +53,7 @@ def test_a_text_lands_where_a_text_artist_puts_it(va: str, rotation: int) -> Non
     figure, sheet = _figure(), _sheet()
     for number, (word, ha) in enumerate(zip(words, ["left", "center", "right", "left", "center"], strict=True)):
         x, y, size = 40 + 70 * number, 60 + 25 * number, (SMALL, TEXT, 11.0)[number % 3]
-        figure.text(x / (chart_draw.WIDTH * PT), y / (HEIGHT * PT), word, ha=ha, va=va, rotation=rotation,
+        figure.text(x / (WIDTH * PT), y / (HEIGHT * PT), word, ha=ha, va=va, rotation=rotation,
                     rotation_mode="anchor", fontsize=size)
         sheet.text(x, y, word, size, ha=ha, va=va, rotation=rotation)
     expected, drawn = _texts(_svg(figure)), _texts(sheet.svg())
@@ -67,7 +68,7 @@ def test_ticks_labels_and_titles_land_where_an_axes_puts_them() -> None:
 
     figure, sheet = _figure(), _sheet()
     left, top, width, height = 0.9, 0.7, 3.5, 1.4
-    ax = figure.add_axes((left / chart_draw.WIDTH, 1 - (top + height) / HEIGHT, width / chart_draw.WIDTH,
+    ax = figure.add_axes((left / WIDTH, 1 - (top + height) / HEIGHT, width / WIDTH,
                           height / HEIGHT))
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(0, 0.37)
@@ -83,8 +84,8 @@ def test_ticks_labels_and_titles_land_where_an_axes_puts_them() -> None:
     ax.plot([0.05, 0.2], [100, 900], color=BLACK)
 
     panel = _Panel(sheet, left, top, width, height, xlim=ax.get_xlim(), ylim=ax.get_ylim())
-    panel.xticks(chart_draw._ticks(*panel.xlim, nbins=4, steps=[1, 2, 2.5, 5, 10]), lambda x: f"{x:.0%}")
-    panel.yticks(chart_draw._ticks(*panel.ylim, nbins=4), lambda y: f"{y:,.0f}")
+    panel.xticks(chart_sheet._ticks(*panel.xlim, nbins=4, steps=[1, 2, 2.5, 5, 10]), lambda x: f"{x:.0%}")
+    panel.yticks(chart_sheet._ticks(*panel.ylim, nbins=4), lambda y: f"{y:,.0f}")
     panel.xlabel("Conversion rate (%)")
     panel.ylabel("days")
     panel.title("Response time", loc="left")
@@ -105,7 +106,7 @@ def test_the_autoscaled_range_is_the_one_an_axes_picks() -> None:
         from matplotlib.ticker import MaxNLocator
 
         ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
-        assert chart_draw._autoscaled(values, nbins=4) == pytest.approx(ax.get_ylim(), abs=1e-12), values
+        assert chart_sheet._autoscaled(values, nbins=4) == pytest.approx(ax.get_ylim(), abs=1e-12), values
         figure.delaxes(ax)
 
 
@@ -118,4 +119,4 @@ def test_a_text_ink_height_from_its_characters_is_matplotlib_measure_of_the_whol
     texts = ["Partner-driven", "12.5% (9,000.00 EUR)", "Émile (Ågård) jpq", "n/a", "gen 26", " ", "°", "x\u0301",
              *("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(300))]
     for text in texts:
-        assert chart_draw._ink_height(text) == chart_draw._ink(text)[1:], text
+        assert chart_text._ink_height(text) == chart_text._ink(text)[1:], text

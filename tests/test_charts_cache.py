@@ -20,7 +20,8 @@ from conftest import TODAY, copy_base
 
 from generator import workdir
 from generator.draw import chart_draw
-from generator.draw.chart_draw import MAX_BYTES, PROLOG, draw, safe_svg
+from generator.draw.chart_check import MAX_BYTES, PROLOG, safe_svg
+from generator.draw.chart_draw import draw
 from generator.draw.charts import ChartSpec
 from generator.site import build as site
 

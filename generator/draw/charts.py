@@ -2,8 +2,8 @@
 
 A ``ChartSpec`` is plain data (tuples of primitives) holding everything a drawing depends on, so its
 key is stable and the file ``<key>.svg`` never needs redrawing. Specs are made only where there is
-data; n/a values are skipped, never drawn as 0. Drawing them is generator/draw/chart_draw.py, the only
-module that imports matplotlib.
+data; n/a values are skipped, never drawn as 0. Drawing them is generator/draw/chart_draw.py and the
+chart_* modules it uses, the only modules that import matplotlib.
 
 Every word a chart shows (title, series, axis labels, month names) is translated here, in the team's
 language, and kept in the spec's ``text`` field with the ``locale`` that writes its numbers: the key
