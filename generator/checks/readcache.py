@@ -79,11 +79,13 @@ def _typed(data: dict[str, Any]) -> Any:
     return data
 
 
-def _positions(rows: Any) -> dict[tuple[str | int, ...], tuple[int, int]]:
+def _positions(rows: Any) -> Any:
     """Positions as stored: [[location...], line, column] rows (a damaged row raises)."""
+    from generator.load.loader import Positions
+
     if type(rows) is not list:
         raise BadEntry("positions")
-    return {tuple(loc): (line, column) for loc, line, column in rows}
+    return Positions({tuple(loc): (line, column) for loc, line, column in rows}.items())
 
 
 def encode_document(doc: Any) -> dict[str, Any]:
@@ -107,8 +109,10 @@ def _document_class() -> type:
             try:
                 values, keys = json.loads(self.__dict__.pop("_positions_text"))
                 self.__dict__["values"], self.__dict__["keys"] = _positions(values), _positions(keys)
-            except (ValueError, TypeError, BadEntry):  # sealed by this machine, so only a bug gets here
-                self.__dict__["values"], self.__dict__["keys"] = {}, {}
+            except (ValueError, TypeError, BadEntry, OverflowError):  # sealed by this machine: only a bug gets here
+                from generator.load.loader import Positions
+
+                self.__dict__["values"], self.__dict__["keys"] = Positions(), Positions()
             return self.__dict__[name]
 
         def __eq__(self, other: object) -> bool:

@@ -27,6 +27,8 @@ import math
 import os
 import re
 import stat
+from array import array
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,15 +56,35 @@ except AttributeError:  # pragma: no cover - only without libyaml
 
 
 class YamlInt(int):
-    """An integer read from a plain scalar; ``raw`` keeps the text as written."""
+    """An integer read from a plain scalar; ``raw`` is the text as written.
 
-    raw: str
+    Most numbers are written the way Python writes them back (``42``): their text is not stored (an instance
+    of this class has no ``__dict__``); ``_YamlIntText`` keeps any other text (``010``, ``+5``).
+    """
+
+    __slots__ = ()
+
+    @property
+    def raw(self) -> str:
+        return int.__repr__(self)
+
+
+class _YamlIntText(YamlInt):
+    raw: str = ""  # type: ignore[assignment]  # replaced by the text as written, kept on the instance
 
 
 class YamlFloat(float):
-    """A float read from a plain scalar; ``raw`` keeps the text as written."""
+    """A float read from a plain scalar; ``raw`` is the text as written (stored as ``YamlInt`` does)."""
 
-    raw: str
+    __slots__ = ()
+
+    @property
+    def raw(self) -> str:
+        return float.__repr__(self)
+
+
+class _YamlFloatText(YamlFloat):
+    raw: str = ""  # type: ignore[assignment]
 
 
 class YamlTooLarge(str):
@@ -102,10 +124,16 @@ def resolve_plain(text: str) -> Any:
                 big.raw = text
                 return big
             number: Any = YamlInt(text)
+            if int.__repr__(number) == text:
+                return number
+            number = _YamlIntText(text)
         elif _FLOAT.match(text):
             number = YamlFloat(text)
+            if float.__repr__(number) == text:
+                return number
+            number = _YamlFloatText(text)
         elif text in _SPECIAL_FLOATS:
-            number = YamlFloat(_SPECIAL_FLOATS[text])
+            number = _YamlFloatText(_SPECIAL_FLOATS[text])
         else:
             return text
         number.raw = text
@@ -113,15 +141,128 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
+_PATHS: dict[Path_, Path_] = {}  # one tuple per distinct location, shared by every document
+_MAX_PATHS = 200_000
+
+
+def shared_path(loc: Path_) -> Path_:
+    """``loc`` as the one tuple every document uses for it (thousands of records share their field paths)."""
+    found = _PATHS.get(loc)
+    if found is None:
+        if len(_PATHS) >= _MAX_PATHS:  # only a saving: past a bound, tuples are no longer shared
+            return loc
+        _PATHS[loc] = found = loc
+    return found
+
+
+class Positions(Mapping[Path_, Pos]):
+    """Location -> (line, column): a read-only table kept small, since every record keeps one for its findings.
+
+    The locations are tuples shared across documents (``shared_path``) and the positions sit in one array of
+    machine integers, instead of a dict of a tuple and a position per value (most of what a loaded record
+    weighed). A lookup scans the locations, which is fast for a record's few hundred values; a big table gets
+    an index on its first lookup.
+    """
+
+    __slots__ = ("_index", "_numbers", "_paths")
+    _INDEXED = 512  # more locations than this: looked up through a dict
+
+    def __init__(self, items: Iterable[tuple[Path_, Pos]] = ()) -> None:
+        paths: list[Path_] = []
+        numbers = array("I")
+        for loc, (line, column) in items:
+            paths.append(shared_path(tuple(loc)))
+            numbers.append(line)
+            numbers.append(column)
+        self._paths: tuple[Path_, ...] = tuple(paths)
+        self._numbers = numbers
+        self._index: dict[Path_, int] | None = None
+
+    @classmethod
+    def of(cls, paths: list[Path_], numbers: array[int]) -> Positions:
+        """A table over ``paths`` (shared, no repeats) and their line, column pairs in ``numbers``."""
+        table = cls.__new__(cls)
+        table._paths, table._numbers, table._index = tuple(paths), numbers, None
+        return table
+
+    def _find(self, loc: Any) -> int:
+        paths = self._paths
+        if len(paths) > self._INDEXED:
+            if self._index is None:
+                self._index = {path: i for i, path in enumerate(paths)}
+            return self._index.get(loc, -1)
+        try:
+            return paths.index(loc)
+        except ValueError:
+            return -1
+
+    def __getitem__(self, loc: Path_) -> Pos:
+        i = self._find(loc)
+        if i < 0:
+            raise KeyError(loc)
+        return (self._numbers[2 * i], self._numbers[2 * i + 1])
+
+    def get(self, loc: Path_, default: Any = None) -> Any:
+        i = self._find(loc)
+        return default if i < 0 else (self._numbers[2 * i], self._numbers[2 * i + 1])
+
+    def __contains__(self, loc: object) -> bool:
+        return self._find(loc) >= 0
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def items(self) -> ItemsView[Path_, Pos]:
+        return _PositionItems(self)
+
+    def pairs(self) -> Iterator[tuple[Path_, Pos]]:
+        numbers = self._numbers
+        for i, path in enumerate(self._paths):
+            yield path, (numbers[2 * i], numbers[2 * i + 1])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Positions) and self._paths == other._paths and self._numbers == other._numbers:
+            return True
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Positions({dict(self.items())!r})"
+
+    def __reduce__(self) -> Any:
+        return (Positions.of, (list(self._paths), self._numbers))
+
+
+class _PositionItems(ItemsView[Path_, Pos]):
+    _mapping: Positions
+
+    def __iter__(self) -> Iterator[tuple[Path_, Pos]]:
+        return self._mapping.pairs()
+
+
+def _positions(value: Any) -> Positions:
+    return value if isinstance(value, Positions) else Positions(dict(value.items()).items())
+
+
 @dataclass
 class Document:
-    """One loaded record: its data and where every key and value stands."""
+    """One loaded record: its data and where every key and value stands (``Positions`` tables)."""
 
     path: str
     data: dict[str, Any]
-    values: dict[Path_, Pos] = field(default_factory=dict)
-    keys: dict[Path_, Pos] = field(default_factory=dict)
+    values: Positions = field(default_factory=Positions)
+    keys: Positions = field(default_factory=Positions)
     literal: frozenset[Path_] = frozenset()  # values written as '|' block scalars
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.values, Positions) or not isinstance(self.keys, Positions):
+            self.values, self.keys = _positions(self.values), _positions(self.keys)  # given as dicts
 
     def where_in_text(self, loc: Path_, offset: int) -> Pos:
         """Position of character ``offset`` inside the text value at ``loc``."""
@@ -141,13 +282,15 @@ class Document:
 
     def where(self, loc: Path_, *, key: bool = False) -> Pos:
         """Line and column (1-based) of ``loc``, or of its nearest known parent."""
-        table = self.keys if key else self.values
+        values = self.values
+        table = self.keys if key else values
         for end in range(len(loc), -1, -1):
             sub = tuple(loc[:end])
-            if sub in table:
-                return table[sub]
-            if sub in self.values:
-                return self.values[sub]
+            found = table.get(sub)
+            if found is None and table is not values:
+                found = values.get(sub)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
         return (1, 1)
 
     def problem(
@@ -198,8 +341,12 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self.values: dict[Path_, Pos] = {}
-        self.keys: dict[Path_, Pos] = {}
+        # Where each value and key stands, in the order they were read (see Positions).
+        self.value_paths: list[Path_] = []
+        self.value_numbers = array("I")
+        self.key_paths: list[Path_] = []
+        self.key_numbers = array("I")
+        self.root_pos: Pos = (1, 1)
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.root_seen = False
@@ -224,13 +371,13 @@ class _Builder:
         """Put a finished value into the current container."""
         if not self.stack:
             self.root, self.root_seen = value, True
-            self.values[()] = pos
+            self.value_at((), pos)
             return
         frame = self.stack[-1]
         if isinstance(frame.container, list):
-            loc = (*frame.path, len(frame.container))
+            loc = shared_path((*frame.path, len(frame.container)))
             frame.container.append(value)
-            self.values[loc] = pos
+            self.value_at(loc, pos)
             return
         if frame.pending_key is None:
             frame.pending_key = as_key_text or ""
@@ -250,9 +397,18 @@ class _Builder:
             return
         frame.first_keys[key] = frame.key_pos[0]
         frame.container[key] = value
-        loc = (*frame.path, key)
-        self.keys[loc] = frame.key_pos
-        self.values[loc] = pos
+        loc = shared_path((*frame.path, key))
+        self.key_paths.append(loc)
+        self.key_numbers.append(frame.key_pos[0])
+        self.key_numbers.append(frame.key_pos[1])
+        self.value_at(loc, pos)
+
+    def value_at(self, loc: Path_, pos: Pos) -> None:
+        if not loc:
+            self.root_pos = pos
+        self.value_paths.append(loc)
+        self.value_numbers.append(pos[0])
+        self.value_numbers.append(pos[1])
 
     def block_start(self, pos: Pos) -> Pos:
         """Where a '|' block scalar's first content line starts (its header is on ``pos``)."""
@@ -268,8 +424,8 @@ class _Builder:
             return ()
         frame = self.stack[-1]
         if isinstance(frame.container, list):
-            return (*frame.path, len(frame.container))
-        return (*frame.path, frame.pending_key or "")
+            return shared_path((*frame.path, len(frame.container)))
+        return shared_path((*frame.path, frame.pending_key or ""))
 
     def open(self, container: Any, event: Any) -> None:
         pos = _pos(event)
@@ -287,7 +443,7 @@ class _Builder:
         frame = self.stack.pop()
         if not self.stack:
             self.root, self.root_seen = frame.container, True
-            self.values[()] = frame.start
+            self.value_at((), frame.start)
             return
         self.place(frame.container, frame.start, None)
 
@@ -435,9 +591,10 @@ def load_bytes(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[D
     if not isinstance(builder.root, dict):
         message = (_("the top of the file is a list, not a mapping") if isinstance(builder.root, list) else
                    _("the top of the file is a single value, not a mapping"))
-        return fail(builder.values.get((), (1, 1)), "yaml-not-mapping", message,
+        return fail(builder.root_pos, "yaml-not-mapping", message,
                     _("a record is a mapping of fields, e.g. 'name: Kiln Packaging'"))
-    return Document(path, builder.root, builder.values, builder.keys, frozenset(builder.literal)), []
+    return Document(path, builder.root, Positions.of(builder.value_paths, builder.value_numbers),
+                    Positions.of(builder.key_paths, builder.key_numbers), frozenset(builder.literal)), []
 
 
 class UnsafeFile(Exception):
