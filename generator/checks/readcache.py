@@ -18,10 +18,15 @@ entry is also schema-checked when used; one that does not fit is read from its f
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import hmac
 import json
 import os
+import shutil
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -272,12 +277,36 @@ class ReadCache:
         return self.used.keys() != self.entries.keys() or self.hits != len(self.used)
 
     def save(self) -> None:
-        """Keep the entries of this run only (removed files drop out); written atomically and sealed."""
+        """Keep the entries of this run only (removed files drop out); written atomically and sealed.
+
+        The file is what ``workdir.pack`` makes of the lines joined, but written a line at a time (the MAC,
+        computed along, goes into the first line last), so the whole body is never held in memory at once.
+        """
         if not self.changed:
             return
         header = json.dumps({"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint})
-        lines = (f"{json.dumps(display, ensure_ascii=False)}\t{key}\t{text}"
-                 for display, (key, text) in self.used.items())
-        body = "\n".join([header, *lines]).encode("utf-8")
         os.makedirs(self.path.parent, exist_ok=True)
-        workdir.write_atomic(self.path, workdir.pack(_PURPOSE, body))
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_ISDIR(os.lstat(self.path).st_mode):  # a folder in the way goes first
+                shutil.rmtree(self.path)
+        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name[:60]}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb", buffering=1 << 20) as out:
+                mac = hmac.new(workdir.machine_key(), _PURPOSE + b"\0", hashlib.sha256)
+                out.write(b"0" * 64 + b"\n")
+                chunk = header.encode("utf-8")
+                for display, (key, text) in self.used.items():
+                    mac.update(chunk)
+                    out.write(chunk)
+                    chunk = f"\n{json.dumps(display, ensure_ascii=False)}\t{key}\t{text}".encode()
+                mac.update(chunk)
+                out.write(chunk)
+                out.flush()
+                out.seek(0)
+                out.write(mac.hexdigest().encode("ascii"))
+            os.chmod(temp, 0o644)
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise

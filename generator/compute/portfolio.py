@@ -59,6 +59,7 @@ def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -
     if cache is not None:
         with contextlib.suppress(OSError):  # a cache that cannot be written only costs time next run
             cache.save()
+        del cache  # every record's text as stored: not needed any more
     report = compute(portfolio, today)
     from generator.alerts.engine import compute_alerts
 
