@@ -313,6 +313,9 @@ def _build_details(report: Any) -> None:
                    err=True)
         return
     lines = []
+    if getattr(report, "pages_written", 0) or getattr(report, "pages_reused", 0):
+        lines.append(_("Markdown: {written} pages written from their templates, {reused} unchanged").format(
+            written=i18n.number(report.pages_written), reused=i18n.number(report.pages_reused)))
     if report.pages_rendered or report.pages_cached:  # MkDocs' own build (plugins or hooks) counts neither
         lines.append(_("pages: {rendered} rendered, {cached} from the page cache").format(
             rendered=i18n.number(report.pages_rendered), cached=i18n.number(report.pages_cached)))

@@ -55,6 +55,8 @@ class BuildReport:
     linked: int = 0  # files hard-linked from the previous site
     unchanged: bool = False  # nothing changed since the last build: nothing was done
     restamped: bool = False  # only the commit changed: the last site, with the new commit written into its pages
+    pages_written: int = 0  # page Markdown rendered from its template (its inputs changed)
+    pages_reused: int = 0  # page Markdown taken from docs (generator/site/page_memo.py)
 
 
 def _commit(root: Path) -> str:
@@ -232,6 +234,7 @@ class Prepared:
     chart_files: dict[str, Path] = field(default_factory=dict)
     pending: list[tuple[Any, Path]] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # repository files mkdocs.yml brings in (logo, CSS)
+    pages_reused: int = 0  # pages whose inputs had not changed: taken from docs, not rendered
 
     def place_charts(self) -> None:
         for rel, source in self.chart_files.items():
@@ -248,7 +251,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     """
     from generator.compute.portfolio import compute_portfolio
     from generator.draw import chart_draw
-    from generator.site import downloads, pages, render
+    from generator.site import downloads, page_memo, pages
     from generator.site.mkdocs_config import mkdocs_config, read_repository_config
     from generator.site.repo_links import repo_links
 
@@ -269,7 +272,11 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     repository = read_repository_config(root, trusted=settings.trust_mkdocs_yml)
     links = repo_links(repository.whole or repository.values, settings.repo_url, settings.repo_branch)
     plan, specs = pages.plan(computed, stamp, links)
-    files = render.render_all(plan)
+    # Only pages whose inputs changed are rendered; the others come from docs (generator/site/page_memo.py).
+    memo = page_memo.Memo(root, fingerprint.code())
+    files = memo.render(plan)
+    page_count = len(plan)
+    del plan
     files.update(downloads.csv_files(pages.download_tables(computed)))  # docs/downloads/*.csv
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():
@@ -290,12 +297,13 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     step = time.perf_counter()
     docs = workdir.work_dir(root, "docs")
     _sync_tree({**repository.files, **files}, docs, chart_files)
+    memo.save()
     # The theme speaks the language partnerbook's own text is written in, so the page's lang matches it.
     config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, i18n.current(),
                            repository=repository)
     timings["write pages"] = time.perf_counter() - step
-    return Prepared(computed, docs, config, len(plan), len(paths), drawn, chart_files, missing,
-                    sorted(repository.files))
+    return Prepared(computed, docs, config, page_count, len(paths), drawn, chart_files, missing,
+                    sorted(repository.files), pages_reused=memo.reused)
 
 
 def write_config(root: Path, config: dict[str, Any], name: str = "mkdocs.yml") -> Path:
@@ -382,7 +390,8 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progr
         fingerprint.remember(root, before, commit, stamp.commit_words(commit), target, prepared.assets,
                              fingerprint.LastBuild(prepared.pages, prepared.charts, problems))
     return BuildReport(target, prepared.pages, prepared.charts, len(prepared.pending),
-                       problems, timings, stats.rendered, stats.cached, linked=stats.linked)
+                       problems, timings, stats.rendered, stats.cached, linked=stats.linked,
+                       pages_written=prepared.pages - prepared.pages_reused, pages_reused=prepared.pages_reused)
 
 
 def serve_site(root: Path, today: date, dev_addr: str, progress: Progress = SILENT) -> None:

@@ -88,7 +88,7 @@ def _walk(root: Path, folder: str) -> list[str]:
 
 
 @cache
-def _code() -> str:
+def code() -> str:
     """partnerbook's code, templates and catalogs, and the versions of the libraries that write the site."""
     digest = hashlib.sha256()
     for base in (Path(generator.__file__).resolve().parent, templates_dir()):
@@ -110,7 +110,7 @@ def _code() -> str:
 def inputs(root: Path, today: date, site: Path, assets: Iterable[str]) -> str:
     """The fingerprint of everything a build of ``root`` for ``today`` into ``site`` reads, but the commit."""
     digest = hashlib.sha256()
-    digest.update(json.dumps([_FORMAT, _code(), today.isoformat(), str(site), os.environ.get(i18n.ENV, "")]).encode())
+    digest.update(json.dumps([_FORMAT, code(), today.isoformat(), str(site), os.environ.get(i18n.ENV, "")]).encode())
     for rel in TOP_FILES:
         _feed_file(digest, root, rel)
     for folder in RECORD_FOLDERS:

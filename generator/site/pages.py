@@ -126,7 +126,10 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
                          for cid in campaign_ids if cid in report.campaigns and pid in report.campaigns[cid].partners]
         policy_rows = views.compliance_row(computed, entry, doc_types) if entry.partner else {}
         pages[f"partners/{pid}/index.md"] = ("partner.md.j2", {
-            **base, "id": pid, "partner": entry.partner, "entry": entry, "health": computed.health.get(pid),
+            **base, "id": pid, "partner": entry.partner, "health": computed.health.get(pid),
+            # What the page shows of the partner's files (not their parsed documents: generator/site/page_memo.py).
+            "profile_file": entry.profile.file if entry.profile else None, "sla_file_present": entry.sla_file_present,
+            "contract_records": {cid: loaded.record for cid, loaded in entry.contracts.items()},
             "kpis": report.partners.get(pid), "campaign_rows": campaign_rows, "campaign_kpis": CAMPAIGN_KPIS,
             "charts": _chart_refs(specs, 2), "required": policy_rows,
             "trends": trends, "trend_charts": _chart_refs([trends.spec] if trends.spec else [], 2),
@@ -159,7 +162,7 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
             "money": money, "rate": _plain(money["converted"]["rate"])
             if money["converted"] and money["converted"]["rate"] is not None else _("n/a"),
             "csv_link": downloads.link(f"kpis-campaign-{cid}", 2, _(CSV)),
-            "charts": _chart_refs(specs, 2), "names": names, "known": set(partner_ids),
+            "charts": _chart_refs(specs, 2), "names": names, "known": dict.fromkeys(partner_ids),
             "checklists": views.campaign_checklist_views(computed, cid),
             "attention": [a for a in alerts if a.campaign_id == cid],
         })
@@ -175,7 +178,7 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
         "policy": portfolio.settings.compliance, "window": warning_days(portfolio.settings),
     })
     pages["contracts.md"] = ("contracts.md.j2", {**base, "deadlines": deadlines, "contracts": [
-        (pid, names[pid], contract) for pid in partner_ids
+        (pid, names[pid], contract.record) for pid in partner_ids
         for _, contract in sorted(portfolio.partners[pid].contracts.items())]})
     pages["checklists.md"] = ("checklists.md.j2", {
         **base, "partners": [(pid, names[pid], checklists_of[pid])
