@@ -172,6 +172,7 @@ def page_key(base: str, src_uri: str, source: bytes, known: set[str]) -> str:
 # ---------------------------------------------------------------------------- worker side
 
 _STATE: dict[str, Any] = {}  # set in the parent before forking; workers inherit it
+_SOURCES: dict[str, str] = {}  # src_uri -> the page's file in docs, for a file whose content was set
 
 
 class _Capture(logging.Handler):
@@ -191,6 +192,8 @@ def _render_page(src_uri: str) -> PageOutput:
                                                                        "doc_files", "search"))
     file = files.get_file_from_path(src_uri)
     page = file.page
+    if src_uri in _STATE["stamped"]:  # rendered with the tokens, as its key was taken (see build)
+        file.content_string = stamp.neutral(file.content_string)[0]
     _populate_page(page, config, files)
     before = len(search.entries) if search is not None else 0
     _build_page(page, config, doc_files, nav, env)
@@ -206,8 +209,16 @@ def _render_page(src_uri: str) -> PageOutput:
     output = PageOutput(html, entries, page._title_from_render, anchors, links)
     if search is not None:  # what was sent back is not kept: a worker's memory stays flat
         del search.entries[before:]
-    page.content = page.markdown = None
+    page.content = page.markdown = page.toc = None  # type: ignore[assignment]
+    _forget_source(file, src_uri)
     return output
+
+
+def _forget_source(file: Any, src_uri: str) -> None:
+    """Let a page's Markdown go: the file reads it from docs again when it is needed."""
+    source = _SOURCES.get(src_uri)
+    if source is not None:
+        file._content, file.abs_src_path = None, source
 
 
 def _run_task(task: Task) -> tuple[str, Any, Any]:
@@ -330,14 +341,23 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         words: dict[str, dict[str, str]] = {}  # the build's day and commit on each page (generator/site/stamp.py)
-        for file in doc_files:
+        shown = {page.file.src_uri for page in nav.pages}  # their titles are read again below
+        for file in doc_files:  # every page's front matter is read before any is built, as MkDocs does
+            # A page is hashed and rendered with tokens in place of the build's day and commit; the words go
+            # back in when it is written. Its Markdown is not kept (a site's worth of text): its key and its
+            # rendering read it again from docs (the navigation's few pages keep theirs for their titles).
+            page = file.page if file.page is not None else Page(None, file, config)
+            src_path = file.abs_src_path
             text, found = stamp.neutral(file.content_string)
             if found:
-                file.content_string = text  # hashed and rendered with tokens; the words go back in when written
+                file.content_string = text
                 words[file.src_uri] = found
-        for file in doc_files:  # every page's front matter is read before any is built, as MkDocs does
-            page = file.page if file.page is not None else Page(None, file, config)
             page.read_source(config)
+            if file.src_uri not in shown:
+                page.markdown = None
+            if found and src_path is not None:
+                _SOURCES[file.src_uri] = src_path
+                _forget_source(file, file.src_uri)
         navigation = [(page.file.src_uri, page.title, page.meta) for page in nav.pages]  # shown on every page
         base = global_key({**config_data, "navigation": navigation}, files)
         outputs: dict[str, PageOutput] = {}
@@ -367,7 +387,10 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             outputs[src_uri] = output
 
         for file in doc_files:
-            source = file.content_bytes
+            if file.src_uri in words:  # its Markdown with the tokens, as it is rendered
+                source = stamp.neutral(file.content_string)[0].encode()
+            else:
+                source = file.content_bytes
             sizes[file.src_uri] = len(source)
             keys[file.src_uri] = key = page_key(base, file.src_uri, source, known)
             try:
@@ -382,7 +405,8 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
         search_plugin = config.plugins.get("material/search") or config.plugins.get("search")
         search = getattr(search_plugin, "search_index", None)
-        _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files, search=search)
+        _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files, search=search,
+                      stamped=words.keys())
         warnings: list[tuple[str, int, str]] = []
         workers = min(jobs or _cpus(), len(tasks))
         progress.start("pages", len(tasks) - len(charts))
@@ -475,6 +499,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         raise
     finally:
         mkdocs_logger.removeHandler(counter)
+        _SOURCES.clear()
 
     stats.pages = len(doc_files)
     stats.linked = previous.linked
