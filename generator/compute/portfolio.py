@@ -45,11 +45,13 @@ def blocking_error(result: Result) -> PartnerbookError | None:
     return PartnerbookError(f"{head}\n{shown}{more}")
 
 
-def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -> Computed:
+def compute_portfolio(root: Path, today: date, cache_file: Path | None = None, *, release: bool = False) -> Computed:
     """Load and validate the records, stop on record errors, then compute KPIs, alerts and health.
 
     ``cache_file`` keeps per-file read results between runs (``partnerbook build``); it is
-    saved only when the records could be understood.
+    saved only when the records could be understood. With ``release`` the records' documents keep their
+    positions but let their data go (``Document.release``): for a caller that computes no alert or check
+    afterwards (the site's pages read records and lines).
     """
     cache = ReadCache(cache_file) if cache_file is not None else None
     portfolio, result = validate_portfolio(root, today, cache)
@@ -66,4 +68,17 @@ def compute_portfolio(root: Path, today: date, cache_file: Path | None = None) -
     computed = Computed(portfolio, result, report, {}, today)
     computed.alerts = compute_alerts(computed)
     computed.health = score_portfolio(portfolio, report, today, computed.alerts)
+    if release:
+        _release_documents(portfolio)
     return computed
+
+
+def _release_documents(portfolio: Portfolio) -> None:
+    """Every record's document keeps its positions (pages and findings show lines) but not its data: the
+    checks and alerts that read it are done, and the typed records hold what the rest reads."""
+    for entry in portfolio.partners.values():
+        for loaded in (entry.profile, entry.sla, *entry.contracts.values(), *entry.partial_contracts):
+            if loaded is not None:
+                loaded.doc.release()
+    for campaign in portfolio.campaigns.values():
+        campaign.doc.release()

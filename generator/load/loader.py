@@ -250,6 +250,21 @@ def _positions(value: Any) -> Positions:
     return value if isinstance(value, Positions) else Positions(dict(value.items()).items())
 
 
+class ReleasedData(dict[str, Any]):
+    """A document's data once the records were computed from it (``Document.release``): reading it is a bug.
+
+    It is empty; a lookup raises instead of answering as if the record had no such field.
+    """
+
+    def _released(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("the document's data was released once the records were computed")
+
+    __getitem__ = get = __contains__ = __iter__ = keys = values = items = _released  # type: ignore[assignment]
+
+    def __reduce__(self) -> Any:
+        return (ReleasedData, ())
+
+
 @dataclass
 class Document:
     """One loaded record: its data and where every key and value stands (``Positions`` tables)."""
@@ -263,6 +278,11 @@ class Document:
     def __post_init__(self) -> None:
         if not isinstance(self.values, Positions) or not isinstance(self.keys, Positions):
             self.values, self.keys = _positions(self.values), _positions(self.keys)  # given as dicts
+
+    def release(self) -> None:
+        """Let the data go, keeping the positions: once the records are typed and checked, findings need only
+        these (every record's data is a good part of what a computed portfolio weighs)."""
+        self.data = ReleasedData()
 
     def where_in_text(self, loc: Path_, offset: int) -> Pos:
         """Position of character ``offset`` inside the text value at ``loc``."""

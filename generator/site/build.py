@@ -263,7 +263,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     step = time.perf_counter()
     cache_root = workdir.work_dir(root, "cache")
     workdir.remove(cache_root / "records.pickle")  # the old pickled cache: never read again
-    computed = compute_portfolio(root, today, cache_root / READ_CACHE)
+    computed = compute_portfolio(root, today, cache_root / READ_CACHE, release=True)
     timings["load, validate, compute"] = time.perf_counter() - step
 
     stamp = {"today": today.isoformat(), "commit": commit if commit is not None else _commit(root)}
