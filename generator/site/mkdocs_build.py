@@ -361,6 +361,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         navigation = [(page.file.src_uri, page.title, page.meta) for page in nav.pages]  # shown on every page
         base = global_key({**config_data, "navigation": navigation}, files)
         outputs: dict[str, PageOutput] = {}
+        searched: dict[str, str] = {}
         keys: dict[str, str] = {}
         sizes: dict[str, int] = {}
         tasks: list[Task] = [("chart", job) for job in charts]
@@ -383,7 +384,11 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                 if not previous.page(file.dest_uri, html, file.abs_dest_path):
                     _write(file.abs_dest_path, html)
                 output.html = None
-            output.search = stamp.apply_search(output.search, found)
+            # Kept as JSON text until the index is written: a site's search entries, several times smaller
+            # than as dicts, while the workers still render.
+            searched[src_uri] = json.dumps(stamp.apply_search(output.search, found), ensure_ascii=False,
+                                           separators=(",", ":"))
+            output.search = []
             outputs[src_uri] = output
 
         for file in doc_files:
@@ -478,7 +483,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         for file in doc_files:
             output = outputs[file.src_uri]
             _restore(file.page, output, files)
-            entries += output.search
+            entries += json.loads(searched.pop(file.src_uri))
         if search is not None:
             search.entries = entries
         log_level = config.validation.links.anchors
