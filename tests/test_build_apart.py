@@ -1,5 +1,5 @@
 """A big portfolio's pages are prepared in a child process that exits before MkDocs starts
-(generator/site/build.py ``_prepare_apart``): the site, the report, the progress shown and the errors are
+(generator/site/apart.py ``prepare_apart``): the site, the report, the progress shown and the errors are
 the ones an in-process build gives.
 """
 
@@ -15,6 +15,7 @@ from conftest import TODAY, copy_base
 
 from generator.errors import PartnerbookError
 from generator.progress import PlainProgress
+from generator.site import apart as apart_module
 from generator.site import build as site
 from generator.workdir import MARKER
 
@@ -27,7 +28,7 @@ def _tree(folder: Path) -> dict[str, str]:
 
 
 def _build(root: Path, apart: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[site.BuildReport, str]:
-    monkeypatch.setattr(site, "APART_MIN", 0 if apart else 10**9)
+    monkeypatch.setattr(apart_module, "APART_MIN", 0 if apart else 10**9)
     stream = io.StringIO()
     report = site.build_site(root, DAY, progress=PlainProgress(stream))
     return report, stream.getvalue()

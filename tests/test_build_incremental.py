@@ -28,7 +28,7 @@ from conftest import TODAY, copy_base
 from generator.draw.charts import ChartSpec
 from generator.errors import PartnerbookError
 from generator.site import build as site
-from generator.site import fingerprint
+from generator.site import docs_tree, fingerprint
 from generator.site import mkdocs_build as site_build
 from generator.workdir import MARKER
 
@@ -192,12 +192,12 @@ def test_a_failed_build_keeps_the_previous_site_and_caches_nothing_of_it(
     entries = sorted(p.name for p in cache.iterdir())
 
     if failure == "broken link in a page":  # the warning comes from the page's renderer (a worker in the pool)
-        real_sync = site._sync_tree
+        real_sync = docs_tree.sync_tree
 
         def sync(files: dict[str, bytes], folder: Path, links: dict[str, Path] | None = None) -> None:
             real_sync({**files, "broken.md": b"# Broken\n\n[nowhere](nowhere.md)\n"}, folder, links)
 
-        monkeypatch.setattr(site, "_sync_tree", sync)
+        monkeypatch.setattr(docs_tree, "sync_tree", sync)
     else:  # the warning comes from MkDocs' navigation, before any page is rendered
         from generator.site import mkdocs_config as configuration
 

@@ -14,15 +14,10 @@ the same process pool. A rebuild gives the same bytes as a full build.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import pickle
-import signal
-import stat
 import subprocess
 import time
-import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,7 +29,7 @@ from generator import i18n, templates_dir, workdir
 from generator.errors import PartnerbookError
 from generator.i18n import _
 from generator.progress import SILENT, Progress
-from generator.site import fingerprint, stamp
+from generator.site import apart, docs_tree, fingerprint, stamp
 from generator.site import mkdocs_build as site_build
 
 # The records, KPIs, templates and MkDocs are imported where a build needs them, so a build with nothing to
@@ -71,86 +66,6 @@ def _commit(root: Path) -> str:
     return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
 
 
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    """Write only when the bytes differ, so unchanged files keep their mtime.
-
-    ``path`` lies in a folder partnerbook checked: a symlink there is replaced, never followed.
-    """
-    if workdir.read_regular(path) == data:
-        return False
-    workdir.make_dirs(path.parent)
-    workdir.write_atomic(path, data)
-    return True
-
-
-def _sync_tree(files: dict[str, bytes], folder: Path, links: dict[str, Path] | None = None) -> None:
-    """Make ``folder`` hold exactly ``files`` (relative posix path -> bytes) and ``links``.
-
-    ``links`` maps relative paths to content-addressed files (charts): they are hard-linked (or
-    copied) when missing, and kept when present; one not drawn yet is kept out of the way for now.
-    Symlinks and special files in ``folder`` are removed first (never followed), so nothing written
-    below it can land outside, and nothing outside is ever deleted.
-    """
-    links = links or {}
-    workdir.clear_links(folder)
-    for rel, data in files.items():
-        _write_if_changed(folder / rel, data)
-    for rel, source in links.items():
-        _link(source, folder / rel)
-    wanted = {os.path.join(folder, rel) for rel in files} | {os.path.join(folder, rel) for rel in links}
-    for top, dirs, names in os.walk(folder, topdown=False, followlinks=False):
-        for name in names:
-            path = os.path.join(top, name)
-            if path not in wanted:
-                os.unlink(path)
-        for name in dirs:
-            path = os.path.join(top, name)
-            if not os.path.islink(path) and not os.listdir(path):
-                os.rmdir(path)
-
-
-def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
-    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
-
-
-def _link(source: Path, target: Path) -> None:
-    """Put a content-addressed file at ``target``: a hard link to (or a copy of) ``source``.
-
-    A file already at ``target`` is kept only when it is ``source`` itself or holds its very bytes: a
-    file shipped in the work folder under a chart's name never reaches the site.
-    """
-    try:
-        source_stat = os.stat(source)
-    except OSError:
-        return
-    if not stat.S_ISREG(source_stat.st_mode):
-        return
-    try:
-        target_stat = os.lstat(target)
-    except FileNotFoundError:
-        target_stat = None
-    if target_stat is not None and stat.S_ISREG(target_stat.st_mode):
-        if _same_file(source_stat, target_stat):
-            return
-        if target_stat.st_size == source_stat.st_size and workdir.read_regular(target) == source.read_bytes():
-            return
-    workdir.make_dirs(target.parent)
-    if target_stat is not None and stat.S_ISDIR(target_stat.st_mode):
-        workdir.remove(target)
-    temp = target.with_name(f".{target.name}.{os.urandom(8).hex()}.tmp")
-    try:
-        os.link(source, temp)
-    except OSError:
-        workdir.write_atomic(target, source.read_bytes())
-        return
-    try:
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
 def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None,
                 prepared: Prepared | None = None, jobs: int | None = None,
                 previous_site: Path | None = None, progress: Progress = SILENT) -> site_build.BuildStats:
@@ -183,38 +98,6 @@ def _run_mkdocs(config_data: dict[str, Any], config_path: Path, cache_dir: Path 
         logger.propagate = previous
 
 
-def _restamp(root: Path, target: Path, old: str, new: str) -> None:
-    """The last build's site and docs with a new commit in their pages (generator/site/stamp.py).
-
-    Called only when the fingerprint shows that nothing but the commit changed and the site and docs are
-    exactly the files the last build wrote. The new site is made beside the old one (pages written anew,
-    every other file hard-linked) and swapped in, as a build does; the docs are rewritten in place.
-    """
-    docs = workdir.work_dir(root, "docs")
-    for top, _dirs, names in os.walk(docs, followlinks=False):
-        for name in names:
-            path = Path(top) / name
-            data = workdir.read_regular(path) if name.endswith(".md") else None
-            if data is not None:
-                _write_if_changed(path, stamp.restamp(data, "commit", old, new))
-    tmp_site = workdir.new_build_dir(target)
-    try:
-        for top, dirs, names in os.walk(target, followlinks=False):
-            rel_top = Path(top).relative_to(target)
-            for name in dirs:
-                (tmp_site / rel_top / name).mkdir()
-            for name in names:
-                source, dest = Path(top) / name, tmp_site / rel_top / name
-                data = workdir.read_regular(source) if name.endswith(".html") else None
-                if data is not None:
-                    dest.write_bytes(stamp.restamp(data, "commit", old, new))
-                else:
-                    _link(source, dest)
-        _swap(tmp_site, target)
-    finally:
-        workdir.remove_tree(tmp_site)
-
-
 def _swap(new: Path, target: Path) -> None:
     """Move the finished site into place; the old one is removed only after the move."""
     workdir.swap(new, target)
@@ -241,7 +124,7 @@ class Prepared:
 
     def place_charts(self) -> None:
         for rel, source in self.chart_files.items():
-            _link(source, self.docs / rel)
+            docs_tree.link(source, self.docs / rel)
 
 
 def prepare_docs(root: Path, today: date, jobs: int | None = None,
@@ -299,7 +182,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
 
     step = time.perf_counter()
     docs = workdir.work_dir(root, "docs")
-    _sync_tree({**repository.files, **files}, docs, chart_files)
+    docs_tree.sync_tree({**repository.files, **files}, docs, chart_files)
     memo.save()
     # The theme speaks the language partnerbook's own text is written in, so the page's lang matches it.
     config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, i18n.current(),
@@ -312,7 +195,7 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
 def write_config(root: Path, config: dict[str, Any], name: str = "mkdocs.yml") -> Path:
     path = workdir.work_dir(root) / name
     text = yaml.safe_dump(config, sort_keys=True, allow_unicode=True)
-    _write_if_changed(path, text.encode("utf-8"))
+    docs_tree.write_if_changed(path, text.encode("utf-8"))
     return path
 
 
@@ -332,106 +215,6 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
         progress.finish()
 
 
-APART_MIN = 500  # partner folders from which the pages are prepared in a child process (_prepare_apart)
-
-
-class _Relay(Progress):
-    """The progress of a child process, sent to its parent, which shows it."""
-
-    def __init__(self, out: Any, verbose: bool) -> None:
-        self.out = out
-        self.verbose = verbose
-
-    def _send(self, *call: Any) -> None:
-        pickle.dump(("progress", call), self.out)
-        self.out.flush()
-
-    def stage(self, name: str) -> None:
-        self._send("stage", name)
-
-    def start(self, kind: str, total: int) -> None:
-        self._send("start", kind, total)
-
-    def advance(self, kind: str, n: int = 1) -> None:
-        self._send("advance", kind, n)
-
-    def note(self, text: str) -> None:
-        self._send("note", text)
-
-
-def _partner_folders(root: Path) -> int:
-    try:
-        with os.scandir(root / "partners") as entries:
-            return sum(1 for entry in entries if entry.is_dir(follow_symlinks=False))
-    except OSError:
-        return 0
-
-
-def _prepare_apart(root: Path, today: date, jobs: int | None, timings: dict[str, float], progress: Progress,
-                   commit: str) -> tuple[Prepared, int, bool]:
-    """``prepare_docs`` in a forked child that exits before MkDocs starts: (prepared, problems, trusted).
-
-    Reading the records, computing and rendering the pages hold most of a big build's memory, and a process
-    keeps much of what it freed; MkDocs and its forked workers would carry it all. The child sends back
-    what the rest of the build reads (``Prepared`` without the computed portfolio, the number of problems,
-    whether mkdocs.yml is trusted, its timings, the language the records chose) and its progress, which
-    this process shows; an error raised in the child is raised here.
-    """
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as out:
-                try:
-                    child_timings: dict[str, float] = {}
-                    prepared = prepare_docs(root, today, jobs, child_timings, draw=False,
-                                            progress=_Relay(out, progress.verbose), commit=commit)
-                    computed, prepared.computed = prepared.computed, None
-                    answer: tuple[str, Any] = ("done", (prepared, len(computed.result.problems),
-                                                        computed.portfolio.settings.site.trust_mkdocs_yml,
-                                                        child_timings, i18n.current()))
-                except BaseException as exc:  # noqa: BLE001 - raised again in the parent
-                    answer = ("error", exc)
-                try:
-                    data = pickle.dumps(answer)
-                except Exception:  # noqa: BLE001 - an error that cannot be sent: its traceback can
-                    data = pickle.dumps(("error", RuntimeError("".join(traceback.format_exception(answer[1])))))
-                out.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    reply: tuple[str, Any] | None = None
-    try:
-        with os.fdopen(read_end, "rb") as reader:
-            while True:
-                try:
-                    kind, payload = pickle.load(reader)
-                except EOFError:
-                    break
-                if kind == "progress":
-                    getattr(progress, payload[0])(*payload[1:])
-                else:
-                    reply = (kind, payload)
-    except BaseException:  # Ctrl-C, a broken display: the child stops too
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGTERM)
-        raise
-    finally:
-        _pid, wait_status = os.waitpid(pid, 0)
-    if reply is None:
-        raise PartnerbookError(_("preparing the pages stopped unexpectedly (exit status {status})").format(
-            status=os.waitstatus_to_exitcode(wait_status)))
-    if reply[0] == "error":
-        raise reply[1]
-    prepared, problems, trusted, child_timings, language = reply[1]
-    timings.update(child_timings)
-    i18n.use(language)  # the team's language, as reading the records chose it
-    return prepared, problems, trusted
-
-
 def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progress: Progress) -> BuildReport:
     timings: dict[str, float] = {}
     workdir.clean_leftovers(target)
@@ -449,15 +232,15 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progr
             return report
         if "unknown" not in (commit, last.commit):  # a new commit: every page shows it, nothing else differs
             words = stamp.commit_words(commit)
-            _restamp(root, target, last.commit_words, words)
+            docs_tree.restamp_site(root, target, last.commit_words, words)
             fingerprint.remember(root, before, commit, words, target, assets, last.report)
             report.restamped = True
             timings["new commit written into the pages"] = time.perf_counter() - step
             return report
     fingerprint.forget(root)
     timings["fingerprint"] = time.perf_counter() - step
-    if _partner_folders(root) >= APART_MIN:
-        prepared, problems, trusted = _prepare_apart(root, today, jobs, timings, progress, commit)
+    if apart.partner_folders(root) >= apart.APART_MIN:
+        prepared, problems, trusted = apart.prepare_apart(root, today, jobs, timings, progress, commit)
     else:
         prepared = prepare_docs(root, today, jobs, timings, draw=False, progress=progress, commit=commit)
         problems = len(prepared.computed.result.problems)
