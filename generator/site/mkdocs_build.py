@@ -4,15 +4,12 @@ MkDocs converts every page's Markdown, renders the theme template around it and 
 search plugin, one page after another. This module runs the same steps through MkDocs' own API
 (``Page``, ``_populate_page``, ``_build_page`` and the plugin events) with two differences:
 
-* **Cache.** A page's HTML and its search-index entries depend only on the page's Markdown and on what
-  is global to the build (configuration, versions of MkDocs, the theme and Markdown, the build date, the
-  set of files the site holds). Both are hashed into the page's key; a page whose key was built before
-  is taken from ``.partnerbook/cache/pages/<key>.json`` instead of being rendered again. An entry is
-  sealed with this machine's key (generator/workdir.py) over its key and content, and schema-checked
-  when read: an entry shipped in a repository, damaged or of another version is rendered again. The navigation
-  lists only fixed index pages with titles from the configuration, so no page's HTML depends on another
-  page's content. The search index is written by the search plugin from every page's entries (cached
-  or new) in page order, so it always holds every page: unlike ``--dirty``, a rebuild is the full site.
+* **Cache.** A page's HTML and search entries depend only on its Markdown and on what is global to the
+  build; a page whose key was built before is taken from ``.partnerbook/cache/pages/<key>.json``
+  (generator/site/page_cache.py: keys, sealed and schema-checked entries). The navigation lists only
+  fixed index pages with titles from the configuration, so no page's HTML depends on another page's
+  content. The search index is written by the search plugin from every page's entries (cached or new) in
+  page order, so it always holds every page: unlike ``--dirty``, a rebuild is the full site.
 * **Parallel.** Pages and charts that are not cached are drawn and rendered in a pool of forked
   processes that share the loaded configuration, files and navigation.
 
@@ -25,16 +22,13 @@ rebuild, a full build and a plain ``mkdocs build`` give byte-identical sites.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import logging
 import multiprocessing
 import os
-import re
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,76 +36,17 @@ from generator import workdir
 from generator.i18n import _, ngettext
 from generator.progress import SILENT, Progress
 from generator.site import stamp
+from generator.site.page_cache import PENDING, PageOutput, global_key, page_key, store, template_key
 from generator.site.reuse import PreviousSite, write_manifest
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
 
-CACHE_VERSION = "2"
-_PURPOSE = b"page"
 SAFE_PLUGINS = frozenset({"search", "material/search"})
-CHART_REF = re.compile(r"assets/charts/([0-9a-f]{16})\.svg")
-PENDING = ".pending-"  # a new page cache entry, waiting for the build to succeed
 PARALLEL_MIN = 24  # fewer tasks than this: a pool costs more than it saves
-_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pygments", "babel")
 
 Task = tuple[str, Any]  # ("page", src_uri) or ("chart", (spec, path))
-
-
-@dataclass
-class PageOutput:
-    """What a rendered page contributes to the site: its HTML, search entries and anchor data."""
-
-    html: bytes | None
-    search: list[dict[str, Any]]
-    title: str | None
-    anchors: list[str] | None
-    links: dict[str, dict[str, str]] | None
-    warnings: list[tuple[str, int, str]] = field(default_factory=list)
-
-    def to_json(self) -> str:
-        return json.dumps({"version": CACHE_VERSION,
-                           "html": None if self.html is None else self.html.decode("utf-8"),
-                           "search": self.search, "title": self.title, "anchors": self.anchors,
-                           "links": self.links}, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> PageOutput:
-        """The output stored by ``to_json``; ValueError when the data does not fit the schema."""
-        data = json.loads(text)
-        if type(data) is not dict or set(data) != {"version", "html", "search", "title", "anchors", "links"}:
-            raise ValueError("not a page cache entry")
-        html, search, title, anchors, links = (data[k] for k in ("html", "search", "title", "anchors", "links"))
-        if (data["version"] != CACHE_VERSION or not _optional(html, str) or not _optional(title, str)
-                or type(search) is not list or not all(_search_entry(entry) for entry in search)
-                or not (anchors is None or (type(anchors) is list and all(type(a) is str for a in anchors)))
-                or not (links is None or (type(links) is dict and all(
-                    type(v) is dict and all(type(a) is str and type(b) is str for a, b in v.items())
-                    for v in links.values())))):
-            raise ValueError("not a page cache entry")
-        return cls(None if html is None else html.encode("utf-8"), search, title, anchors, links)
-
-    def seal(self, key: str) -> bytes:
-        """The cache file of this output under ``key``: sealed with this machine's key."""
-        return workdir.pack(_PURPOSE + key.encode(), self.to_json().encode("utf-8"))
-
-    @classmethod
-    def unseal(cls, key: str, data: bytes | None) -> PageOutput:
-        """The output in a cache file written by ``seal`` for ``key`` on this machine; else ValueError."""
-        body = workdir.unpack(_PURPOSE + key.encode(), data)
-        if body is None:
-            raise ValueError("not sealed by this machine for this key")
-        return cls.from_json(body.decode("utf-8"))
-
-
-def _optional(value: Any, kind: type) -> bool:
-    return value is None or type(value) is kind
-
-
-def _search_entry(entry: Any) -> bool:
-    return type(entry) is dict and all(type(k) is str and type(v) in (str, int, float, bool, list, type(None))
-                                        for k, v in entry.items())
 
 
 @dataclass
@@ -122,51 +57,6 @@ class BuildStats:
     charts_drawn: int = 0
     linked: int = 0  # files hard-linked from the previous site
     incremental: bool = True
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in _PACKAGES:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = ""
-    return found
-
-
-def _tree_digest(folder: str | None) -> str:
-    """Digest of every file under a theme ``custom_dir`` (names and bytes)."""
-    if not folder or not os.path.isdir(folder):
-        return ""
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def global_key(config_data: dict[str, Any], files: Files) -> str:
-    """What every page's output depends on besides its own Markdown (the build date is not: only the sitemap
-    shows it, see ``template_key``)."""
-    settings = {k: v for k, v in config_data.items() if k != "site_dir"}
-    theme: dict[str, Any] = settings["theme"] if isinstance(settings.get("theme"), dict) else {}
-    names = sorted(f.src_uri for f in files if not CHART_REF.fullmatch(f.src_uri))
-    payload = json.dumps([CACHE_VERSION, _versions(), settings, _tree_digest(theme.get("custom_dir")), names],
-                         sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def template_key(base: str) -> str:
-    """The key of 404.html and the sitemap: the global key and the build date the sitemap shows."""
-    return hashlib.sha256(f"{base}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode()).hexdigest()
-
-
-def page_key(base: str, src_uri: str, source: bytes, known: set[str]) -> str:
-    """A page's cache key: the global key, its path, its bytes and whether each chart it shows exists."""
-    digest = hashlib.sha256(base.encode() + b"\0" + src_uri.encode("utf-8") + b"\0" + source)
-    refs = sorted(set(CHART_REF.findall(source.decode("utf-8", errors="replace"))))
-    digest.update(json.dumps([[ref, f"assets/charts/{ref}.svg" in known] for ref in refs]).encode())
-    return digest.hexdigest()[:32]
 
 
 # ---------------------------------------------------------------------------- worker side
@@ -509,7 +399,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
     stats.pages = len(doc_files)
     stats.linked = previous.linked
     if cache_dir is not None:
-        _store(cache_dir, keys, {uri for kind, uri in tasks if kind == "page"})
+        store(cache_dir, keys, {uri for kind, uri in tasks if kind == "page"})
         if previous_site is not None:
             write_manifest(cache_dir, previous_site, written, Path(config.site_dir))
     return stats
@@ -522,19 +412,3 @@ def _counted(level: str, n: int) -> str:
     if level == "WARNING":
         return ngettext("{n} warning", "{n} warnings", n).format(n=n)
     return f"{n} {level.lower()}s"
-
-
-def _store(cache_dir: Path, keys: dict[str, str], fresh: set[str]) -> None:
-    """Put the pending entries of newly rendered pages in place and drop the ones this build did not use."""
-    wanted = {f"{key}.json" for key in keys.values()}
-    for src_uri, key in keys.items():
-        if src_uri in fresh:  # rendered in this build: its entry was missing or did not verify
-            pending = cache_dir / f"{PENDING}{key}"
-            if os.path.lexists(pending):  # none for a page MkDocs left out (empty)
-                final = cache_dir / f"{key}.json"
-                if os.path.isdir(final) and not os.path.islink(final):  # a folder in the way goes first
-                    workdir.remove(final)
-                os.replace(pending, final)
-    for entry in os.scandir(cache_dir):
-        if entry.name not in wanted:
-            workdir.remove(Path(entry.path))
