@@ -60,7 +60,7 @@ from typing import Any
 
 import yaml
 from generate_portfolio import generate
-from timing import TIME, Sample, measure, tool
+from timing import TIME, Sample, export, measure, tool
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -495,20 +495,6 @@ def _describe_tree() -> str:
     return f"working tree at {commit}" + (f" with {len(changed)} changed files" if changed else "")
 
 
-def _export(ref: str, out: Path) -> tuple[Path, str]:
-    """The product's sources committed at ``ref``, exported once under ``out/src-<commit>``."""
-    commit = subprocess.run(["git", "rev-parse", "--short=12", f"{ref}^{{commit}}"], cwd=REPO, capture_output=True,
-                            text=True, check=True).stdout.strip()
-    target = out / f"src-{commit}"
-    if not (target / "generator").is_dir():
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", "--format=tar", commit, "generator", "site_templates"], cwd=REPO,
-                                 capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target, f"commit {commit}"
-
-
 def _names(text: str) -> list[str]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in SCENARIOS]
@@ -550,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # ends the measured command's group too
     source, partnerbook, described = REPO, [installed], _describe_tree()
     if args.source:
-        source, described = _export(args.source, args.out.resolve())
+        source, described = export(args.source, args.out.resolve(), REPO)
         partnerbook = [sys.executable, "-m", "generator"]
     commit = described
     found = subprocess.run([*partnerbook, "--version"], env=_env(args.out.resolve(), source), capture_output=True,

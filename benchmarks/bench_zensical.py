@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from generate_portfolio import generate
-from timing import TIME, measure, tool
+from timing import TIME, export, measure, tool
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -86,20 +86,6 @@ def _config(out: Path, portfolio: Path, site: Path) -> Path:
     path = out / "mkdocs.yml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def _export(ref: str, out: Path) -> Path:
-    """The product's sources committed at ``ref``, exported once under ``out/src-<commit>``."""
-    commit = subprocess.run(["git", "rev-parse", "--short=12", f"{ref}^{{commit}}"], cwd=REPO, capture_output=True,
-                            text=True, check=True).stdout.strip()
-    target = out / f"src-{commit}"
-    if not (target / "generator").is_dir():
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", "--format=tar", commit, "generator", "site_templates"], cwd=REPO,
-                                 capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
 
 
 def bench(partners: int, args: argparse.Namespace, partnerbook: list[str], zensical: str,
@@ -165,7 +151,7 @@ def main() -> None:
     partnerbook = [found] if found else [sys.executable, "-m", "generator"]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if args.source:  # a frozen export: first on the path, before the installed package
-        source = _export(args.source, args.out.resolve())
+        source, _described = export(args.source, args.out.resolve(), REPO)
         partnerbook = [sys.executable, "-m", "generator"]
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(source), env.get("PYTHONPATH", "")) if p)
     version = subprocess.run([zensical, "--version"], capture_output=True, text=True, check=False).stdout.strip()

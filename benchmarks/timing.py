@@ -175,3 +175,17 @@ def median(samples: list[Sample]) -> Sample:
                   _median_of([s.tree_rss_mb for s in samples]), _median_of([s.tree_pss_mb for s in samples]),
                   _median_of([s.main_rss_mb for s in samples]),
                   max((s.processes or 0 for s in samples), default=0) or None)
+
+
+def export(ref: str, out: Path, repo: Path) -> tuple[Path, str]:
+    """The sources committed at ``ref`` in ``repo``, exported once under ``out/src-<commit>``; and their label."""
+    commit = subprocess.run(["git", "rev-parse", "--short=12", f"{ref}^{{commit}}"], cwd=repo, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    target = out / f"src-{commit}"
+    if not (target / "generator").is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", "--format=tar", commit, "generator", "site_templates"], cwd=repo,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target, f"commit {commit}"

@@ -87,6 +87,17 @@ def _walk(root: Path, folder: str) -> list[str]:
     return found
 
 
+def library_versions(names: Iterable[str]) -> dict[str, str]:
+    """The installed version of each library ("" when it is not installed)."""
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = ""
+    return found
+
+
 @cache
 def code() -> str:
     """partnerbook's code, templates and catalogs, and the versions of the libraries that write the site."""
@@ -97,13 +108,7 @@ def code() -> str:
             for name in sorted(names):
                 if not name.endswith((".pyc", ".pyo")):
                     _feed_file(digest, base, os.path.relpath(os.path.join(top, name), base))
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = ""
-    digest.update(json.dumps(versions, sort_keys=True).encode())
+    digest.update(json.dumps(library_versions(LIBRARIES), sort_keys=True).encode())
     return digest.hexdigest()
 
 

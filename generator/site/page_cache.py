@@ -13,11 +13,11 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import workdir
+from generator.site.fingerprint import library_versions
 
 if TYPE_CHECKING:
     from mkdocs.structure.files import Files
@@ -84,16 +84,6 @@ def _search_entry(entry: Any) -> bool:
                                         for k, v in entry.items())
 
 
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in _PACKAGES:
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = ""
-    return found
-
-
 def _tree_digest(folder: str | None) -> str:
     """Digest of every file under a theme ``custom_dir`` (names and bytes)."""
     if not folder or not os.path.isdir(folder):
@@ -111,7 +101,7 @@ def global_key(config_data: dict[str, Any], files: Files) -> str:
     settings = {k: v for k, v in config_data.items() if k != "site_dir"}
     theme: dict[str, Any] = settings["theme"] if isinstance(settings.get("theme"), dict) else {}
     names = sorted(f.src_uri for f in files if not CHART_REF.fullmatch(f.src_uri))
-    payload = json.dumps([CACHE_VERSION, _versions(), settings, _tree_digest(theme.get("custom_dir")), names],
+    payload = json.dumps([CACHE_VERSION, library_versions(_PACKAGES), settings, _tree_digest(theme.get("custom_dir")), names],
                          sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
