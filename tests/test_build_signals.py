@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -44,7 +45,9 @@ def test_ctrl_c_in_the_page_pool_exits_130_quietly_and_keeps_the_previous_site(t
     assert first.returncode == 0, first.stderr
     before = _tree(root / "site")
 
-    # Another day: every page is rendered again, in the pool of two forked workers.
+    # Another day and no caches (pages, their Markdown, charts): every page is rendered again, in the pool of
+    # two forked workers, so the build is still rendering when Ctrl-C comes.
+    shutil.rmtree(root / ".partnerbook" / "cache")
     proc = subprocess.Popen(_command(root, "2026-11-25"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     deadline = time.monotonic() + 300
