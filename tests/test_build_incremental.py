@@ -194,8 +194,8 @@ def test_a_failed_build_keeps_the_previous_site_and_caches_nothing_of_it(
     if failure == "broken link in a page":  # the warning comes from the page's renderer (a worker in the pool)
         real_sync = docs_tree.sync_tree
 
-        def sync(files: dict[str, bytes], folder: Path, links: dict[str, Path] | None = None) -> None:
-            real_sync({**files, "broken.md": b"# Broken\n\n[nowhere](nowhere.md)\n"}, folder, links)
+        def sync(files: dict[str, bytes], folder: Path, *rest: Any) -> None:
+            real_sync({**files, "broken.md": b"# Broken\n\n[nowhere](nowhere.md)\n"}, folder, *rest)
 
         monkeypatch.setattr(docs_tree, "sync_tree", sync)
     else:  # the warning comes from MkDocs' navigation, before any page is rendered

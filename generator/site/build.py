@@ -159,11 +159,13 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     links = repo_links(repository.whole or repository.values, settings.repo_url, settings.repo_branch)
     plan, specs = pages.plan(computed, stamp, links)
     # Only pages whose inputs changed are rendered; the others come from docs (generator/site/page_memo.py).
+    # Pages go into docs as they are made; the other files with the charts below (docs_tree.sync_tree).
+    docs = workdir.work_dir(root, "docs")
+    workdir.clear_links(docs)
     memo = page_memo.Memo(root, fingerprint.code())
-    files = memo.render(plan)
-    page_count = len(plan)
+    written = memo.render(plan)
     del plan
-    files.update(downloads.csv_files(pages.download_tables(computed)))  # docs/downloads/*.csv
+    files = downloads.csv_files(pages.download_tables(computed))  # docs/downloads/*.csv
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():
             files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()
@@ -181,14 +183,13 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     timings["charts"] = time.perf_counter() - step
 
     step = time.perf_counter()
-    docs = workdir.work_dir(root, "docs")
-    docs_tree.sync_tree({**repository.files, **files}, docs, chart_files)
+    docs_tree.sync_tree({**repository.files, **files}, docs, chart_files, written)
     memo.save()
     # The theme speaks the language partnerbook's own text is written in, so the page's lang matches it.
     config = mkdocs_config(root, docs.resolve(), root.resolve() / "site", settings.title, i18n.current(),
                            repository=repository)
     timings["write pages"] = time.perf_counter() - step
-    return Prepared(computed, docs, config, page_count, len(paths), drawn, chart_files, missing,
+    return Prepared(computed, docs, config, len(written), len(paths), drawn, chart_files, missing,
                     sorted(repository.files), pages_reused=memo.reused)
 
 

@@ -30,11 +30,13 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def sync_tree(files: dict[str, bytes], folder: Path, links: dict[str, Path] | None = None) -> None:
-    """Make ``folder`` hold exactly ``files`` (relative posix path -> bytes) and ``links``.
+def sync_tree(files: dict[str, bytes], folder: Path, links: dict[str, Path] | None = None,
+              written: list[str] | None = None) -> None:
+    """Make ``folder`` hold exactly ``files`` (relative posix path -> bytes), ``links`` and ``written``.
 
     ``links`` maps relative paths to content-addressed files (charts): they are hard-linked (or
     copied) when missing, and kept when present; one not drawn yet is kept out of the way for now.
+    ``written`` names files put there already in this build (pages, generator/site/page_memo.py).
     Symlinks and special files in ``folder`` are removed first (never followed), so nothing written
     below it can land outside, and nothing outside is ever deleted.
     """
@@ -44,7 +46,7 @@ def sync_tree(files: dict[str, bytes], folder: Path, links: dict[str, Path] | No
         write_if_changed(folder / rel, data)
     for rel, source in links.items():
         link(source, folder / rel)
-    wanted = {os.path.join(folder, rel) for rel in files} | {os.path.join(folder, rel) for rel in links}
+    wanted = {os.path.join(folder, rel) for rel in (*files, *links, *(written or ()))}
     for top, dirs, names in os.walk(folder, topdown=False, followlinks=False):
         for name in names:
             path = os.path.join(top, name)

@@ -38,7 +38,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from generator import i18n, workdir
-from generator.site import render, stamp
+from generator.site import docs_tree, render, stamp
 
 INDEX = "pages.json"
 _PURPOSE = b"page-memo"
@@ -190,43 +190,50 @@ class Memo:
                 entries[path] = Entry(item[0], item[1], item[2])
         return entries
 
-    def render(self, plan: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, bytes]:
-        """Every page of ``plan`` as UTF-8 Markdown, in plan order: from docs when its inputs are the recorded
-        ones, else rendered (generator/site/render.py).
+    def render(self, plan: dict[str, tuple[str, dict[str, Any]]]) -> list[str]:
+        """Put every page of ``plan`` into docs as UTF-8 Markdown, in plan order, and return their paths: a page
+        whose inputs are the recorded ones is kept (its stamps brought up to date), the others are rendered
+        (generator/site/render.py).
 
+        Each page is written as soon as it is made, so no more than one page's Markdown is held at a time.
+        ``docs`` must hold no symlink (``workdir.clear_links``): a page is never written through one.
         Rendering stays in one process: measured on 1,000 partners, forking workers cost more (each compiles
         the templates and starts with a cold escape cache) than the second core saved.
         """
         env = render.environment()
         known: dict[str, frozenset[str] | None] = {}
         digester = Digester()
-        files: dict[str, bytes] = {}
         for path, (template, context) in plan.items():
             try:
                 key, words = digester.page(template, template_names(env, template, known), context)
             except Unknown:
-                files[path] = render.render_page(env, template, context).encode("utf-8")
+                docs_tree.write_if_changed(self.docs / path, render.render_page(env, template, context).encode("utf-8"))
                 continue
-            data = self._reuse(path, key, words)
+            data, same = self._reuse(path, key, words)
             if data is None:
                 data = render.render_page(env, template, context).encode("utf-8")
             else:
                 self.reused += 1
-            files[path] = data
+            if not same:
+                docs_tree.write_if_changed(self.docs / path, data)
             self.fresh[path] = Entry(key, hashlib.sha256(data).hexdigest(), words)
-        return files
+        return list(plan)
 
-    def _reuse(self, path: str, key: str, words: dict[str, str]) -> bytes | None:
+    def _reuse(self, path: str, key: str, words: dict[str, str]) -> tuple[bytes | None, bool]:
+        """The page in docs when its inputs are the recorded ones, with today's stamps, and whether those bytes
+        are already in docs."""
         entry = self.entries.get(path)
         if entry is None or entry.key != key or entry.words.keys() != words.keys():
-            return None
+            return None, False
         data = workdir.read_regular(self.docs / path)
         if data is None or hashlib.sha256(data).hexdigest() != entry.sha256:
-            return None
+            return None, False
+        same = True
         for kind, new in words.items():
             if entry.words[kind] != new:
                 data = stamp.restamp(data, kind, entry.words[kind], new)
-        return data
+                same = False
+        return data, same
 
     def save(self) -> None:
         """Record this build's keys, once its pages are in docs."""
