@@ -329,8 +329,9 @@ def _build_details(report: Any) -> None:
 
 @cli.command(help=N_(
     "Preview the site with live reload while you edit the records.\n\n"
-    "Pages are regenerated whenever a file under partners/, campaigns/ or partnerbook.yml changes. The "
-    "preview is for editing; publish with build."),
+    "The site is built as build builds it, into .partnerbook/preview, and built again whenever a file under "
+    "partners/, campaigns/, partnerbook.yml or mkdocs.yml changes: only the pages a change reaches are made "
+    "again. The preview is for editing; publish with build."),
     examples=("partnerbook serve -a 127.0.0.1:8001",))
 @_ROOT
 @_TODAY
@@ -340,7 +341,7 @@ def _build_details(report: Any) -> None:
 @_QUIET
 @_VERBOSE
 def serve(root: Path, today: str | None, dev_addr: str, quiet: bool, verbose: bool) -> None:
-    from generator.site.build import serve_site
+    from generator.site.serve import serve_site
 
     _require_root(root)
     serve_site(root.resolve(), _today(today), dev_addr, progress=_progress(quiet, verbose))

@@ -344,28 +344,19 @@ def test_trusted_mode_runs_the_repositorys_hook_and_says_so(
     assert "<b>ours</b>" in (root / "site" / "index.html").read_text(encoding="utf-8"), "trusted: as written"
 
 
-def test_serve_uses_the_same_checks_and_only_partnerbooks_hook(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_uses_the_same_checks_as_build(tmp_path: Path) -> None:
     from datetime import date
 
-    import mkdocs.commands.serve
-    import yaml
-
     from generator.errors import PartnerbookError
-    from generator.site.build import serve_site
+    from generator.site.build import build_preview
 
-    served: list[dict] = []
-    monkeypatch.setattr(mkdocs.commands.serve, "serve",
-                        lambda config_file, **_: served.append(yaml.safe_load(Path(config_file).read_text())))
-    monkeypatch.setenv("PARTNERBOOK_ROOT", "unset")
-    monkeypatch.setenv("PARTNERBOOK_TODAY", "unset")
     root = portfolio(tmp_path, "site_name: x\ntheme:\n  custom_dir: overrides\n")
-
     with pytest.raises(PartnerbookError, match=r"mkdocs.yml:3:3: 'theme.custom_dir'"):
-        serve_site(root, date.fromisoformat(TODAY), "127.0.0.1:8000")
+        build_preview(root, date.fromisoformat(TODAY))
+    assert not (root / ".partnerbook" / "preview").exists()
 
-    (root / "mkdocs.yml").write_text("site_name: x\ncopyright: ok\n", encoding="utf-8")
-    serve_site(root, date.fromisoformat(TODAY), "127.0.0.1:8000")
-    assert [Path(h).name for h in served[0]["hooks"]] == ["serve_hook.py"]
-    assert "custom_dir" not in served[0]["theme"]
-    assert served[0]["copyright"] == "ok"
+    (root / "mkdocs.yml").write_text("site_name: x\ncopyright: Ours, checked\n", encoding="utf-8")
+    build_preview(root, date.fromisoformat(TODAY))
+    home = (root / ".partnerbook" / "preview" / "index.html").read_text(encoding="utf-8")
+    assert "Ours, checked" in home
+    assert not (root / "site").exists()

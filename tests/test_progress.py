@@ -4,15 +4,14 @@ per rebuild with what changed."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import logging
-import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,7 +24,7 @@ from conftest import TODAY, copy_base
 from generator.cli import cli, main
 from generator.errors import PartnerbookError
 from generator.progress import SILENT, PlainProgress, TerminalProgress, display
-from generator.site import serve_hook
+from generator.site import serve
 
 
 class _Tty(io.StringIO):
@@ -275,44 +274,21 @@ def test_timings_is_verbose_and_quiet_verbose_is_wrong_usage(tmp_path: Path, mon
 
 # --- serve --------------------------------------------------------------------------------------------
 
-class _Server:
-    """What the hook uses of MkDocs' LiveReloadServer."""
-
-    url = "http://127.0.0.1:8000/"
-
-    def __init__(self, build: Any, watched: list[str]) -> None:
-        self.builder = build
-        self._watched_paths = {os.path.abspath(path): 1 for path in watched}
-        self.activated = False
-
-    def server_activate(self) -> None:
-        self.activated = True
-
-    def unwatch(self, path: str) -> None:
-        self._watched_paths.pop(os.path.abspath(path))
-
-
 @pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A portfolio as ``serve_site`` leaves it to the hook, with prepare_docs recorded instead of run."""
-    from generator.site import build
-
-    monkeypatch.setattr(serve_hook, "STATE", serve_hook.State())
+def served(tmp_path: Path) -> Any:
+    """A portfolio previewed by ``serve.Preview``, with the builds recorded instead of run."""
     root = copy_base(tmp_path / "portfolio")
-    calls: list[Path] = []
+    calls: list[tuple[Path, bool]] = []
     failure: list[Exception] = []
 
-    def prepare(root: Path, today: date, **kwargs: Any) -> None:
-        calls.append(root)
+    def build(root: Path, today: date, progress: Any = SILENT) -> None:
+        calls.append((root, progress is not SILENT))
         if failure:
             raise failure[0]
 
-    monkeypatch.setattr(build, "prepare_docs", prepare)
     stream = io.StringIO()
-    serve_hook.begin(root, date(2026, 11, 24), PlainProgress(stream), serve_hook.watched_files(root))
-    config = SimpleNamespace(docs_dir=str(root / ".partnerbook" / "docs"),
-                             config_file_path=str(root / ".partnerbook" / "mkdocs.serve.yml"))
-    return SimpleNamespace(root=root, calls=calls, failure=failure, stream=stream, config=config)
+    preview = serve.Preview(root, date(2026, 11, 24), PlainProgress(stream), build=build)
+    return SimpleNamespace(root=root, calls=calls, failure=failure, stream=stream, preview=preview)
 
 
 def _edit(path: Path, text: str = "\n# edited\n") -> None:
@@ -320,75 +296,72 @@ def _edit(path: Path, text: str = "\n# edited\n") -> None:
         handle.write(text)
 
 
-def test_serve_says_where_it_serves_and_what_each_rebuild_changed(served: Any) -> None:
-    config = served.config
-    serve_hook.on_pre_build(config)  # MkDocs' first build: serve_site has just written the pages
-    assert served.calls == [], "the pages are not generated twice at start"
-
-    server = _Server(lambda: serve_hook.on_pre_build(config), [config.docs_dir, config.config_file_path,
-                                                               str(served.root / "partners")])
-    server = serve_hook.on_serve(server, config=config, builder=server.builder)
-    assert list(server._watched_paths) == [os.path.abspath(served.root / "partners")], \
-        "what partnerbook writes itself does not trigger a second rebuild"
-    server.server_activate()
-    assert server.activated
-    assert "Serving on http://127.0.0.1:8000/ (Ctrl-C to stop)" in served.stream.getvalue().splitlines()
+def test_serve_says_what_each_rebuild_changed(served: Any) -> None:
+    served.preview.first()
+    assert served.calls == [(served.root, True)], "the first build shows its stages"
 
     _edit(served.root / "partners" / "kiln-packaging" / "partner.yaml")
-    server.builder()
-    assert served.calls == [served.root]
+    served.preview.rebuild()
+    assert served.calls[1:] == [(served.root, False)], "a rebuild says one line, not its stages"
     assert re.fullmatch(r"\d\d:\d\d:\d\d  rebuilt in [0-9.]+ s after changes to partners/kiln-packaging/partner.yaml",
                         served.stream.getvalue().splitlines()[-1])
 
     (served.root / "campaigns" / "new-one.yaml").write_text("name: x\n", encoding="utf-8")
     (served.root / "partnerbook.yml").unlink()
-    server.builder()
+    served.preview.rebuild()
     assert served.stream.getvalue().splitlines()[-1].endswith(
         "after changes to campaigns/new-one.yaml (new), partnerbook.yml (deleted)")
 
-    server.builder()
+    (served.root / "mkdocs.yml").write_text("site_name: Ours\n", encoding="utf-8")
+    served.preview.rebuild()
+    assert served.stream.getvalue().splitlines()[-1].endswith("after changes to mkdocs.yml (new)")
+
+    served.preview.rebuild()
     assert served.stream.getvalue().splitlines()[-1].endswith("no record changed")
 
 
-def test_serve_keeps_the_last_good_pages_and_says_why(served: Any, caplog: pytest.LogCaptureFixture) -> None:
-    config = served.config
-    serve_hook.on_pre_build(config)
-    server = serve_hook.on_serve(_Server(lambda: serve_hook.on_pre_build(config), []), config=config,
-                                 builder=lambda: None)
+def test_serve_keeps_the_last_good_pages_and_says_why(served: Any) -> None:
+    served.preview.first()
     served.failure.append(PartnerbookError("1 record error must be fixed first"))
     _edit(served.root / "partners" / "shopcloud" / "partner.yaml", "broken: [\n")
-    with caplog.at_level(logging.ERROR, logger="mkdocs.plugins.partnerbook"):
-        server.builder()
+    served.preview.rebuild()
 
-    assert "partnerbook: 1 record error must be fixed first" in caplog.text, "the error is shown as before"
-    assert served.stream.getvalue().splitlines()[-1].endswith(
+    lines = served.stream.getvalue().splitlines()
+    assert lines[-2] == "partnerbook: 1 record error must be fixed first", "the error is shown as build shows it"
+    assert lines[-1].endswith(
         "not updated after changes to partners/shopcloud/partner.yaml: the records have errors (above); the "
         "preview keeps the last good pages")
 
 
-def test_the_hook_mkdocs_loads_by_its_path_shares_the_state(served: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.spec_from_file_location("serve_hook", serve_hook.__file__)
-    assert spec is not None
-    assert spec.loader is not None
-    loaded = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "serve_hook", loaded)  # as MkDocs does
-    spec.loader.exec_module(loaded)
-    assert loaded is not serve_hook
+def test_a_full_disk_during_a_rebuild_is_said_and_serving_goes_on(served: Any) -> None:
+    import errno
 
-    loaded.on_pre_build(served.config)
-    _edit(served.root / "partners" / "zigpoll-surveys" / "partner.yaml")
-    loaded.on_pre_build(served.config)
-    assert served.calls == [served.root]
-    assert serve_hook.STATE.changes == [("partners/zigpoll-surveys/partner.yaml", "changed")]
+    served.preview.first()
+    served.failure.append(OSError(errno.ENOSPC, "No space left on device"))
+    _edit(served.root / "partners" / "shopcloud" / "partner.yaml")
+    served.preview.rebuild()
+    lines = served.stream.getvalue().splitlines()
+    assert lines[-2] == "partnerbook: the disk is full (free some space and run again; the previous site is unchanged)"
+    assert "not updated" in lines[-1]
+
+    served.failure[0] = OSError(errno.EBADF, "a bug's error")  # not a problem of the machine: a real bug
+    with pytest.raises(OSError, match="a bug's error"):
+        served.preview.rebuild()
+
+
+def test_the_first_build_fails_as_build_does(served: Any) -> None:
+    served.failure.append(PartnerbookError("1 record error must be fixed first"))
+    with pytest.raises(PartnerbookError):
+        served.preview.first()
 
 
 def test_many_changes_are_counted_unless_verbose() -> None:
     changes = [(f"partners/p{i}/partner.yaml", "changed") for i in range(6)]
-    assert serve_hook.describe(changes) == ("partners/p0/partner.yaml, partners/p1/partner.yaml, "
+    assert serve.describe(changes) == ("partners/p0/partner.yaml, partners/p1/partner.yaml, "
                                             "partners/p2/partner.yaml and 3 more files")
-    assert serve_hook.describe(changes, verbose=True).count("partner.yaml") == 6
-    assert serve_hook.describe(changes[:4]).count("partner.yaml") == 4, "never 'and 1 more file'"
-    line = serve_hook.rebuilt_line(changes[:1], 2.345, False, now=datetime(2026, 11, 24, 9, 5, 7))
+    assert serve.describe(changes, verbose=True).count("partner.yaml") == 6
+    assert serve.describe(changes[:4]).count("partner.yaml") == 4, "never 'and 1 more file'"
+    line = serve.rebuilt_line(changes[:1], 2.345, False, now=datetime(2026, 11, 24, 9, 5, 7))
     assert line == "09:05:07  rebuilt in 2.3 s after changes to partners/p0/partner.yaml"
 
 
@@ -406,7 +379,9 @@ def test_serve_prints_its_address_and_a_line_per_rebuild(tmp_path: Path) -> None
     with log.open("w", encoding="utf-8") as err:
         proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(root), "--today", TODAY,
                                  "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=err,
-                                cwd=Path(__file__).resolve().parent.parent)
+                                cwd=Path(__file__).resolve().parent.parent,
+                                # Ctrl-C reaches it even when the tests run with SIGINT ignored (in the background)
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def wait_for(pattern: str, count: int = 1) -> str:
         deadline = time.monotonic() + 240
@@ -418,9 +393,10 @@ def test_serve_prints_its_address_and_a_line_per_rebuild(tmp_path: Path) -> None
 
     try:
         text = wait_for(rf"^Serving on http://127\.0\.0\.1:{port}/ \(Ctrl-C to stop\)$")
-        assert text.splitlines()[:5] == ["reading and checking the records", "writing the pages",
-                                         "drawing the charts", "building the site with MkDocs",
-                                         f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)"]
+        lines = text.splitlines()
+        assert lines[:3] == ["reading and checking the records", "writing the pages", "building the site with MkDocs"]
+        assert re.fullmatch(r"  to make: \d+ pages, \d+ charts", lines[3])
+        assert lines[4] == f"Serving on http://127.0.0.1:{port}/ (Ctrl-C to stop)"
         with socket.create_connection(("127.0.0.1", port), timeout=10):
             pass
         _describe(root / "partners" / "kiln-packaging" / "partner.yaml", "Edited while the preview runs.")
@@ -430,6 +406,16 @@ def test_serve_prints_its_address_and_a_line_per_rebuild(tmp_path: Path) -> None
         assert len(re.findall(r"  rebuilt in ", text)) == 1, text
         assert "INFO" not in text
         assert "Traceback" not in text
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/partners/kiln-packaging/", timeout=30) as page:
+            # (record text reaches the page inert: its full stop as &#46;)
+            assert "Edited while the preview runs" in page.read().decode("utf-8"), "the rebuilt page is served"
+        assert (root / ".partnerbook" / "preview" / "partners" / "kiln-packaging" / "index.html").is_file()
+        assert not (root / "site").exists(), "the preview is not the published site"
+
+        proc.send_signal(signal.SIGINT)  # Ctrl-C is how the preview stops
+        assert proc.wait(timeout=60) == 0
+        assert "Traceback" not in log.read_text(encoding="utf-8")
     finally:
-        proc.terminate()
-        proc.wait(timeout=60)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=60)

@@ -18,6 +18,7 @@ import logging
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ from generator.site import mkdocs_build as site_build
 # do (generator/site/fingerprint.py) starts in a fraction of a second.
 
 WORK_DIR = workdir.WORK_DIR
+PREVIEW = "preview"  # the site `serve` serves, under WORK_DIR
 READ_CACHE = "records.json"
 ASSETS = templates_dir() / "assets"
 
@@ -209,14 +211,36 @@ def build_site(root: Path, today: date, site_dir: Path | None = None, jobs: int 
     partnerbook built (generator/workdir.py); one build per repository runs at a time.
     """
     target = workdir.site_target(root, site_dir)
+    return _build(root, today, target, lambda: workdir.site_target(root, target), jobs, progress)
+
+
+def build_preview(root: Path, today: date, progress: Progress = SILENT) -> BuildReport:
+    """Build the site as ``build_site`` does, into ``.partnerbook/preview``: the folder ``serve`` serves.
+
+    The folder is partnerbook's own: whatever is there and is not a site partnerbook built (a symlink, an older
+    preview) is removed, never followed.
+    """
+    def target() -> Path:
+        folder = workdir.work_dir(root) / PREVIEW
+        if os.path.lexists(folder) and not (os.path.isdir(folder) and not os.path.islink(folder)
+                                            and workdir.is_site(folder)):
+            workdir.remove(folder)
+        return folder
+
+    return _build(root, today, target(), target, None, progress)
+
+
+def _build(root: Path, today: date, target: Path, check: Callable[[], Path], jobs: int | None,
+           progress: Progress) -> BuildReport:
     try:
         with workdir.build_lock(root):
-            return _build_locked(root, today, target, jobs, progress)
+            return _build_locked(root, today, target, check, jobs, progress)
     finally:
         progress.finish()
 
 
-def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progress: Progress) -> BuildReport:
+def _build_locked(root: Path, today: date, target: Path, check: Callable[[], Path], jobs: int | None,
+                  progress: Progress) -> BuildReport:
     timings: dict[str, float] = {}
     workdir.clean_leftovers(target)
     step = time.perf_counter()
@@ -249,7 +273,7 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progr
         prepared.computed = None  # what MkDocs and its workers need not carry
     progress.stage(_("building the site with MkDocs"))
     step = time.perf_counter()
-    target = workdir.site_target(root, target)  # checked again: the build may have waited for the lock
+    target = check()  # checked again: the build may have waited for the lock
     tmp_site = workdir.new_build_dir(target)
     config = {**prepared.config, "site_dir": str(tmp_site)}
     config_path = write_config(root, config, "mkdocs.build.yml")
@@ -283,31 +307,3 @@ def _build_locked(root: Path, today: date, target: Path, jobs: int | None, progr
     return BuildReport(target, prepared.pages, prepared.charts, len(prepared.pending),
                        problems, timings, stats.rendered, stats.cached, linked=stats.linked,
                        pages_written=prepared.pages - prepared.pages_reused, pages_reused=prepared.pages_reused)
-
-
-def serve_site(root: Path, today: date, dev_addr: str, progress: Progress = SILENT) -> None:
-    """Live preview: MkDocs serve with a hook that regenerates pages from the records on every change
-    (and says where the preview is served and what each rebuild did: generator/site/serve_hook.py)."""
-    from mkdocs.commands.serve import serve
-
-    from generator.site import serve_hook
-
-    files = serve_hook.watched_files(root)  # before the records are read: a change made meanwhile rebuilds
-    with workdir.build_lock(root):
-        prepared = prepare_docs(root, today, progress=progress)
-    serve_hook.begin(root, today, progress, files)
-    watched = [str(root / name) for name in ("partners", "campaigns", "partnerbook.yml") if (root / name).exists()]
-    hook = Path(__file__).with_name("serve_hook.py")
-    preview = root / WORK_DIR / "preview"
-    config = {**prepared.config, "site_dir": str(preview.resolve()), "watch": watched,
-              # The repository's own hooks are in the configuration only in trusted mode.
-              "hooks": [*prepared.config.get("hooks", []), str(hook)],
-              "dev_addr": dev_addr, "strict": False}
-    config_path = write_config(root, config, "mkdocs.serve.yml")
-    os.environ["PARTNERBOOK_ROOT"] = str(root)
-    os.environ["PARTNERBOOK_TODAY"] = today.isoformat()
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    try:
-        serve(config_file=str(config_path), livereload=True)
-    finally:
-        progress.finish()
