@@ -133,6 +133,29 @@ def test_symlinks_inside_the_work_folders_are_replaced_never_followed(tmp_path: 
     assert "mine" not in (root / "site" / "partners" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("planted", ["symlink", "folder"])
+def test_the_preview_folder_is_partnerbooks_own_and_never_followed(tmp_path: Path, outside: Path,
+                                                                   planted: str) -> None:
+    """serve's site (.partnerbook/preview) may be shipped in the records repository: replaced, never followed."""
+    root = copy_base(tmp_path / "portfolio")
+    preview = root / ".partnerbook" / "preview"
+    preview.parent.mkdir()
+    if planted == "symlink":
+        preview.symlink_to(outside, target_is_directory=True)
+    else:
+        preview.mkdir()
+        (preview / "index.html").write_text("<script>planted()</script>", encoding="utf-8")
+    before = _snapshot(outside)
+
+    site.build_preview(root, DAY)
+
+    assert _snapshot(outside) == before
+    assert not preview.is_symlink()
+    assert "planted()" not in (preview / "index.html").read_text(encoding="utf-8")
+    assert (preview / MARKER).is_file()
+    assert not (root / "site").exists()
+
+
 def test_site_dir_that_is_not_a_partnerbook_site_is_not_replaced(tmp_path: Path) -> None:
     root = copy_base(tmp_path / "portfolio")
     mine = tmp_path / "documents"
