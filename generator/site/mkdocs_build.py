@@ -8,8 +8,9 @@ search plugin, one page after another. This module runs the same steps through M
   build; a page whose key was built before is taken from ``.partnerbook/cache/pages/<key>.json``
   (generator/site/page_cache.py: keys, sealed and schema-checked entries). The navigation lists only
   fixed index pages with titles from the configuration, so no page's HTML depends on another page's
-  content. The search index is written by the search plugin from every page's entries (cached or new) in
-  page order, so it always holds every page: unlike ``--dirty``, a rebuild is the full site.
+  content. The search index holds every page's entries (cached or new) in page order, so it always holds
+  every page: unlike ``--dirty``, a rebuild is the full site. The entries wait on disk, not in memory, and
+  go into the index the search plugin writes (generator/site/search_spool.py).
 * **Parallel.** Pages and charts that are not cached are drawn and rendered in a pool of forked
   processes that share the loaded configuration, files and navigation.
 
@@ -38,6 +39,7 @@ from generator.progress import SILENT, Progress
 from generator.site import stamp
 from generator.site.page_cache import PENDING, PageOutput, global_key, page_key, store, template_key
 from generator.site.reuse import PreviousSite, write_manifest
+from generator.site.search_spool import SearchSpool
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -205,6 +207,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         stats.incremental = False
         return stats
 
+    spool: SearchSpool | None = None
     counter = utils.CountHandler()
     counter.setLevel(logging.WARNING)
     mkdocs_logger = logging.getLogger("mkdocs")
@@ -251,7 +254,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         navigation = [(page.file.src_uri, page.title, page.meta) for page in nav.pages]  # shown on every page
         base = global_key({**config_data, "navigation": navigation}, files)
         outputs: dict[str, PageOutput] = {}
-        searched: dict[str, str] = {}
+        spool = SearchSpool(Path(config_path).parent)  # every page's search entries, on disk
         keys: dict[str, str] = {}
         sizes: dict[str, int] = {}
         tasks: list[Task] = [("chart", job) for job in charts]
@@ -274,10 +277,9 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                 if not previous.page(file.dest_uri, html, file.abs_dest_path):
                     _write(file.abs_dest_path, html)
                 output.html = None
-            # Kept as JSON text until the index is written: a site's search entries, several times smaller
-            # than as dicts, while the workers still render.
-            searched[src_uri] = json.dumps(stamp.apply_search(output.search, found), ensure_ascii=False,
-                                           separators=(",", ":"))
+            # Kept on disk until the index is written (generator/site/search_spool.py): a site's search
+            # entries are larger than its navigation, files and outputs together.
+            spool.add(src_uri, stamp.apply_search(output.search, found))
             output.search = []
             outputs[src_uri] = output
 
@@ -369,18 +371,23 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         if config.extra_templates:
             raise exceptions.ConfigurationError(_("extra_templates are not supported by partnerbook's build"))
 
-        entries: list[dict[str, Any]] = []
         for file in doc_files:
-            output = outputs[file.src_uri]
-            _restore(file.page, output, files)
-            entries += json.loads(searched.pop(file.src_uri))
+            _restore(file.page, outputs[file.src_uri], files)
+        order = [file.src_uri for file in doc_files]
+        # Material's plugin writes an index of no entries, and the spool puts them in, one page at a time;
+        # another search plugin gets them all, as MkDocs would give them.
+        streamed = search is not None and type(search_plugin).__module__.startswith("material.")
         if search is not None:
-            search.entries = entries
+            search.entries = [] if streamed else [entry for uri in order for entry in spool.entries(uri)]
         log_level = config.validation.links.anchors
         for file in doc_files:
             assert file.page is not None  # every documentation page got one above
             file.page.validate_anchor_links(files=files, log_level=log_level)
         config.plugins.on_post_build(config=config)
+        if streamed and not spool.write_index(Path(config.site_dir) / "search" / "search_index.json", order):
+            assert search is not None and search_plugin is not None  # streamed: Material's plugin is there
+            search.entries = [entry for uri in order for entry in spool.entries(uri)]
+            search_plugin.on_post_build(config=config)
         if counts := counter.get_counts():
             raise exceptions.Abort(_("Aborted with {counts} in strict mode!").format(
                 counts=", ".join(_counted(level, n) for level, n in counts)))
@@ -395,6 +402,8 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
     finally:
         mkdocs_logger.removeHandler(counter)
         _SOURCES.clear()
+        if spool is not None:
+            spool.close()
 
     stats.pages = len(doc_files)
     stats.linked = previous.linked
