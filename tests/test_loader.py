@@ -276,3 +276,31 @@ def test_an_unreadable_file_is_a_problem(tmp_path: Path) -> None:
     assert doc is None
     assert [(p.file, p.line, p.rule) for p in problems] == [("partners/kiln/partner.yaml", None, "file-unreadable")]
     assert problems[0].message.startswith("cannot read file: ")
+
+
+def test_records_given_the_same_fields_share_one_set_of_their_names() -> None:
+    """Memory: one fields set per combination, not per record; a copy with changes gets its own."""
+    from generator.records.partner import Contact
+
+    a = Contact.model_validate({"name": "Ada", "email": "ada@example.com"})
+    b = Contact.model_validate({"name": "Bea", "email": "bea@example.com"})
+    c = Contact.model_validate({"name": "Cy"})
+    assert a.model_fields_set == {"name", "email"}
+    assert a.__pydantic_fields_set__ is b.__pydantic_fields_set__
+    assert c.model_fields_set == {"name"}
+
+    d = a.model_copy(update={"role": "buyer"})
+    assert d.model_fields_set == {"name", "email", "role"}
+    assert b.model_fields_set == {"name", "email"}, "the shared set is never changed in place"
+    assert Contact.model_validate({"name": "Di", "email": "di@example.com"}).model_fields_set == {"name", "email"}
+    with pytest.raises(ValueError, match="frozen"):
+        a.role = "x"  # type: ignore[misc]
+
+
+def test_short_strings_read_from_yaml_are_one_object_per_value() -> None:
+    first, _ = load_bytes(b"status: active\ncurrency: EUR\n", "a.yaml")
+    second, _ = load_bytes(b"status: active\ncurrency: EUR\n", "b.yaml")
+    assert first is not None
+    assert second is not None
+    assert first.data["status"] is second.data["status"]
+    assert first.data["status"] == "active"

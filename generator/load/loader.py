@@ -27,6 +27,7 @@ import math
 import os
 import re
 import stat
+import sys
 from array import array
 from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from generator.workdir import kind_of
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
+_SHARED_MAX = 100  # strings up to this length are interned when read (sys.intern): records repeat them
 # A plain integer with more digits than this is "too large" without ever becoming an int: Python
 # refuses to convert more than 4,300 digits, and no count, amount or day number needs 25.
 MAX_NUMBER_DIGITS = 24
@@ -503,6 +505,8 @@ def _build(data: bytes, path: str, *, retry_deep: bool = False) -> _Builder:
                 text = event.value
                 plain = event.style == "" or event.style is None
                 value = resolve_plain(text) if plain else text
+                if type(value) is str and len(value) <= _SHARED_MAX:
+                    value = sys.intern(value)  # keys and short values repeat across records: one object each
                 if event.style == "|" and builder.stack:
                     pos = builder.block_start(pos)
                 builder.place(value, pos, text)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from generator.i18n import _
@@ -45,10 +45,23 @@ _HOST = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.?\Z"
 _PATH_FORBIDDEN = frozenset("\"'<>`[](){}|\\^")
 
 
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}  # one set object per distinct combination of given fields
+
+
 class Record(BaseModel):
     """Base of every record: strict types, unknown fields rejected."""
 
     model_config = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
+
+    @model_validator(mode="after")
+    def _share_fields_set(self) -> Self:
+        """Records that were given the same fields share one set of their names: pydantic keeps a set per
+        instance (a few hundred bytes), and a portfolio has tens of thousands of records and parts of records
+        but only about a hundred such combinations. Records are frozen, so the set is never changed in place
+        (``model_copy`` copies it first)."""
+        given = self.__pydantic_fields_set__
+        object.__setattr__(self, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(given), given))
+        return self
 
 
 def _scalar_text(value: Any) -> Any:
