@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load.loader import Document, load_bytes, load_file
+from generator.load.document import Document
+from generator.load.loader import load_bytes, load_file
 from generator.problems import Problem, Severity
 
 PROFILE = b"""\

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, RunLine
 
-from generator.load.loader import MAX_BYTES, MAX_DEPTH, load_bytes, load_file
+from generator.load.loader import MAX_DEPTH, load_bytes, load_file
+from generator.load.safe_read import MAX_BYTES
 
 PARTNER = "partners/kiln-packaging/partner.yaml"
 

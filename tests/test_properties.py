@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.checks.validate import validate_portfolio
-from generator.load.loader import Document, load_bytes
+from generator.load.document import Document
+from generator.load.loader import load_bytes
 
 TODAY = date(2026, 11, 24)
 YAMLISH = st.text(alphabet=":-[]{}#&*!|>'\"\n \t,?%@`.~=<abcNOyes0123456789\\\ufeff\u00e9", max_size=200)

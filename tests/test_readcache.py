@@ -73,7 +73,7 @@ def test_the_cache_is_sealed_json_and_an_entry_that_fails_the_schema_is_read_aga
     import json
 
     from generator import workdir
-    from generator.load.loader import Document
+    from generator.load.document import Document
     from generator.problems import Problem
 
     cache_file = tmp_path / "records.json"

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, RunLine
 
-from generator.load import loader
+from generator.load import safe_read
 from generator.load.discover import discover
-from generator.load.loader import MAX_BYTES, FileTooLarge, UnsafeFile, read_in_root
+from generator.load.safe_read import MAX_BYTES, FileTooLarge, UnsafeFile, read_in_root
 
 SECRET = "TOP-SECRET-CONTENT-42"
 PROFILE = "partners/kiln-packaging/partner.yaml"
@@ -174,7 +174,7 @@ def test_the_byte_cap_is_enforced_while_reading(tmp_path: Path, monkeypatch: pyt
         read_sizes.append(len(chunk))
         return chunk
 
-    monkeypatch.setattr(loader.os, "read", counting_read)
+    monkeypatch.setattr(safe_read.os, "read", counting_read)
     # stat() lies (a file that grows, a /proc file): the cap must not depend on it.
     monkeypatch.setattr(Path, "stat", lambda *_a, **_k: os.stat_result((0o100644, 0, 0, 1, 0, 0, 1, 0, 0, 0)))
 
@@ -221,7 +221,7 @@ def test_an_unreadable_record_is_a_finding(
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader.os, "open", guarded_open)
+    monkeypatch.setattr(safe_read.os, "open", guarded_open)
 
     exit_code, problems, _ = _validate(base_portfolio, run_line)
 

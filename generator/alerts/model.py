@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from generator import i18n
 from generator.i18n import ngettext
-from generator.load.loader import Document, Path_
+from generator.load.document import Document
+from generator.load.positions import Path_
 from generator.records import Partner
 from generator.records.portfolio import PartnerEntry, Portfolio
 from generator.records.settings import AlertSettings, Silence

@@ -21,7 +21,8 @@ from datetime import date
 from generator import i18n, labels
 from generator.alerts.model import Alert, Context, date_text, day_count, days_phrase
 from generator.i18n import _, ngettext
-from generator.load.loader import Document, Path_
+from generator.load.document import Document
+from generator.load.positions import Path_
 from generator.records import Partner
 from generator.records.portfolio import PartnerEntry
 from generator.rules.partners import review_due

@@ -15,7 +15,7 @@ from datetime import date
 from generator import i18n
 from generator.checks.typing import did_you_mean, listing, suggest
 from generator.i18n import _
-from generator.load.loader import Document
+from generator.load.document import Document
 from generator.problems import Problem
 from generator.records.partner import Tick
 from generator.records.portfolio import Portfolio

@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from generator import i18n
 from generator.i18n import N_, _
-from generator.load.loader import Document, Path_
+from generator.load.document import Document
+from generator.load.positions import Path_
 from generator.problems import Problem, Severity
 from generator.records import Campaign, Contract, Partner
 from generator.records.contract import Commitment

@@ -43,7 +43,8 @@ import yaml
 
 from generator import i18n
 from generator.i18n import N_, _
-from generator.load.loader import Document, load_bytes
+from generator.load.document import Document
+from generator.load.loader import load_bytes
 from generator.problems import Kind, Problem, Severity
 
 CONFIG_NAME = "mkdocs.yml"

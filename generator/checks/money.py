@@ -7,7 +7,8 @@ from datetime import date
 from generator import i18n
 from generator.checks.typing import did_you_mean, suggest
 from generator.i18n import _
-from generator.load.loader import Document, Path_
+from generator.load.document import Document
+from generator.load.positions import Path_
 from generator.problems import Problem, Severity
 from generator.records.portfolio import Portfolio
 from generator.rules.contracts import term

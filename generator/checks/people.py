@@ -21,7 +21,8 @@ from typing import Any
 
 from generator.checks.typing import did_you_mean, listing
 from generator.i18n import N_, _
-from generator.load.loader import Document, Path_
+from generator.load.document import Document
+from generator.load.positions import Path_
 from generator.problems import Problem, Severity
 from generator.records.portfolio import Portfolio
 from generator.records.team import Team

@@ -15,7 +15,7 @@ from datetime import date
 from generator import i18n, labels
 from generator.checks.typing import did_you_mean, suggest
 from generator.i18n import _, ngettext
-from generator.load.loader import Path_
+from generator.load.positions import Path_
 from generator.problems import Kind, Problem, Severity
 from generator.records.portfolio import PartnerEntry, Portfolio
 from generator.records.settings import CompliancePolicy, Requirement

@@ -75,7 +75,7 @@ def _encode_value(value: Any) -> Any:
 def _typed(data: dict[str, Any]) -> Any:
     """``json.loads`` object hook: a tagged plain scalar is resolved again as the loader does."""
     if len(data) == 1 and _TYPED in data:
-        from generator.load.loader import resolve_plain
+        from generator.load.scalars import resolve_plain
 
         raw = data[_TYPED]
         if type(raw) is not str or not raw:
@@ -86,7 +86,7 @@ def _typed(data: dict[str, Any]) -> Any:
 
 def _positions(rows: Any) -> Any:
     """Positions as stored: [[location...], line, column] rows (a damaged row raises)."""
-    from generator.load.loader import Positions
+    from generator.load.positions import Positions
 
     if type(rows) is not list:
         raise BadEntry("positions")
@@ -103,7 +103,7 @@ def encode_document(doc: Any) -> dict[str, Any]:
 
 @functools.cache
 def _document_class() -> type:
-    from generator.load.loader import Document
+    from generator.load.document import Document
 
     class CachedDocument(Document):
         """A document from the cache: its positions (needed only for findings) are decoded on first use."""
@@ -115,7 +115,7 @@ def _document_class() -> type:
                 values, keys = json.loads(self.__dict__.pop("_positions_text"))
                 self.__dict__["values"], self.__dict__["keys"] = _positions(values), _positions(keys)
             except (ValueError, TypeError, BadEntry, OverflowError):  # sealed by this machine: only a bug gets here
-                from generator.load.loader import Positions
+                from generator.load.positions import Positions
 
                 self.__dict__["values"], self.__dict__["keys"] = Positions(), Positions()
             return self.__dict__[name]

@@ -42,7 +42,9 @@ from stdnum import luhn
 from stdnum.iso7064 import mod_97_10
 
 from generator.i18n import N_, _
-from generator.load.loader import Document, Path_, YamlFloat, YamlInt
+from generator.load.document import Document
+from generator.load.positions import Path_
+from generator.load.scalars import YamlFloat, YamlInt
 from generator.problems import Problem, Severity
 
 # What a finding says a secret is: a catalog message (naming ``{name}`` where it has one) and that name.

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from generator import i18n
 from generator.i18n import N_, _, ngettext
-from generator.load.loader import MAX_NUMBER_DIGITS, Document, YamlTooLarge
+from generator.load.document import Document
+from generator.load.scalars import MAX_NUMBER_DIGITS, YamlTooLarge
 from generator.problems import Problem, printable
 from generator.records.common import MAX_DATE, MIN_DATE
 

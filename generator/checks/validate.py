@@ -14,7 +14,8 @@ from generator.checks.people import check_people
 from generator.checks.readcache import ReadCache
 from generator.checks.typing import partial_record, to_record
 from generator.load.discover import Layout, discover, settings_language
-from generator.load.loader import load_bytes, read_record
+from generator.load.loader import load_bytes
+from generator.load.safe_read import read_record
 from generator.problems import Problem, Result, Severity
 from generator.records import Campaign, Contract, Partner, Settings, Sla, Team
 from generator.records.portfolio import Loaded, PartnerEntry, Portfolio

@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Any
 from generator import i18n, labels
 from generator.alerts.model import month_text
 from generator.i18n import _, ngettext
-from generator.load.loader import Document, Path_
+from generator.load.document import Document
+from generator.load.positions import Path_
 from generator.measure.kpis import KpiReport, PartnerKpis
 from generator.records.portfolio import PartnerEntry, Portfolio
 from generator.records.settings import HealthSettings

@@ -25,7 +25,7 @@ from generator.ingest.model import Extract, ImportProblem, Request
 from generator.ingest.presets import PRESETS
 from generator.ingest.write import Applied, Change, apply
 from generator.load.discover import discover
-from generator.load.loader import read_in_root
+from generator.load.safe_read import read_in_root
 from generator.problems import Severity
 from generator.workdir import write_output
 

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.i18n import N_, _
-from generator.load.loader import kind_of, link_hint, link_message, load_bytes, read_record
+from generator.load.loader import load_bytes
+from generator.load.safe_read import link_hint, link_message, read_record
 from generator.problems import Problem, Severity, printable
+from generator.workdir import kind_of
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SETTINGS_FILE = "partnerbook.yml"

@@ -18,316 +18,35 @@ The tree is built from libyaml's event stream (PyYAML's C parser) by an
 iterative loop. PyYAML's own C composer recurses once per nesting level and
 takes the whole process down on extreme nesting; building from events needs no
 recursion and lets the depth guard stop the parser early.
+
+The pieces live in modules of their own: ``scalars`` (how a plain scalar is typed), ``positions`` (where
+each value stands), ``document`` (the loaded record) and ``safe_read`` (reading a file without following
+links).
 """
 
 from __future__ import annotations
 
-import errno
-import math
-import os
-import re
-import stat
 import sys
 from array import array
-from collections.abc import ItemsView, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator import i18n
 from generator.i18n import _
+from generator.load.document import Document
+from generator.load.positions import Path_, Pos, Positions, shared_path
+from generator.load.safe_read import MAX_BYTES, _too_large, read_record
+from generator.load.scalars import resolve_plain
 from generator.problems import Problem, Severity, printable
-from generator.workdir import kind_of
 
-MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
 _SHARED_MAX = 100  # strings up to this length are interned when read (sys.intern): records repeat them
-# A plain integer with more digits than this is "too large" without ever becoming an int: Python
-# refuses to convert more than 4,300 digits, and no count, amount or day number needs 25.
-MAX_NUMBER_DIGITS = 24
-
-Path_ = tuple[str | int, ...]
-Pos = tuple[int, int]
 
 try:  # pragma: no branch - the C parser ships in PyYAML's wheels
     _Parser: Any = yaml.CBaseLoader
 except AttributeError:  # pragma: no cover - only without libyaml
     _Parser = yaml.BaseLoader
-
-
-class YamlInt(int):
-    """An integer read from a plain scalar; ``raw`` is the text as written.
-
-    Most numbers are written the way Python writes them back (``42``): their text is not stored (an instance
-    of this class has no ``__dict__``); ``_YamlIntText`` keeps any other text (``010``, ``+5``).
-    """
-
-    __slots__ = ()
-
-    @property
-    def raw(self) -> str:
-        return int.__repr__(self)
-
-
-class _YamlIntText(YamlInt):
-    raw: str = ""  # type: ignore[assignment]  # replaced by the text as written, kept on the instance
-
-
-class YamlFloat(float):
-    """A float read from a plain scalar; ``raw`` is the text as written (stored as ``YamlInt`` does)."""
-
-    __slots__ = ()
-
-    @property
-    def raw(self) -> str:
-        return float.__repr__(self)
-
-
-class _YamlFloatText(YamlFloat):
-    raw: str = ""  # type: ignore[assignment]
-
-
-class YamlTooLarge(str):
-    """A plain scalar written as a number with more than ``MAX_NUMBER_DIGITS`` digits.
-
-    It stays text (text fields keep it as written) and number fields refuse it as too large.
-    """
-
-    raw: str
-
-
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_TRUE = frozenset({"true", "True", "TRUE"})
-_FALSE = frozenset({"false", "False", "FALSE"})
-_SPECIAL_FLOATS = {
-    ".inf": math.inf, "+.inf": math.inf, ".Inf": math.inf, "+.Inf": math.inf,
-    ".INF": math.inf, "+.INF": math.inf, "-.inf": -math.inf, "-.Inf": -math.inf,
-    "-.INF": -math.inf, ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
-}
-
-
-def resolve_plain(text: str) -> Any:
-    """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema."""
-    if text in _NULLS:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    first = text[0]
-    if first.isdigit() or first in "+-.":
-        if _INT.match(text):
-            if len(text.lstrip("+-").lstrip("0")) > MAX_NUMBER_DIGITS:
-                big = YamlTooLarge(text)
-                big.raw = text
-                return big
-            number: Any = YamlInt(text)
-            if int.__repr__(number) == text:
-                return number
-            number = _YamlIntText(text)
-        elif _FLOAT.match(text):
-            number = YamlFloat(text)
-            if float.__repr__(number) == text:
-                return number
-            number = _YamlFloatText(text)
-        elif text in _SPECIAL_FLOATS:
-            number = _YamlFloatText(_SPECIAL_FLOATS[text])
-        else:
-            return text
-        number.raw = text
-        return number
-    return text
-
-
-_PATHS: dict[Path_, Path_] = {}  # one tuple per distinct location, shared by every document
-_MAX_PATHS = 200_000
-
-
-def shared_path(loc: Path_) -> Path_:
-    """``loc`` as the one tuple every document uses for it (thousands of records share their field paths)."""
-    found = _PATHS.get(loc)
-    if found is None:
-        if len(_PATHS) >= _MAX_PATHS:  # only a saving: past a bound, tuples are no longer shared
-            return loc
-        _PATHS[loc] = found = loc
-    return found
-
-
-class Positions(Mapping[Path_, Pos]):
-    """Location -> (line, column): a read-only table kept small, since every record keeps one for its findings.
-
-    The locations are tuples shared across documents (``shared_path``) and the positions sit in one array of
-    machine integers, instead of a dict of a tuple and a position per value (most of what a loaded record
-    weighed). A lookup scans the locations, which is fast for a record's few hundred values; a big table gets
-    an index on its first lookup.
-    """
-
-    __slots__ = ("_index", "_numbers", "_paths")
-    _INDEXED = 512  # more locations than this: looked up through a dict
-
-    def __init__(self, items: Iterable[tuple[Path_, Pos]] = ()) -> None:
-        paths: list[Path_] = []
-        numbers = array("I")
-        for loc, (line, column) in items:
-            paths.append(shared_path(tuple(loc)))
-            numbers.append(line)
-            numbers.append(column)
-        self._paths: tuple[Path_, ...] = tuple(paths)
-        self._numbers = numbers
-        self._index: dict[Path_, int] | None = None
-
-    @classmethod
-    def of(cls, paths: list[Path_], numbers: array[int]) -> Positions:
-        """A table over ``paths`` (shared, no repeats) and their line, column pairs in ``numbers``."""
-        table = cls.__new__(cls)
-        table._paths, table._numbers, table._index = tuple(paths), numbers, None
-        return table
-
-    def _find(self, loc: Any) -> int:
-        paths = self._paths
-        if len(paths) > self._INDEXED:
-            if self._index is None:
-                self._index = {path: i for i, path in enumerate(paths)}
-            return self._index.get(loc, -1)
-        try:
-            return paths.index(loc)
-        except ValueError:
-            return -1
-
-    def __getitem__(self, loc: Path_) -> Pos:
-        i = self._find(loc)
-        if i < 0:
-            raise KeyError(loc)
-        return (self._numbers[2 * i], self._numbers[2 * i + 1])
-
-    def get(self, loc: Path_, default: Any = None) -> Any:
-        i = self._find(loc)
-        return default if i < 0 else (self._numbers[2 * i], self._numbers[2 * i + 1])
-
-    def __contains__(self, loc: object) -> bool:
-        return self._find(loc) >= 0
-
-    def __iter__(self) -> Iterator[Path_]:
-        return iter(self._paths)
-
-    def __len__(self) -> int:
-        return len(self._paths)
-
-    def items(self) -> ItemsView[Path_, Pos]:
-        return _PositionItems(self)
-
-    def pairs(self) -> Iterator[tuple[Path_, Pos]]:
-        numbers = self._numbers
-        for i, path in enumerate(self._paths):
-            yield path, (numbers[2 * i], numbers[2 * i + 1])
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Positions) and self._paths == other._paths and self._numbers == other._numbers:
-            return True
-        if isinstance(other, Mapping):
-            return dict(self.items()) == dict(other.items())
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Positions({dict(self.items())!r})"
-
-    def __reduce__(self) -> Any:
-        return (Positions.of, (list(self._paths), self._numbers))
-
-
-class _PositionItems(ItemsView[Path_, Pos]):
-    _mapping: Positions
-
-    def __iter__(self) -> Iterator[tuple[Path_, Pos]]:
-        return self._mapping.pairs()
-
-
-def _positions(value: Any) -> Positions:
-    return value if isinstance(value, Positions) else Positions(dict(value.items()).items())
-
-
-class ReleasedData(dict[str, Any]):
-    """A document's data once the records were computed from it (``Document.release``): reading it is a bug.
-
-    It is empty; a lookup raises instead of answering as if the record had no such field.
-    """
-
-    def _released(self, *_args: Any, **_kwargs: Any) -> Any:
-        raise RuntimeError("the document's data was released once the records were computed")
-
-    __getitem__ = get = __contains__ = __iter__ = keys = values = items = _released  # type: ignore[assignment]
-
-    def __reduce__(self) -> Any:
-        return (ReleasedData, ())
-
-
-@dataclass
-class Document:
-    """One loaded record: its data and where every key and value stands (``Positions`` tables)."""
-
-    path: str
-    data: dict[str, Any]
-    values: Positions = field(default_factory=Positions)
-    keys: Positions = field(default_factory=Positions)
-    literal: frozenset[Path_] = frozenset()  # values written as '|' block scalars
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.values, Positions) or not isinstance(self.keys, Positions):
-            self.values, self.keys = _positions(self.values), _positions(self.keys)  # given as dicts
-
-    def release(self) -> None:
-        """Let the data go, keeping the positions: once the records are typed and checked, findings need only
-        these (every record's data is a good part of what a computed portfolio weighs)."""
-        self.data = ReleasedData()
-
-    def where_in_text(self, loc: Path_, offset: int) -> Pos:
-        """Position of character ``offset`` inside the text value at ``loc``."""
-        line, column = self.where(loc)
-        if loc not in self.literal:
-            return (line, column)
-        text = self.data_at(loc)
-        if not isinstance(text, str):
-            return (line, column)
-        return (line + text.count("\n", 0, offset), column)
-
-    def data_at(self, loc: Path_) -> Any:
-        node: Any = self.data
-        for step in loc:
-            node = node[step]
-        return node
-
-    def where(self, loc: Path_, *, key: bool = False) -> Pos:
-        """Line and column (1-based) of ``loc``, or of its nearest known parent."""
-        values = self.values
-        table = self.keys if key else values
-        for end in range(len(loc), -1, -1):
-            sub = tuple(loc[:end])
-            found = table.get(sub)
-            if found is None and table is not values:
-                found = values.get(sub)
-            if found is not None:
-                return found  # type: ignore[no-any-return]
-        return (1, 1)
-
-    def problem(
-        self,
-        loc: Path_,
-        rule: str,
-        message: str,
-        hint: str = "",
-        *,
-        key: bool = False,
-        severity: Severity = Severity.ERROR,
-        **extra: Any,
-    ) -> Problem:
-        line, column = self.where(loc, key=key)
-        return Problem(self.path, line, column, rule, severity, message, hint, **extra)
 
 
 class _Frame:
@@ -574,16 +293,6 @@ def _syntax_message(exc: yaml.MarkedYAMLError, data: bytes, pos: Pos) -> tuple[s
             _("check indentation, the ':' after each key and matching quotes and brackets"))
 
 
-def _too_large(path: str, size: int, max_bytes: int) -> Problem:
-    return Problem(path, 1, 1, "yaml-too-large", Severity.ERROR, _size_message(size, max_bytes),
-                   _("split the record or move long texts to linked documents"))
-
-
-def _size_message(size: int, limit: int) -> str:
-    return _("file is {size} bytes, more than the {limit} allowed").format(size=i18n.number(size),
-                                                                         limit=i18n.number(limit))
-
-
 def load_bytes(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[Document | None, list[Problem]]:
     """Load one record from bytes; ``path`` is the name used in messages."""
 
@@ -619,130 +328,6 @@ def load_bytes(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> tuple[D
                     _("a record is a mapping of fields, e.g. 'name: Kiln Packaging'"))
     return Document(path, builder.root, Positions.of(builder.value_paths, builder.value_numbers),
                     Positions.of(builder.key_paths, builder.key_numbers), frozenset(builder.literal)), []
-
-
-class UnsafeFile(Exception):
-    """A path partnerbook refuses to read: a symbolic link, a folder, a device, a FIFO or a socket.
-
-    ``message`` is a translated sentence naming the file as ``{path}`` (and ``fields``): :meth:`text`
-    fills them in.
-    """
-
-    def __init__(self, message: str, hint: str, path: str = "", **fields: str) -> None:
-        self.message = message
-        self.hint = hint
-        self.fields = fields
-        super().__init__(self.text(path or _("the file")))
-
-    def text(self, path: str) -> str:
-        """The message about the file shown as ``path``."""
-        return self.message.format(path=path, **self.fields)
-
-
-class FileTooLarge(Exception):
-    """The file holds more than the bytes allowed; ``size`` is what ``fstat`` reported (at least the limit + 1)."""
-
-    def __init__(self, size: int, limit: int) -> None:
-        super().__init__(_size_message(size, limit))
-        self.size = size
-        self.limit = limit
-
-
-def link_hint() -> str:
-    return _("replace the link with the file or folder itself (records are read from the repository only)")
-
-
-def link_message(path: Path, root: Path) -> str:
-    """What to say about a symbolic link (a sentence naming it ``{path}``), never where it points."""
-    try:
-        target = Path(os.path.realpath(path))
-        inside = target.is_relative_to(Path(os.path.realpath(root)))
-    except (OSError, ValueError):
-        inside = False
-    if inside:
-        return _("{path} is a symbolic link; partnerbook reads only plain files and folders")
-    return _("{path} is a symbolic link to outside the repository")
-
-
-_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
-
-
-def read_in_root(root: Path, file: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes of ``file``, a regular file under ``root``, reading at most ``max_bytes + 1`` bytes.
-
-    Every folder from ``root`` down and the file itself are opened relative to the one above with
-    ``O_NOFOLLOW``, so a symbolic link anywhere on the way (even one swapped in after the folder
-    was listed) is refused, never followed. The file is opened non-blocking and checked with
-    ``fstat`` once open: a FIFO, device or socket is refused without a read. Raises
-    :class:`UnsafeFile` for a refused path, :class:`FileTooLarge` past ``max_bytes`` (counted
-    while reading, not taken from ``stat``) and ``OSError`` for an unreadable one.
-    """
-    rel = file.relative_to(root)
-    parts = rel.parts
-    shown = printable(rel.as_posix())
-    if not parts or any(part in ("", ".", "..") for part in parts):
-        raise UnsafeFile(_("{path} is not a file inside the repository"),
-                         _("records live under partners/ and campaigns/"), shown)
-    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
-    try:
-        for depth, part in enumerate(parts):
-            last = depth == len(parts) - 1
-            try:
-                next_fd = os.open(part, _OPEN_FILE if last else _OPEN_DIR, dir_fd=fd)
-            except OSError as exc:
-                if exc.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
-                    where = root.joinpath(*parts[: depth + 1])
-                    try:
-                        mode = os.lstat(where).st_mode
-                    except OSError:
-                        raise exc from None
-                    if stat.S_ISLNK(mode):
-                        raise UnsafeFile(link_message(where, root), link_hint(), shown) from None
-                    if not last and not stat.S_ISDIR(mode):
-                        raise UnsafeFile(_("'{part}' on the way to {path} is {kind}, not a folder"),
-                                         _("records live in plain folders"), shown, part=printable(part),
-                                         kind=kind_of(mode)) from None
-                raise
-            os.close(fd)
-            fd = next_fd
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, _("it is a folder, not a file"))
-        if not stat.S_ISREG(mode):
-            raise UnsafeFile(_("{path} is {kind}, not a regular file"), _("replace it with a plain YAML file"),
-                             shown, kind=kind_of(mode))
-        chunks: list[bytes] = []
-        left = max_bytes + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        if left <= 0:
-            raise FileTooLarge(max(os.fstat(fd).st_size, max_bytes + 1), max_bytes)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def unsafe_problem(display: str, exc: UnsafeFile) -> Problem:
-    return Problem(display, None, None, "unsafe-file", Severity.ERROR, exc.text(display), exc.hint)
-
-
-def read_record(root: Path, file: Path, display: str) -> tuple[bytes | None, list[Problem]]:
-    """The bytes of one record file under ``root``, or None and the problem that says why not."""
-    try:
-        return read_in_root(root, file), []
-    except UnsafeFile as exc:
-        return None, [unsafe_problem(display, exc)]
-    except FileTooLarge as exc:
-        return None, [_too_large(display, exc.size, exc.limit)]
-    except OSError as exc:
-        return None, [Problem(display, None, None, "file-unreadable", Severity.ERROR,
-                              _("cannot read file: {reason}").format(reason=exc.strerror or exc),
-                              _("check the file's permissions"))]
 
 
 def load_file(file: Path, display: str, *, root: Path | None = None) -> tuple[Document | None, list[Problem]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from generator.load.loader import Document
+from generator.load.document import Document
 from generator.records import Campaign, Contract, Partner, Settings, Sla, Team
 
 R = TypeVar("R")

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from generator import i18n
 from generator.i18n import _
-from generator.load.loader import Document, Path_
+from generator.load.document import Document
+from generator.load.positions import Path_
 from generator.rules.contracts import effective_start, term
 from generator.rules.formats import unknown
 from generator.rules.sla import breached_months
