@@ -194,6 +194,27 @@ def test_a_value_pickle_cannot_write_makes_its_page_rendered_every_time(tmp_path
                                             {"a": 1.0, "b": {"x"}})[0], "1 and 1.0 are shown differently"
 
 
+def test_the_digester_lets_go_of_the_values_only_its_pages_held() -> None:
+    """Memory: a page's own values are freed once it is written; values every page shows stay digested once."""
+    names = frozenset({"shared", "own"})
+    shared = {"partners": [f"p{i}" for i in range(100)]}
+    digester = page_memo.Digester()
+    keys = []
+    for i in range(50):
+        context = {"shared": shared, "own": [i, "x"]}
+        keys.append(digester.page("glossary.md.j2", names, context)[0])
+        del context
+        digester.sweep()
+    assert len(set(keys)) == 50
+    assert len(digester._keep) <= 3, "the pages' own lists are not kept"
+    assert id(shared) in digester._keep, "the shared value is digested once"
+
+    fresh = page_memo.Digester()
+    for i in range(50):  # a new value may take a freed one's id: its digest is its own
+        assert fresh.page("glossary.md.j2", names, {"shared": shared, "own": [i, "x"]})[0] == keys[i]
+        fresh.sweep()
+
+
 _KEYS = """
 import json, sys
 from datetime import date

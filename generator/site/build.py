@@ -159,14 +159,13 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     # its logo, favicon and CSS go into docs.
     repository = read_repository_config(root, trusted=settings.trust_mkdocs_yml)
     links = repo_links(repository.whole or repository.values, settings.repo_url, settings.repo_branch)
-    plan, specs = pages.plan(computed, stamp, links)
+    specs: list[Any] = []  # every chart the pages show, added as their pages are made
     # Only pages whose inputs changed are rendered; the others come from docs (generator/site/page_memo.py).
     # Pages go into docs as they are made; the other files with the charts below (docs_tree.sync_tree).
     docs = workdir.work_dir(root, "docs")
     workdir.clear_links(docs)
     memo = page_memo.Memo(root, fingerprint.code())
-    written = memo.render(plan)
-    del plan
+    written = memo.render(pages.each_page(computed, stamp, links, specs))
     files = downloads.csv_files(pages.download_tables(computed))  # docs/downloads/*.csv
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():

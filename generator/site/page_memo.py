@@ -29,6 +29,8 @@ import hashlib
 import io
 import json
 import pickle
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from generator import i18n, workdir
 from generator.site import docs_tree, render, stamp
 
 INDEX = "pages.json"
+_YOUNG_SWEEPS = 8  # sweeps a digested value must outlive to count as shared (see Digester.sweep)
 _PURPOSE = b"page-memo"
 _FORMAT = 1
 # Read through the Jinja context by ``source`` and ``edit_link`` (generator/site/render.py), not by name.
@@ -111,8 +114,25 @@ class Digester:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[str, dict[str, str]]] = {}
-        self._keep: list[Any] = []  # the values digested, alive while their id is a key of _memo
+        self._keep: dict[int, Any] = {}  # the values digested, alive while their id is a key of _memo
+        self._young: dict[int, int] = {}  # id -> sweeps survived, for values not known to be shared yet
         self._buffer = io.BytesIO()
+
+    def sweep(self) -> None:
+        """Let go of the values no page holds any more (called between pages).
+
+        A value only this digester holds (its pages are written and their contexts gone) is forgotten, so
+        its memory is freed and its id can never be mistaken for a new value's. One still held elsewhere
+        after ``_YOUNG_SWEEPS`` sweeps is shared (the names of every partner, the settings) and stays.
+        Which values are forgotten changes only what is digested again, never a key.
+        """
+        for ident, age in list(self._young.items()):
+            if sys.getrefcount(self._keep[ident]) <= 2:  # _keep's reference and getrefcount's argument
+                del self._keep[ident], self._memo[ident], self._young[ident]
+            elif age + 1 >= _YOUNG_SWEEPS:
+                del self._young[ident]
+            else:
+                self._young[ident] = age + 1
 
     def page(self, template: str, names: frozenset[str] | None, context: dict[str, Any]
              ) -> tuple[str, dict[str, str]]:
@@ -143,7 +163,8 @@ class Digester:
                 raise Unknown(f"{type(exc).__name__}: {exc}") from None
             known = (hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest(), own)
             self._memo[id(value)] = known
-            self._keep.append(value)
+            self._keep[id(value)] = value
+            self._young[id(value)] = 0
         _merge(words, known[1])
         return known[0]
 
@@ -190,12 +211,13 @@ class Memo:
                 entries[path] = Entry(item[0], item[1], item[2])
         return entries
 
-    def render(self, plan: dict[str, tuple[str, dict[str, Any]]]) -> list[str]:
-        """Put every page of ``plan`` into docs as UTF-8 Markdown, in plan order, and return their paths: a page
-        whose inputs are the recorded ones is kept (its stamps brought up to date), the others are rendered
-        (generator/site/render.py).
+    def render(self, plan: Iterable[tuple[str, tuple[str, dict[str, Any]]]]) -> list[str]:
+        """Put every page of ``plan`` ((path, (template, context)) pairs) into docs as UTF-8 Markdown, in plan
+        order, and return their paths: a page whose inputs are the recorded ones is kept (its stamps brought up
+        to date), the others are rendered (generator/site/render.py).
 
-        Each page is written as soon as it is made, so no more than one page's Markdown is held at a time.
+        Each page is written as soon as it is made, and its context is let go (``plan`` may make them one at a
+        time: generator/site/pages.py), so no more than one page's Markdown is held at a time.
         ``docs`` must hold no symlink (``workdir.clear_links``): a page is never written through one.
         Rendering stays in one process: measured on 1,000 partners, forking workers cost more (each compiles
         the templates and starts with a cold escape cache) than the second core saved.
@@ -203,7 +225,10 @@ class Memo:
         env = render.environment()
         known: dict[str, frozenset[str] | None] = {}
         digester = Digester()
-        for path, (template, context) in plan.items():
+        paths: list[str] = []
+        for path, (template, context) in plan:
+            paths.append(path)
+            digester.sweep()
             try:
                 key, words = digester.page(template, template_names(env, template, known), context)
             except Unknown:
@@ -217,7 +242,8 @@ class Memo:
             if not same:
                 docs_tree.write_if_changed(self.docs / path, data)
             self.fresh[path] = Entry(key, hashlib.sha256(data).hexdigest(), words)
-        return list(plan)
+            del context
+        return paths
 
     def _reuse(self, path: str, key: str, words: dict[str, str]) -> tuple[bytes | None, bool]:
         """The page in docs when its inputs are the recorded ones, with today's stamps, and whether those bytes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from markupsafe import Markup
@@ -62,7 +63,15 @@ def download_tables(computed: Computed) -> dict[str, Any]:
 
 def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = None
          ) -> tuple[dict[str, tuple[str, dict[str, Any]]], list[charts.ChartSpec]]:
-    """Every page as (template, context) by its path under docs/, and every chart the pages show.
+    """Every page as (template, context) by its path under docs/, and every chart the pages show."""
+    specs: list[charts.ChartSpec] = []
+    return dict(each_page(computed, stamp, repo, specs)), specs
+
+
+def each_page(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None, all_specs: list[charts.ChartSpec]
+              ) -> Iterator[tuple[str, tuple[str, dict[str, Any]]]]:
+    """Every page as (path under docs/, (template, context)), one at a time, and every chart the pages show
+    added to ``all_specs`` as their pages come: a page's context can be let go once it is written.
 
     ``repo`` (``site.repo_url``, else ``mkdocs.yml``'s ``repo_url``) links alerts and findings to their
     record's line, and every record page to its editor.
@@ -73,8 +82,6 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
             # Shown as words, put into the page at write time (generator/site/stamp.py); ``today`` is for rules.
             "stamp_day": build_stamp.markup("day", build_stamp.shown(i18n.day(computed.today))),
             "stamp_commit": build_stamp.markup("commit", build_stamp.commit_words(stamp["commit"]))}
-    pages: dict[str, tuple[str, dict[str, Any]]] = {}
-    all_specs: list[charts.ChartSpec] = []
     partner_ids = sorted(pid for pid, e in portfolio.partners.items() if e.partner is not None)
     names = {pid: views.partner_name(computed, pid) for pid in portfolio.partners}
     campaign_ids = sorted(portfolio.campaigns)
@@ -99,7 +106,7 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
 
     latest = views.latest_campaign(computed)
     latest_record = portfolio.campaigns[latest].record if latest else None
-    pages["index.md"] = ("home.md.j2", {
+    yield "index.md", ("home.md.j2", {
         **base, "counts": views.counts(computed), "latest": latest, "latest_record": latest_record,
         "latest_link": Markup("[{}](campaigns/{}/index.md)").format(markdown.text(latest_record.name),
                                                                      markdown.text(latest)) if latest_record else None,
@@ -111,7 +118,7 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
         "csv_link": downloads.link(f"kpis-campaign-{latest}", 0, _(CSV)) if latest else None,
         **home_view.home(computed, alerts, latest),
     })
-    pages["partners/index.md"] = ("partners.md.j2", {
+    yield "partners/index.md", ("partners.md.j2", {
         **base, "rows": [{"id": pid, "partner": portfolio.partners[pid].partner,
                           "health": computed.health.get(pid), "kpis": report.partners.get(pid)}
                          for pid in partner_ids],
@@ -125,7 +132,7 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
         campaign_rows = [(cid, portfolio.campaigns[cid].record.name, report.campaigns[cid].partners[pid])
                          for cid in campaign_ids if cid in report.campaigns and pid in report.campaigns[cid].partners]
         policy_rows = views.compliance_row(computed, entry, doc_types) if entry.partner else {}
-        pages[f"partners/{pid}/index.md"] = ("partner.md.j2", {
+        partner_page = {
             **base, "id": pid, "partner": entry.partner, "health": computed.health.get(pid),
             # What the page shows of the partner's files (not their parsed documents: generator/site/page_memo.py).
             "profile_file": entry.profile.file if entry.profile else None, "sla_file_present": entry.sla_file_present,
@@ -143,11 +150,12 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
             "commitments": views.commitment_rows(computed, pid),
             "ledger": money_view.partner_money(computed, ledger, pid),
             **views.partner_page(computed, pid),
-        })
+        }
+        yield f"partners/{pid}/index.md", ("partner.md.j2", partner_page)
         # The one-page summary for quarterly business reviews (printed by `partnerbook print --summary`).
-        pages[f"partners/{pid}/summary/index.md"] = ("partner_summary.md.j2", {
-            **pages[f"partners/{pid}/index.md"][1], "charts": _chart_refs(specs[:1], 3)})
-    pages["campaigns/index.md"] = ("campaigns.md.j2", {
+        yield f"partners/{pid}/summary/index.md", ("partner_summary.md.j2", {
+            **partner_page, "charts": _chart_refs(specs[:1], 3)})
+    yield "campaigns/index.md", ("campaigns.md.j2", {
         **base, "rows": [(cid, portfolio.campaigns[cid].record, report.campaigns.get(cid)) for cid in campaign_ids],
         "csv_link": downloads.link("kpis-campaigns", 1, _(CSV))})
     for cid in campaign_ids:
@@ -155,7 +163,7 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
         all_specs += specs
         campaign = portfolio.campaigns[cid].record
         money = views.campaign_money(computed, cid)
-        pages[f"campaigns/{cid}/index.md"] = ("campaign.md.j2", {
+        yield f"campaigns/{cid}/index.md", ("campaign.md.j2", {
             **base, "id": cid, "campaign": campaign, "kpis": report.campaigns.get(cid),
             "record_file": portfolio.campaigns[cid].file,
             "targets": views.target_rows(computed, cid), "campaign_kpis": CAMPAIGN_KPIS, "people": people,
@@ -166,10 +174,10 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
             "checklists": views.campaign_checklist_views(computed, cid),
             "attention": [a for a in alerts if a.campaign_id == cid],
         })
-    pages["money.md"] = ("money.md.j2", {**base, **money_view.money_page(computed, ledger, names),
+    yield "money.md", ("money.md.j2", {**base, **money_view.money_page(computed, ledger, names),
                                          "charts": _chart_refs([money_spec] if money_spec else [], 0),
                                          "csv": {name: downloads.link(name, 0, _(CSV)) for name in money_view.TABLES}})
-    pages["compliance.md"] = ("compliance.md.j2", {
+    yield "compliance.md", ("compliance.md.j2", {
         **base, "doc_types": doc_types, "doc_names": document_types(portfolio.settings.compliance),
         "rows": [(pid, names[pid], views.compliance_row(computed, portfolio.partners[pid], doc_types))
                  for pid in partner_ids],
@@ -177,26 +185,25 @@ def plan(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None = Non
                     for row in views.missing_clauses(computed, portfolio.partners[pid])],
         "policy": portfolio.settings.compliance, "window": warning_days(portfolio.settings),
     })
-    pages["contracts.md"] = ("contracts.md.j2", {**base, "deadlines": deadlines, "contracts": [
+    yield "contracts.md", ("contracts.md.j2", {**base, "deadlines": deadlines, "contracts": [
         (pid, names[pid], contract.record) for pid in partner_ids
         for _, contract in sorted(portfolio.partners[pid].contracts.items())]})
-    pages["checklists.md"] = ("checklists.md.j2", {
+    yield "checklists.md", ("checklists.md.j2", {
         **base, "partners": [(pid, names[pid], checklists_of[pid])
                              for pid in partner_ids],
         "campaigns": [(cid, portfolio.campaigns[cid].record.name, views.campaign_checklist_views(computed, cid))
                       for cid in campaign_ids],
         "partner_columns": views.checklist_columns(computed, "partner"),
         "campaign_columns": views.checklist_columns(computed, "campaign")})
-    pages["alerts.md"] = ("alerts.md.j2", {**base, "alerts": attention,
+    yield "alerts.md", ("alerts.md.j2", {**base, "alerts": attention,
                                            "silenced": [a for a in alerts if a.silenced_reason is not None]})
-    pages["risk.md"] = ("risk.md.j2", {**base, **views.risk_register(computed, attention),
+    yield "risk.md", ("risk.md.j2", {**base, **views.risk_register(computed, attention),
                                        "charts": _chart_refs(portfolio_specs, 0),
                                        "single_person": team_view.single_person_risk(computed)})
-    pages["team.md"] = ("team.md.j2", {**base, **team_view.team_page(computed, alerts)})
-    pages[CALENDAR] = ("calendar.ics.j2", {"ics": Markup(render_calendar(
+    yield "team.md", ("team.md.j2", {**base, **team_view.team_page(computed, alerts)})
+    yield CALENDAR, ("calendar.ics.j2", {"ics": Markup(render_calendar(
         calendar_events(portfolio), computed.today,
         _("{title}: deadlines").format(title=portfolio.settings.site.title)))})
-    pages["glossary.md"] = ("glossary.md.j2", {**base, **_glossary(portfolio.settings.health)})
-    pages["problems.md"] = ("problems.md.j2", {**base, "problems": computed.result.sorted(),
+    yield "glossary.md", ("glossary.md.j2", {**base, **_glossary(portfolio.settings.health)})
+    yield "problems.md", ("problems.md.j2", {**base, "problems": computed.result.sorted(),
                                                "files": computed.result.files_checked})
-    return pages, all_specs
