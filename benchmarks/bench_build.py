@@ -161,6 +161,9 @@ def _env(out: Path, source: Path) -> dict[str, str]:
     env.update(PYTHONPYCACHEPREFIX=str(out / "pycache"), NO_MKDOCS_2_WARNING="1")
     if source != REPO:  # a frozen export of the sources: first on the path, before the installed package
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(source), env.get("PYTHONPATH", "")) if p)
+        # ``python -m generator`` would put the working folder first on the path: run from a checkout, the
+        # checkout's code (edited meanwhile) would be measured instead of the export.
+        env["PYTHONSAFEPATH"] = "1"
     return env
 
 
@@ -541,6 +544,12 @@ def main(argv: list[str] | None = None) -> int:
     commit = described
     found = subprocess.run([*partnerbook, "--version"], env=_env(args.out.resolve(), source), capture_output=True,
                            text=True, check=False)
+    if args.source:  # the measured commands must import the export, not the checkout they are started from
+        where = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"],
+                               env=_env(args.out.resolve(), source), capture_output=True, text=True, check=False)
+        if not where.stdout.strip().startswith(str(source)):
+            print(f"the measured commands would import {where.stdout.strip()}, not the export {source}")
+            return 1
     print(f"partnerbook {found.stdout.strip()} from {source} ({described}); {os.cpu_count()} CPUs; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {args.runs} run(s); scenarios: {', '.join(wanted)}")
     warm_up(args, partnerbook, mkdocs, source)

@@ -154,6 +154,9 @@ def main() -> None:
         source, _described = export(args.source, args.out.resolve(), REPO)
         partnerbook = [sys.executable, "-m", "generator"]
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(source), env.get("PYTHONPATH", "")) if p)
+        # ``python -m generator`` would put the working folder first on the path: run from a checkout, the
+        # checkout's code (edited meanwhile) would be measured instead of the export.
+        env["PYTHONSAFEPATH"] = "1"
     version = subprocess.run([zensical, "--version"], capture_output=True, text=True, check=False).stdout.strip()
     args.out.resolve().mkdir(parents=True, exist_ok=True)
     print(f"zensical {version} ({zensical}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
