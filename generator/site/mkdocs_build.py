@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
 SAFE_PLUGINS = frozenset({"search", "material/search"})
 PARALLEL_MIN = 24  # fewer tasks than this: a pool costs more than it saves
+# A page this long (Markdown bytes; the alerts, money and contracts pages from some 3,000 partners on) is
+# rendered by the parent once the pool is gone: its rendering holds tens of times its size, which on top of
+# two workers would set the build's peak memory.
+LATE_MIN = 2_000_000
 
 Task = tuple[str, Any]  # ("page", src_uri) or ("chart", (spec, path))
 
@@ -310,6 +314,8 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         progress.start("charts", len(charts))
         try:
             if len(tasks) >= PARALLEL_MIN and workers > 1:
+                late = [uri for kind, uri in tasks if kind == "page" and sizes.get(uri, 0) >= LATE_MIN]
+                pooled = [task for task in tasks if task[0] != "page" or sizes.get(task[1], 0) < LATE_MIN]
                 if charts:
                     from generator.draw.chart_draw import warm_up
 
@@ -320,7 +326,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                 gc.collect()
                 gc.freeze()
                 with context.Pool(workers, initializer=_worker_init) as pool:
-                    for kind, arg, output in pool.imap_unordered(_run_task, _order(tasks, sizes)):
+                    for kind, arg, output in pool.imap_unordered(_run_task, _order(pooled, sizes)):
                         if kind == "page":
                             take(arg, output, fresh=True)
                             warnings += output.warnings
@@ -329,6 +335,10 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                         else:
                             stats.charts_drawn += 1
                             progress.advance("charts")
+                for uri in late:
+                    take(uri, _render_page(uri), fresh=True)
+                    stats.rendered += 1
+                    progress.advance("pages")
             else:
                 for kind, arg in tasks:
                     if kind == "chart":
