@@ -47,10 +47,10 @@ if TYPE_CHECKING:
 
 SAFE_PLUGINS = frozenset({"search", "material/search"})
 PARALLEL_MIN = 24  # fewer tasks than this: a pool costs more than it saves
-# A page this long (Markdown bytes; the alerts, money and contracts pages from some 3,000 partners on) is
-# rendered by the parent once the pool is gone: its rendering holds tens of times its size, which on top of
-# two workers would set the build's peak memory.
-LATE_MIN = 2_000_000
+# A page this long (Markdown bytes: the alerts page from some 1,000 partners on, the money, contracts and
+# validation pages from a few thousand) is rendered by the parent once the pool is gone: its rendering holds
+# tens of times its size, which on top of two workers would set the build's peak memory.
+LATE_MIN = 1_000_000
 
 Task = tuple[str, Any]  # ("page", src_uri) or ("chart", (spec, path))
 
