@@ -34,6 +34,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from generator.errors import PartnerbookError
 from generator.i18n import _
@@ -94,6 +95,20 @@ def work_dir(root: Path, *parts: str) -> Path:
 
 def read_regular(path: Path, limit: int | None = None) -> bytes | None:
     """The bytes of ``path`` if it is a regular file (no symlink followed, no FIFO opened), else None."""
+    handle = open_regular(path, limit)
+    if handle is None:
+        return None
+    try:
+        with handle:
+            data = handle.read() if limit is None else handle.read(limit + 1)
+        return None if limit is not None and len(data) > limit else data
+    except OSError:
+        return None
+
+
+def open_regular(path: Path, limit: int | None = None) -> BinaryIO | None:
+    """``path`` open for reading if it is a regular file of at most ``limit`` bytes (no symlink followed, no
+    FIFO opened), else None."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -101,14 +116,12 @@ def read_regular(path: Path, limit: int | None = None) -> bytes | None:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+            os.close(fd)
             return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read() if limit is None else handle.read(limit + 1)
-        return None if limit is not None and len(data) > limit else data
+        return os.fdopen(fd, "rb")
     except OSError:
-        return None
-    finally:
         os.close(fd)
+        return None
 
 
 def remove(path: Path) -> None:
@@ -407,12 +420,19 @@ def machine_key() -> bytes:
     return _machine_key(_key_file())
 
 
-def seal(purpose: bytes, data: bytes) -> str:
+def mac(purpose: bytes) -> hmac.HMAC:
+    """A MAC for one use (``purpose``) under this machine's key, to feed a file's body to piece by piece."""
+    return hmac.new(machine_key(), purpose + b"\0", hashlib.sha256)
+
+
+def seal(purpose: bytes, data: bytes | memoryview) -> str:
     """The MAC of ``data`` for one use (``purpose``) under this machine's key, as hex."""
-    return hmac.new(machine_key(), purpose + b"\0" + data, hashlib.sha256).hexdigest()
+    digest = mac(purpose)
+    digest.update(data)  # not joined to the purpose first: a large cache file is never copied for its MAC
+    return digest.hexdigest()
 
 
-def sealed(purpose: bytes, data: bytes, mac: str) -> bool:
+def sealed(purpose: bytes, data: bytes | memoryview, mac: str) -> bool:
     return hmac.compare_digest(seal(purpose, data), mac)
 
 
@@ -421,13 +441,20 @@ def pack(purpose: bytes, body: bytes) -> bytes:
     return seal(purpose, body).encode() + b"\n" + body
 
 
+BODY = 65  # where the body of a packed file starts: after the MAC's 64 hex digits and a newline
+
+
+def verified(purpose: bytes, data: bytes | None) -> bool:
+    """Whether ``data`` is a file written by ``pack`` on this machine (its body is ``data[BODY:]``)."""
+    if data is None or len(data) < BODY or data[BODY - 1:BODY] != b"\n":
+        return False
+    try:
+        mac = data[:BODY - 1].decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    return sealed(purpose, memoryview(data)[BODY:], mac)
+
+
 def unpack(purpose: bytes, data: bytes | None) -> bytes | None:
     """The body of a file written by ``pack`` on this machine, or None (forged, corrupt, foreign)."""
-    if data is None or len(data) < 65 or data[64:65] != b"\n":
-        return None
-    try:
-        mac = data[:64].decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    body = data[65:]
-    return body if sealed(purpose, body, mac) else None
+    return data[BODY:] if data is not None and verified(purpose, data) else None

@@ -102,3 +102,26 @@ def test_the_cache_is_sealed_json_and_an_entry_that_fails_the_schema_is_read_aga
     fresh, fresh_result = validate_portfolio(base_portfolio, DAY)
     assert sorted(result.problems) == sorted(fresh_result.problems)
     assert portfolio.partners.keys() == fresh.partners.keys()
+
+
+def test_a_cache_read_a_line_at_a_time_is_used_only_when_its_whole_body_verifies(
+        base_portfolio: Path, tmp_path: Path) -> None:
+    from generator import workdir
+
+    cache_file = tmp_path / "records.json"
+    compute_portfolio(base_portfolio, DAY, cache_file)
+    intact = cache_file.read_bytes()
+    assert len(ReadCache(cache_file).entries) >= 10
+
+    last = intact.rstrip(b"\n").rsplit(b"\n", 1)
+    cache_file.write_bytes(last[0] + b"\n" + last[1].replace(b'"', b"'", 1))  # the last line only, MAC kept
+    assert ReadCache(cache_file).entries == {}, "the MAC covers every line, checked after the last"
+
+    cache_file.write_bytes(intact[: len(intact) // 2])  # cut short
+    assert ReadCache(cache_file).entries == {}
+
+    body = workdir.unpack(b"readcache", intact)
+    assert body is not None
+    cache_file.write_bytes(workdir.pack(b"readcache", body))  # the same body sealed again: the same file
+    assert cache_file.read_bytes() == intact
+    assert len(ReadCache(cache_file).entries) >= 10

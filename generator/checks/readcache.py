@@ -28,7 +28,7 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator import i18n, workdir
 
@@ -185,18 +185,27 @@ class ReadCache:
         self.used: dict[str, tuple[str, str]] = {}
         self.hits = 0
         self.rejected = 0  # entries dropped by the schema check
-        body = workdir.unpack(_PURPOSE, workdir.read_regular(path, MAX_CACHE_BYTES))
-        if body is None:
-            return
-        try:
-            lines = body.decode("utf-8").split("\n")
-            header = json.loads(lines[0])
-        except (UnicodeDecodeError, ValueError):
-            return
-        if header != {"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint}:
-            return
-        for line in lines[1:]:  # JSON text never holds a raw tab: display <TAB> key <TAB> payload
-            parts = line.split("\t")
+        handle = workdir.open_regular(path, MAX_CACHE_BYTES)
+        if handle is not None:
+            with handle, contextlib.suppress(OSError, UnicodeDecodeError, ValueError):
+                self.entries = self._read(handle)
+
+    def _read(self, handle: BinaryIO) -> dict[str, tuple[str, str]]:
+        """The entries of a cache file, read a line at a time while its MAC is computed along (at 5,000
+        partners the file is some 100 MB: it is never held whole); none unless the MAC is this machine's."""
+        head = handle.read(workdir.BODY)
+        if len(head) != workdir.BODY or head[-1:] != b"\n":
+            return {}
+        expected = head[:-1].decode("ascii")
+        mac = workdir.mac(_PURPOSE)
+        first = handle.readline()
+        mac.update(first)
+        if json.loads(first) != {"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint}:
+            return {}
+        entries: dict[str, tuple[str, str]] = {}
+        for raw in handle:  # JSON text never holds a raw tab: display <TAB> key <TAB> payload
+            mac.update(raw)
+            parts = raw.decode("utf-8").rstrip("\n").split("\t")
             if len(parts) != 3:
                 continue
             try:
@@ -204,7 +213,8 @@ class ReadCache:
             except ValueError:
                 continue
             if type(display) is str:
-                self.entries[display] = (parts[1], parts[2])
+                entries[display] = (parts[1], parts[2])
+        return entries if hmac.compare_digest(mac.hexdigest(), expected) else {}
 
     @staticmethod
     def key(data: bytes, kind: str, record_id: str) -> str:
