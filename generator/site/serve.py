@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import i18n, workdir
-from generator.errors import PartnerbookError
+from generator.errors import PartnerbookError, environment_problem
 from generator.i18n import _, ngettext
 from generator.progress import Progress
 
@@ -115,8 +115,6 @@ class Preview:
             failed = True
             self.progress.note(f"partnerbook: {exc}")
         except OSError as exc:  # a full disk, a folder made read-only meanwhile: said, then the next change tries again
-            from generator.cli import environment_problem
-
             message = environment_problem(exc)
             if message is None:
                 raise
