@@ -314,8 +314,13 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         progress.start("charts", len(charts))
         try:
             if len(tasks) >= PARALLEL_MIN and workers > 1:
-                late = [uri for kind, uri in tasks if kind == "page" and sizes.get(uri, 0) >= LATE_MIN]
-                pooled = [task for task in tasks if task[0] != "page" or sizes.get(task[1], 0) < LATE_MIN]
+                pooled: list[Task] = []
+                late: list[str] = []
+                for task in tasks:
+                    if task[0] == "page" and sizes.get(task[1], 0) >= LATE_MIN:
+                        late.append(task[1])
+                    else:
+                        pooled.append(task)
                 if charts:
                     from generator.draw.chart_draw import warm_up
 

@@ -242,7 +242,6 @@ class Memo:
             if not same:
                 docs_tree.write_if_changed(self.docs / path, data)
             self.fresh[path] = Entry(key, hashlib.sha256(data).hexdigest(), words)
-            del context
         return paths
 
     def _reuse(self, path: str, key: str, words: dict[str, str]) -> tuple[bytes | None, bool]:
