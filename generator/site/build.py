@@ -164,9 +164,11 @@ def prepare_docs(root: Path, today: date, jobs: int | None = None,
     # Pages go into docs as they are made; the other files with the charts below (docs_tree.sync_tree).
     docs = workdir.work_dir(root, "docs")
     workdir.clear_links(docs)
+    # docs/downloads/*.csv, made before the pages: their tables (pandas) then come and go while the process is
+    # at its smallest, rather than on top of what the pages leave behind (the preparing child's peak).
+    files = downloads.csv_files(pages.download_tables(computed))
     memo = page_memo.Memo(root, fingerprint.code())
     written = memo.render(pages.each_page(computed, stamp, links, specs))
-    files = downloads.csv_files(pages.download_tables(computed))  # docs/downloads/*.csv
     for asset in sorted(ASSETS.rglob("*")):
         if asset.is_file():
             files[f"assets/{asset.relative_to(ASSETS).as_posix()}"] = asset.read_bytes()

@@ -51,6 +51,11 @@ PARALLEL_MIN = 24  # fewer tasks than this: a pool costs more than it saves
 # validation pages from a few thousand) is rendered by the parent once the pool is gone: its rendering holds
 # tens of times its size, which on top of two workers would set the build's peak memory.
 LATE_MIN = 1_000_000
+# A page this long rendered by the parent is followed by a collection of cyclic garbage: MkDocs makes a Markdown
+# converter per page, whose parts refer to each other, and the converter keeps the page's whole element tree and
+# raw-HTML stash. Only a full collection frees them, and the collector's full passes are rare in a process holding
+# a site's objects: unfreed, the alerts, money and contracts pages of 5,000 partners would stack some 300 MB.
+COLLECT_MIN = 100_000
 
 Task = tuple[str, Any]  # ("page", src_uri) or ("chart", (spec, path))
 
@@ -107,6 +112,14 @@ def _render_page(src_uri: str) -> PageOutput:
         del search.entries[before:]
     page.content = page.markdown = page.toc = None  # type: ignore[assignment]
     _forget_source(file, src_uri)
+    return output
+
+
+def _render_here(src_uri: str, size: int) -> PageOutput:
+    """``_render_page`` in this process, with the garbage of a long page's rendering freed at once."""
+    output = _render_page(src_uri)
+    if size >= COLLECT_MIN:
+        gc.collect()
     return output
 
 
@@ -341,7 +354,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                             stats.charts_drawn += 1
                             progress.advance("charts")
                 for uri in late:
-                    take(uri, _render_page(uri), fresh=True)
+                    take(uri, _render_here(uri, sizes[uri]), fresh=True)
                     stats.rendered += 1
                     progress.advance("pages")
             else:
@@ -351,7 +364,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                         stats.charts_drawn += 1
                         progress.advance("charts")
                     else:
-                        take(arg, _render_page(arg), fresh=True)
+                        take(arg, _render_here(arg, sizes.get(arg, 0)), fresh=True)
                         stats.rendered += 1
                         progress.advance("pages")
         finally:
