@@ -51,10 +51,10 @@ def environment_problem(exc: OSError) -> str | None:
     """A message for an error of the machine (full disk, read-only, permissions, port in use), else None."""
     if exc.errno is None or exc.errno not in _ENVIRONMENT:
         return None
-    what = _(_ENVIRONMENT[exc.errno])
-    where = exc.filename if exc.filename is not None else None
     import click  # only to show a file name the way click does; kept out of the light import path
 
-    text = what + (f": {click.format_filename(where)}" if where is not None else "")
+    text = _(_ENVIRONMENT[exc.errno])
+    if exc.filename is not None:
+        text += f": {click.format_filename(exc.filename)}"
     fix = _FIXES.get(exc.errno)
     return text + (f" ({_(fix)})" if fix else "")

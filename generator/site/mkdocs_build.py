@@ -364,7 +364,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                         stats.charts_drawn += 1
                         progress.advance("charts")
                     else:
-                        take(arg, _render_here(arg, sizes.get(arg, 0)), fresh=True)
+                        take(arg, _render_here(arg, sizes[arg]), fresh=True)
                         stats.rendered += 1
                         progress.advance("pages")
         finally:
