@@ -59,7 +59,7 @@ CreditState = Literal["owed", "claimed", "received"]
 CATEGORIES = ("fees", "commissions", "campaign_costs", "credits")
 
 
-@dataclass
+@dataclass(slots=True)
 class Amount:
     """A sum in the reporting currency, with what it sums in other currencies as recorded."""
 
@@ -94,7 +94,7 @@ class Amount:
         return amount, currency
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Credit:
     """The service credit of one breached SLA month and what happened to it."""
 
@@ -119,7 +119,7 @@ class Credit:
         return (today - self.month_end).days
 
 
-@dataclass
+@dataclass(slots=True)
 class YearRow:
     """One partner's (or the portfolio's) money in one year; ``year`` None for all years."""
 
@@ -164,7 +164,7 @@ def roi(revenue: float | None, spend: float | None) -> float | None:
     return (revenue - spend) / spend
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Terms:
     contract: str
     title: str
@@ -172,7 +172,7 @@ class Terms:
     net_days: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class PartnerMoney:
     partner: str
     years: dict[int, YearRow]

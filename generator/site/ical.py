@@ -28,7 +28,7 @@ from generator.workdir import write_output
 PRODID = "-//partnerbook//partnerbook calendar//EN"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CalendarEvent:
     """One all-day event."""
 
@@ -174,23 +174,30 @@ def fold(line: str) -> str:
 def render_calendar(events: list[CalendarEvent], stamp: date, name: str) -> str:
     """The iCalendar text (CRLF line ends) of ``events``; DTSTAMP is ``stamp`` at midnight UTC."""
     dtstamp = f"{stamp:%Y%m%d}T000000Z"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape_text(name)}"]
-    for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{dtstamp}",
-            f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape_text(event.summary)}",
-            f"DESCRIPTION:{escape_text(event.description)}",
-            f"CATEGORIES:{escape_text(event.category)}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+            f"X-WR-CALNAME:{escape_text(name)}"]
+    # One string per event, joined once: a list of every line of a large portfolio's calendar (some ten per
+    # event) held several times the calendar's own size.
+    return "".join([_lines(head), *(_event(event, dtstamp) for event in events), _lines(["END:VCALENDAR"])])
+
+
+def _lines(lines: list[str]) -> str:
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _event(event: CalendarEvent, dtstamp: str) -> str:
+    return _lines([
+        "BEGIN:VEVENT",
+        f"UID:{event.uid}",
+        f"DTSTAMP:{dtstamp}",
+        f"DTSTART;VALUE=DATE:{event.day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{event.day + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{escape_text(event.summary)}",
+        f"DESCRIPTION:{escape_text(event.description)}",
+        f"CATEGORIES:{escape_text(event.category)}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ])
 
 
 def write_calendar(root: Path, today: date, output: Path) -> int:

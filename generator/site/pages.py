@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -26,6 +27,19 @@ CALENDAR = "partnerbook.ics"  # the deadlines calendar, linked from the home, co
 CSV = N_("Download CSV")
 # The counts of a campaign result the glossary explains (the home page's cards link to revenue and orders).
 GLOSSARY_COUNTS = ("sessions", "carts", "checkouts", "orders", "revenue", "cost", "returns")
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the checklists page shows of one checklist: its id and how many of its items are done."""
+
+    id: str
+    done: int
+    total: int
+
+
+def _tallies(lists: list[Any]) -> list[Tally]:
+    return [Tally(c.id, c.done, len(c.items)) for c in lists]
 
 
 def _chart_refs(specs: list[charts.ChartSpec], depth: int) -> list[dict[str, str]]:
@@ -90,7 +104,10 @@ def each_page(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None,
     alerts = views.attention(computed, computed.alerts)
     attention = [a for a in alerts if a.silenced_reason is None]
     deadlines = views.all_deadlines(computed)
-    checklists_of = {pid: views.partner_checklist_views(computed, portfolio.partners[pid]) for pid in partner_ids}
+    # Only the tallies of every partner's and campaign's checklists are held till the checklists page; the
+    # checklists themselves are made for their own page and let go with it (at 5,000 partners: 33 MB).
+    tallies: dict[str, list[Tally]] = {}
+    campaign_tallies: dict[str, list[Tally]] = {}
     deadlines_of: dict[str, list[Any]] = {}
     for deadline in deadlines:
         deadlines_of.setdefault(deadline.partner_id, []).append(deadline)
@@ -132,6 +149,8 @@ def each_page(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None,
         campaign_rows = [(cid, portfolio.campaigns[cid].record.name, report.campaigns[cid].partners[pid])
                          for cid in campaign_ids if cid in report.campaigns and pid in report.campaigns[cid].partners]
         policy_rows = views.compliance_row(computed, entry, doc_types) if entry.partner else {}
+        checklists = views.partner_checklist_views(computed, entry)
+        tallies[pid] = _tallies(checklists)
         partner_page = {
             **base, "id": pid, "partner": entry.partner, "health": computed.health.get(pid),
             # What the page shows of the partner's files (not their parsed documents: generator/site/page_memo.py).
@@ -144,7 +163,7 @@ def each_page(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None,
             "documents": views.document_states(computed, entry),
             "missing_clauses": views.missing_clauses(computed, entry),
             "deadlines": deadlines_of.get(pid, []),
-            "checklists": checklists_of[pid],
+            "checklists": checklists,
             "attention": alerts_of.get(pid, []), "names": names,
             "criteria": portfolio.settings.evaluation.criteria,
             "commitments": views.commitment_rows(computed, pid),
@@ -163,6 +182,8 @@ def each_page(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None,
         all_specs += specs
         campaign = portfolio.campaigns[cid].record
         money = views.campaign_money(computed, cid)
+        checklists = views.campaign_checklist_views(computed, cid)
+        campaign_tallies[cid] = _tallies(checklists)
         yield f"campaigns/{cid}/index.md", ("campaign.md.j2", {
             **base, "id": cid, "campaign": campaign, "kpis": report.campaigns.get(cid),
             "record_file": portfolio.campaigns[cid].file,
@@ -171,12 +192,13 @@ def each_page(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None,
             if money["converted"] and money["converted"]["rate"] is not None else _("n/a"),
             "csv_link": downloads.link(f"kpis-campaign-{cid}", 2, _(CSV)),
             "charts": _chart_refs(specs, 2), "names": names, "known": dict.fromkeys(partner_ids),
-            "checklists": views.campaign_checklist_views(computed, cid),
+            "checklists": checklists,
             "attention": [a for a in alerts if a.campaign_id == cid],
         })
     yield "money.md", ("money.md.j2", {**base, **money_view.money_page(computed, ledger, names),
                                          "charts": _chart_refs([money_spec] if money_spec else [], 0),
                                          "csv": {name: downloads.link(name, 0, _(CSV)) for name in money_view.TABLES}})
+    del ledger  # the last page that reads it (at 5,000 partners: 30 MB)
     yield "compliance.md", ("compliance.md.j2", {
         **base, "doc_types": doc_types, "doc_names": document_types(portfolio.settings.compliance),
         "rows": [(pid, names[pid], views.compliance_row(computed, portfolio.partners[pid], doc_types))
@@ -189,10 +211,8 @@ def each_page(computed: Computed, stamp: dict[str, str], repo: RepoLinks | None,
         (pid, names[pid], contract.record) for pid in partner_ids
         for _, contract in sorted(portfolio.partners[pid].contracts.items())]})
     yield "checklists.md", ("checklists.md.j2", {
-        **base, "partners": [(pid, names[pid], checklists_of[pid])
-                             for pid in partner_ids],
-        "campaigns": [(cid, portfolio.campaigns[cid].record.name, views.campaign_checklist_views(computed, cid))
-                      for cid in campaign_ids],
+        **base, "partners": [(pid, names[pid], tallies[pid]) for pid in partner_ids],
+        "campaigns": [(cid, portfolio.campaigns[cid].record.name, campaign_tallies[cid]) for cid in campaign_ids],
         "partner_columns": views.checklist_columns(computed, "partner"),
         "campaign_columns": views.checklist_columns(computed, "campaign")})
     yield "alerts.md", ("alerts.md.j2", {**base, "alerts": attention,
