@@ -53,12 +53,11 @@ def text(value: Any) -> Markup:
     """Inline text: one line, every Markdown and HTML special character neutralised."""
     if value is None:
         return Markup("")
-    return _escaped(value if type(value) is str else str(value))
+    value = value if type(value) is str else str(value)
+    return _escaped_short(value) if len(value) <= _SHORT else _escaped(value)
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _escaped(value: str) -> Markup:
-    # Pages repeat the same short texts (statuses, names, dates) thousands of times.
     flat = " ".join(value.split())
     if _CONTROLS.search(flat):
         flat = _CONTROLS.sub(lambda m: shown(m.group()), flat)
@@ -67,6 +66,12 @@ def _escaped(value: str) -> Markup:
         # must stay literal inside link targets such as '../kiln-packaging/index.md'.
         return Markup(flat)
     return Markup(_PUNCTUATION.sub(_entity, flat))
+
+
+# Pages repeat the same short texts (statuses, names, dates, amounts) thousands of times: those are cached.
+# A longer text (a description, a note) is seldom repeated, and caching it only held memory.
+_SHORT = 80
+_escaped_short = functools.lru_cache(maxsize=1 << 16)(_escaped)
 
 
 def block(value: Any) -> Markup:
