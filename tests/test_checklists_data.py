@@ -73,6 +73,9 @@ def test_custom_item_and_checklist_from_settings_show_on_the_site(tmp_path: Path
     assert "Business continuity" not in gateway
     assert "shop&#45;test&#45;order" in gateway or "shop-test-order" in gateway
     assert "| Business continuity |" in site["checklists.md"]
+    # The checklists page counts each checklist's items done, as the partner's page does
+    row = next(line for line in site["checklists.md"].splitlines() if "(partners/corriere-rapido/" in line)
+    assert row.endswith(" | 0 of 2 |")
 
 
 def test_manual_tick_and_validity_boundary(tmp_path: Path) -> None:
@@ -83,12 +86,15 @@ def test_manual_tick_and_validity_boundary(tmp_path: Path) -> None:
                         "evidence: 'https://example.com/export-2025.pdf'}\n")
     (root / "partners/corriere-rapido/partner.yaml").write_text(text, encoding="utf-8")
     assert _problems(root) == []
-    on_last_day = _pages(root, date(2026, 11, 24))["partners/corriere-rapido/index.md"]  # done + 365 == today
+    last_day_site = _pages(root, date(2026, 11, 24))  # done + 365 == today
+    on_last_day = last_day_site["partners/corriere-rapido/index.md"]
     ticked = (" checked aria-label=\"Yearly&#32;export&#32;test&#32;passed\"><span class=\"task-list-indicator\">"
               "</span></label> Yearly export test passed *(ticked on Nov 24&#44; 2025 by luca-romano, counts until "
               "Nov 24&#44; 2026")
     assert ticked in on_last_day
     assert "### Business continuity (1 of 2)" in on_last_day
+    row = next(line for line in last_day_site["checklists.md"].splitlines() if "(partners/corriere-rapido/" in line)
+    assert row.endswith(" | 1 of 2 |")
     day_after = _pages(root, date(2026, 11, 25))["partners/corriere-rapido/index.md"]
     assert ("<input type=\"checkbox\" disabled aria-label=\"Yearly&#32;export&#32;test&#32;passed\">"
             "<span class=\"task-list-indicator\"></span></label> Yearly export test passed *(tick by hand: last done "
