@@ -12,9 +12,10 @@ from conftest import TODAY, copy_base
 
 from generator.cli import main
 from generator.ingest import presets
+from generator.ingest.cells import parse_day, parse_number
 from generator.ingest.match import Matcher, Unmatched, referrer_host, utm_source
 from generator.ingest.model import ImportProblem
-from generator.ingest.read import open_table, parse_day, parse_number, utf8_copy
+from generator.ingest.read import open_table, utf8_copy
 from generator.records.settings import ImportSettings
 
 SETTINGS = """

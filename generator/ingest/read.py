@@ -25,17 +25,17 @@ import codecs
 import contextlib
 import csv
 import difflib
-import math
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from generator import i18n
 from generator.i18n import N_, _, ngettext
+from generator.ingest.cells import GROUPED, parse_day, parse_number
 from generator.ingest.model import ImportProblem
 from generator.problems import printable
 
@@ -124,91 +124,6 @@ def _lines(path: Path, display: str, encoding: str, skip: int) -> Iterator[str]:
 
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16-le": N_("UTF-16 (little-endian)"), "utf-16-be": N_("UTF-16 (big-endian)")}
-
-
-# --------------------------------------------------------------------------------------------- numbers
-
-_CURRENCY = re.compile(r"^(?:[A-Z]{3}|[€$£¥₹]|CHF|kr)\s*|\s*(?:[A-Z]{3}|[€$£¥₹]|CHF|kr)$")
-_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-
-
-def parse_number(text: str, decimal: str = ".") -> float | None:
-    """``text`` as a number (None when empty); ValueError when it is not one.
-
-    ``decimal`` is the file's decimal separator; a value that shows the other one unambiguously
-    (``1.234,56``, ``12,5`` in a ``.`` file) is read as written. Thousands separators (``,`` ``.``,
-    spaces, ``'``), a leading or trailing currency sign or code, a Unicode minus and accounting
-    parentheses ``(12.00)`` are accepted.
-    """
-    value = text.strip()
-    if not value:
-        return None
-    negative = False
-    if value.startswith("(") and value.endswith(")"):
-        negative, value = True, value[1:-1].strip()
-    value = _CURRENCY.sub("", value.replace("\u2212", "-")).strip()
-    if value[:1] in ("+", "-"):
-        negative, value = negative ^ (value[0] == "-"), value[1:]
-    value = _SPACES.sub("", _CURRENCY.sub("", value))
-    match = re.fullmatch(r"([\d.,]*)([eE][+-]?\d+)?", value)
-    if not match or not any(ch.isdigit() for ch in match[1]):
-        raise ValueError(text)
-    mantissa, exponent = match[1], match[2] or ""
-    dots, commas = mantissa.count("."), mantissa.count(",")
-    if dots and commas:  # the last one is the decimal separator
-        point = "." if mantissa.rfind(".") > mantissa.rfind(",") else ","
-    elif dots + commas == 1:
-        sep = "." if dots else ","
-        head, tail = mantissa.split(sep)
-        point = decimal if sep != decimal and len(tail) == 3 and head not in ("", "0") else sep
-    elif dots + commas > 1:  # 1.234.567: thousands only
-        point = "," if dots else "."
-    else:
-        point = decimal
-    thousands = "," if point == "." else "."
-    head, frac = mantissa.rsplit(point, 1) if point in mantissa else (mantissa, "")
-    if thousands in head:
-        groups = head.split(thousands)
-        if not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:]):
-            raise ValueError(text)
-        head = "".join(groups)
-    if (head and not head.isdigit()) or (frac and not frac.isdigit()) or not (head or frac):
-        raise ValueError(text)
-    number = float(f"{head or 0}.{frac or 0}{exponent}")
-    if not math.isfinite(number):
-        raise ValueError(text)
-    return -number if negative else number
-
-
-# --------------------------------------------------------------------------------------------- dates
-
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})"
-                      r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?)?$")
-_COMPACT_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # GA4: 20260301
-
-
-def parse_day(text: str, fmt: str | None = None) -> date | None:
-    """``text`` as a date (None when empty); ValueError when it is not one.
-
-    Without ``fmt``: ISO dates and date-times (``2026-03-01``, ``2026-03-01T10:00:00+01:00``,
-    ``2026-03-01 10:12:13 +0100`` as Shopify writes them) and ``20260301`` (GA4). The day is the one
-    written (a time zone never moves it). With ``fmt``: a strptime format (``%d/%m/%Y``); a trailing time
-    after the date is accepted.
-    """
-    value = text.strip()
-    if not value:
-        return None
-    if fmt:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            head = value.split()[0] if " " in value and " " not in fmt else value.split("T")[0]
-            return datetime.strptime(head, fmt).date()
-    match = _ISO_DAY.match(value) or _COMPACT_DAY.match(value)
-    if not match:
-        raise ValueError(text)
-    return date(int(match[1]), int(match[2]), int(match[3]))
 
 
 # --------------------------------------------------------------------------------------------- the table
@@ -363,7 +278,7 @@ class Table:
         value = self.number(text, row, column)
         if value is None:
             return None
-        if value != int(value) and _GROUPED.fullmatch(text.strip()):
+        if value != int(value) and GROUPED.fullmatch(text.strip()):
             value = float(re.sub(r"[.,]", "", text.strip()))  # 1.234 in a count: a thousand, whatever the file
         if value < 0 or value != int(value):
             raise ImportProblem(self.display, _("'{value}' is not a count (a whole number, 0 or more)").format(
