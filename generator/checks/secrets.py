@@ -100,8 +100,8 @@ def _detect_secrets_plugins() -> list[Any]:
     Only ``analyze_string`` is called: it reads no settings, makes no network call and keeps no
     state (``analyze_line`` would read detect-secrets' global settings and could verify a key
     online). Left out: the entropy and keyword plugins (false alarms on URLs and prose; the
-    password phrases below replace the keyword one), basic auth (the URL check below also knows
-    placeholders) and public IP addresses (not secrets).
+    password phrases of generator/checks/secret_phrases.py replace the keyword one), basic auth (the
+    URL check there also knows placeholders) and public IP addresses (not secrets).
     """
     global _plugins
     if _plugins is None:
