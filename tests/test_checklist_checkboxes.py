@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from hostile import MARKER
 
 from generator import i18n
-from generator.checks.mkdocs_yml import REQUIRED_EXTENSIONS
+from generator.checks.mkdocs_common import REQUIRED_EXTENSIONS
 from generator.cli import cli
 from generator.inert import shown
 from generator.records.settings import Settings

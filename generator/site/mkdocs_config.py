@@ -30,7 +30,7 @@ from typing import Any
 
 import click
 
-from generator.checks.mkdocs_yml import (
+from generator.checks.mkdocs_common import (
     CONFIG_NAME,
     NAV,
     OWN_CSS,
@@ -38,8 +38,8 @@ from generator.checks.mkdocs_yml import (
     REQUIRED_EXTENSIONS,
     TRUSTED_MODE,
     RepositoryConfig,
-    check_mkdocs_yml,
 )
+from generator.checks.mkdocs_yml import check_mkdocs_yml
 from generator.errors import PartnerbookError
 from generator.i18n import N_, _
 from generator.problems import Problem
