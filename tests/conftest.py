@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -64,6 +65,12 @@ def run_line() -> RunLine:
         return CliRunner().invoke(cli, argv[1:], catch_exceptions=False)
 
     return run
+
+
+def ctrl_c_reaches_it() -> None:
+    """``preexec_fn`` of a child the test interrupts: SIGINT as a terminal delivers it, even when the tests
+    themselves run with SIGINT ignored (started in the background, which ignores it for every child)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def copy_base(target: Path) -> Path:

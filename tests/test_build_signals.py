@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import TODAY
+from conftest import TODAY, ctrl_c_reaches_it
 
 GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "generate_portfolio.py"
 
@@ -49,7 +49,7 @@ def test_ctrl_c_in_the_page_pool_exits_130_quietly_and_keeps_the_previous_site(t
     # two forked workers, so the build is still rendering when Ctrl-C comes.
     shutil.rmtree(root / ".partnerbook" / "cache")
     proc = subprocess.Popen(_command(root, "2026-11-25"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, preexec_fn=ctrl_c_reaches_it)
     deadline = time.monotonic() + 300
     rendering = False
     while time.monotonic() < deadline and proc.poll() is None and not rendering:

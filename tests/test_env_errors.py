@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, copy_base
+from conftest import TODAY, copy_base, ctrl_c_reaches_it
 
 from generator import cli
 
@@ -99,7 +99,7 @@ def test_ctrl_c_during_validate_exits_130_without_traceback(tmp_path: Path) -> N
               "from generator.cli import run\nrun()\n")
     proc = subprocess.Popen([sys.executable, "-c", script, "validate", "--root", str(root)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=Path(__file__).resolve().parent.parent)
+                            cwd=Path(__file__).resolve().parent.parent, preexec_fn=ctrl_c_reaches_it)
     assert proc.stdout is not None
     deadline = time.monotonic() + 60
     while proc.stdout.readline().strip() != "ready":

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY, copy_base
+from conftest import TODAY, copy_base, ctrl_c_reaches_it
 
 from generator.cli import cli, main
 from generator.errors import PartnerbookError
@@ -379,9 +379,7 @@ def test_serve_prints_its_address_and_a_line_per_rebuild(tmp_path: Path) -> None
     with log.open("w", encoding="utf-8") as err:
         proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--root", str(root), "--today", TODAY,
                                  "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=err,
-                                cwd=Path(__file__).resolve().parent.parent,
-                                # Ctrl-C reaches it even when the tests run with SIGINT ignored (in the background)
-                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                                cwd=Path(__file__).resolve().parent.parent, preexec_fn=ctrl_c_reaches_it)
 
     def wait_for(pattern: str, count: int = 1) -> str:
         deadline = time.monotonic() + 240
