@@ -63,6 +63,8 @@ class Problem:
     message: str
     hint: str = ""
     kind: Kind = Kind.RECORD
+    # Words of ``message`` that count days from today (as ``Alert.relative``, generator/alerts/model.py).
+    relative: tuple[str, ...] = field(default=(), compare=False)
 
     def location(self) -> str:
         """``path:line:column`` (as much of it as is known)."""

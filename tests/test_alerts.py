@@ -7,6 +7,8 @@ computes the alerts as of TODAY (2026-11-24) unless it says otherwise.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -771,3 +773,52 @@ def test_cli_help_has_an_example(run_line: RunLine) -> None:
 
     assert result.exit_code == 0
     assert "partnerbook alerts --format github --fail-on error" in result.output
+
+
+# Day counts in messages: the site writes them into a page at write time (generator/site/stamp.py).
+
+RULES_WITH_DAY_COUNTS = {"action-overdue", "check-in-stale", "compliance-expiring", "contract-ended",
+                         "contract-notice", "contract-renewed", "credit-unclaimed", "red-flag-open", "review-overdue"}
+
+
+def _example(target: Path) -> Path:
+    """A copy of the repository's example portfolio."""
+    repo = Path(__file__).resolve().parents[1]
+    for name in ("partners", "campaigns"):
+        shutil.copytree(repo / name, target / name)
+    for name in ("partnerbook.yml", "team.yaml"):
+        shutil.copyfile(repo / name, target / name)
+    return target
+
+
+def _masked(alert: Alert) -> str:
+    """The message with its day counts masked, whole words only (as the site marks them)."""
+    message = alert.message
+    for words in sorted(alert.relative, key=len, reverse=True):
+        message = re.sub(rf"(?<![A-Za-z0-9]){re.escape(words)}(?![A-Za-z0-9])", "#", message)
+    return message
+
+
+def test_day_counts_are_the_only_words_of_a_message_that_change_from_one_day_to_the_next(
+        base_portfolio: Path, tmp_path: Path) -> None:
+    """An alert names the words of its message that count days from today (``Alert.relative``); with those
+    masked, an alert that fires on two days running says the same thing on both, for every rule."""
+    seen: set[str] = set()
+    # The example's records hold dates up to TODAY, so it is not read as of an earlier day.
+    for root, start in ((base_portfolio, -420), (_example(tmp_path / "example"), 0)):
+        for offset in range(start, 900, 60):
+            day = DAY + timedelta(days=offset)
+            today, tomorrow = alerts(root, day), alerts(root, day + timedelta(days=1))
+            for alert in today + tomorrow:
+                assert all(words and words in alert.message for words in alert.relative), alert
+                assert set(alert.as_json()) == {"rule", "severity", "partner", "campaign", "file", "line", "message"}
+            def place(a: Alert) -> tuple[object, ...]:
+                return (a.rule, a.file, a.line, a.partner, a.campaign)
+            first = {place(a): a for a in today}
+            for alert in tomorrow:
+                before = first.get(place(alert))
+                if before is not None and before.relative:
+                    seen.add(alert.rule)
+                if before is not None and sum(place(a) == place(alert) for a in today) == 1:
+                    assert _masked(before) == _masked(alert), (before.message, alert.message)
+    assert seen >= RULES_WITH_DAY_COUNTS - {"contract-ended"}, seen

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -156,16 +157,46 @@ def test_a_new_commit_renders_nothing_again_and_stamps_every_page(tmp_path: Path
     assert _diff(_tree(root / "site"), _clean_build(root, tmp_path / "clean", DAY, mode)) == []
 
 
-def test_another_day_renders_only_the_pages_whose_content_depends_on_the_date(tmp_path: Path, mode: str) -> None:
+def _relative_words(site_dir: Path) -> dict[str, list[str]]:
+    """The words of every ``rel`` span (days counted from the build's day) of every page, by page."""
+    found = {path.relative_to(site_dir).as_posix(): re.findall(r'<span class="pb-stamp-rel">([^<]*)</span>',
+                                                               path.read_text(encoding="utf-8"))
+             for path in sorted(site_dir.rglob("index.html"))}
+    return {page: words for page, words in found.items() if words}
+
+
+def test_the_next_day_renders_nothing_again_for_day_counts_alone(tmp_path: Path, mode: str) -> None:
+    """Days left to a deadline and the days of a dated alert ("due on ..., 3 days ago") change every day on
+    most partner pages; they go into the page at write time, so a day that changes nothing else renders no
+    page again, and the site is still the one a clean build of that day makes."""
     root = copy_base(tmp_path / "portfolio")
     site.build_site(root, DAY, jobs=_jobs(mode))
+    before = _relative_words(root / "site")
+    assert any(page.startswith("partners/") for page in before), "the example partners show day counts"
     next_day = DAY + timedelta(days=1)
     later = site.build_site(root, next_day, jobs=_jobs(mode))
-    assert later.pages_rendered > 0, "days left to deadlines changed"
-    assert later.pages_cached > 0, "pages that do not depend on the date (the glossary, campaigns) are not rendered"
+    assert later.pages_written > 0, "the Markdown of the pages with day counts changed"
+    assert later.pages_rendered == 0, "their words go in at write time"
+    after = _relative_words(root / "site")
+    assert after.keys() == before.keys()
+    assert after != before
+    days_left = [(int(old), int(new)) for page in before for old, new in zip(before[page], after[page], strict=True)
+                 if old.isdigit() and new.isdigit()]
+    assert days_left
+    assert all(new == old - 1 for old, new in days_left), "a day less to every deadline"
     html = (root / "site" / "glossary" / "index.html").read_text(encoding="utf-8")
     assert '<span class="pb-stamp-day">Nov 25&#44; 2026</span>' in html  # the build date, written in
     assert _diff(_tree(root / "site"), _clean_build(root, tmp_path / "clean", next_day, mode)) == []
+
+
+def test_another_day_renders_only_the_pages_whose_content_depends_on_the_date(tmp_path: Path, mode: str) -> None:
+    root = copy_base(tmp_path / "portfolio")
+    site.build_site(root, DAY, jobs=_jobs(mode))
+    later_day = DAY + timedelta(days=200)  # contracts end, documents expire, new alerts
+    later = site.build_site(root, later_day, jobs=_jobs(mode))
+    assert later.pages_rendered > 0, "statuses and alerts changed"
+    assert later.pages_cached > 0, "pages that do not depend on the date (the glossary, campaigns) are not rendered"
+    assert _diff(_tree(root / "site"), _clean_build(root, tmp_path / "clean", later_day, mode)) == []
 
 
 def test_the_site_equals_a_plain_mkdocs_build_of_the_same_pages(tmp_path: Path, mode: str) -> None:

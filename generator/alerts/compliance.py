@@ -49,11 +49,12 @@ def _other_documents_expiring(ctx: Context) -> Iterator[Alert]:
                 continue
             days = (expires - ctx.today).days
             if 0 <= days <= ctx.window_days:
+                when = days_phrase(days)
                 yield ctx.alert(entry.profile.doc, ("compliance", index, "expires" if document.expires else "issued"),
                                 "compliance-expiring", "info",
                                 _("{document} expires on {date}, {when}; ask the partner for the renewed document")
                                 .format(document=document_name(document.type, policy), date=date_text(expires),
-                                        when=days_phrase(days)), partner=partner_id)
+                                        when=when), partner=partner_id, relative=(when,))
 
 
 def compliance_alerts(ctx: Context) -> Iterator[Alert]:
@@ -63,5 +64,5 @@ def compliance_alerts(ctx: Context) -> Iterator[Alert]:
         if rule is None or problem.kind is not Kind.POLICY:
             continue
         yield Alert(rule, problem.severity.value, _partner_of(problem.file), None, problem.file, problem.line,
-                    problem.message)
+                    problem.message, relative=problem.relative)
     yield from _other_documents_expiring(ctx)

@@ -36,9 +36,9 @@ def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
             text = (_("contract '{title}' auto-renews on {end}, {when} (no notice period recorded)")
                     if record.auto_renew else
                     _("contract '{title}' ends on {end}, {when} (no notice period recorded)"))
+            when = days_phrase(days_to_end)
             yield ctx.alert(contract.doc, ("end",), "contract-notice", "warning",
-                            text.format(title=record.title, end=end, when=days_phrase(days_to_end)),
-                            partner=partner_id)
+                            text.format(title=record.title, end=end, when=when), partner=partner_id, relative=(when,))
         return
     days = (deadline - ctx.today).days
     if days > ctx.window_days:
@@ -57,9 +57,11 @@ def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
         text = (_("notice deadline {deadline} passed {when}; contract auto-renews on {end}") if record.auto_renew
                 else _("notice deadline {deadline} passed {when}; contract ends on {end}, {end_when}"))
         severity = "warning" if record.auto_renew else "error"
-    message = text.format(deadline=date_text(deadline), when=days_phrase(days), n=i18n.number(record.notice_days),
-                          end=end, end_when=days_phrase(days_to_end))
-    yield ctx.alert(contract.doc, ("notice_days",), "contract-notice", severity, message, partner=partner_id)
+    when, end_when = days_phrase(days), days_phrase(days_to_end)
+    message = text.format(deadline=date_text(deadline), when=when, n=i18n.number(record.notice_days),
+                          end=end, end_when=end_when)
+    yield ctx.alert(contract.doc, ("notice_days",), "contract-notice", severity, message, partner=partner_id,
+                    relative=(when, end_when) if "{end_when}" in text else (when,))
 
 
 def _ended(ctx: Context, entry: PartnerEntry, contract: Loaded[Contract]) -> Iterator[Alert]:
@@ -71,14 +73,16 @@ def _ended(ctx: Context, entry: PartnerEntry, contract: Loaded[Contract]) -> Ite
     if state == "renewed":
         yield ctx.alert(contract.doc, ("end",), "contract-renewed", "info",
                         _("contract '{title}' auto-renewed on {end} ({when}); record the new term's end date").format(
-                            title=record.title, end=date_text(record.end), when=ago), partner=entry.id)
+                            title=record.title, end=date_text(record.end), when=ago), partner=entry.id,
+                        relative=(ago,))
         return
     others = [c for cid, c in entry.contracts.items() if cid != contract.id and in_force(c.record, ctx.today)]
     if partner.status == "active" and not others:
         yield ctx.alert(contract.doc, ("end",), "contract-ended", "error",
                         _("contract '{title}' ended on {end} ({when}) but the partner is still active and has no "
                           "current contract; file the new contract or change the partner's status").format(
-                            title=record.title, end=date_text(record.end), when=ago), partner=entry.id)
+                            title=record.title, end=date_text(record.end), when=ago), partner=entry.id,
+                        relative=(ago,))
 
 
 def _review(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterator[Alert]:
@@ -99,9 +103,10 @@ def _review(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
                         "({when})",
                         "contract review overdue: never reviewed since {since}, due every {n} months, so on {due} "
                         "({when})", every)
+    when = days_phrase((due - ctx.today).days)
     yield ctx.alert(contract.doc, ("review", "last") if record.review.last else ("review",), "review-overdue",
                     "warning", text.format(since=date_text(since), n=i18n.number(every), due=date_text(due),
-                                           when=days_phrase((due - ctx.today).days)), partner=partner_id)
+                                           when=when), partner=partner_id, relative=(when,))
 
 
 def contract_alerts(ctx: Context) -> Iterator[Alert]:

@@ -41,7 +41,8 @@ def credit_alerts(ctx: Context) -> Iterator[Alert]:
                     "the service credit of {amount} for {month} ({n} breached metrics) is unclaimed {age} after the "
                     "month ended (claim window: {limit}); claim it, then record it under credits: with its claimed "
                     "date", credit.breaches)
+            since = day_count(age)
             message = text.format(amount=money(amount, ctx.currency), month=month_text(credit.month),
-                                  n=i18n.number(credit.breaches), age=day_count(age), limit=day_count(limit))
+                                  n=i18n.number(credit.breaches), age=since, limit=day_count(limit))
             yield ctx.alert(entry.sla.doc, ("measurements", credit.measurement, "month"), "credit-unclaimed",
-                            "warning", message, partner=partner_id)
+                            "warning", message, partner=partner_id, relative=(since,))

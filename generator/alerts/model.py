@@ -63,6 +63,10 @@ class Alert:
     line: int | None
     message: str
     silence: Silence | None = None
+    # Words of ``message`` that count days from today ("in 12 days", "40 days"): the site writes them into
+    # the page at write time, so a page does not change from one day to the next for them alone
+    # (generator/site/stamp.py). Not part of the spec's JSON.
+    relative: tuple[str, ...] = ()
 
     @property
     def silenced(self) -> bool:
@@ -114,10 +118,11 @@ class Context:
 
     @staticmethod
     def alert(doc: Document, loc: Path_, rule: str, severity: str, message: str, *, partner: str | None = None,
-              campaign: str | None = None, key: bool = False) -> Alert:
+              campaign: str | None = None, key: bool = False, relative: tuple[str, ...] = ()) -> Alert:
         """An alert pointing at the line of ``loc`` in ``doc`` (its nearest known parent when absent).
 
         A mapping or list points at its key's line, where a block value's first line would be the next one.
+        ``relative``: the words of ``message`` that count days from today (``Alert.relative``).
         """
         if not key and loc in doc.keys:
             try:
@@ -125,4 +130,4 @@ class Context:
             except (KeyError, IndexError, TypeError):
                 key = False
         line, _column = doc.where(loc, key=key)
-        return Alert(rule, severity, partner, campaign, doc.path, line, message)
+        return Alert(rule, severity, partner, campaign, doc.path, line, message, relative=relative)

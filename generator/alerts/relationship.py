@@ -45,12 +45,13 @@ def _review(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Ale
         return
     due = review_due(partner)
     if due is not None and due < ctx.today:
+        when = days_phrase((due - ctx.today).days)
         yield ctx.alert(doc, ("review", "last"), "review-overdue", "warning",
                         ngettext("partnership review overdue: last on {last}, due every {n} day, so on {due} ({when})",
                                  "partnership review overdue: last on {last}, due every {n} days, so on {due} ({when})",
                                  review.every_days).format(
                             last=date_text(review.last), n=i18n.number(review.every_days), due=date_text(due),
-                            when=days_phrase((due - ctx.today).days)), partner=entry.id)
+                            when=when), partner=entry.id, relative=(when,))
 
 
 def _check_in(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
@@ -65,21 +66,22 @@ def _check_in(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[A
     latest = partner.check_ins[index]
     days = (ctx.today - latest.date).days
     if days > limit:
+        since = day_count(days)
         yield ctx.alert(entry.profile.doc, ("check_ins", index, "date"), "check-in-stale", "warning",
                         _("no check-in for {days} (last: {kind} on {date}), more than {limit}").format(
-                            days=day_count(days), kind=labels.label("kind", latest.kind),
-                            date=date_text(latest.date), limit=day_count(limit)), partner=entry.id)
+                            days=since, kind=labels.label("kind", latest.kind),
+                            date=date_text(latest.date), limit=day_count(limit)), partner=entry.id, relative=(since,))
 
 
 def _red_flags(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
     assert entry.profile is not None
     for index, flag in enumerate(partner.red_flags):
         if flag.status == "open":
-            days = (ctx.today - flag.date).days
+            since = day_count((ctx.today - flag.date).days)
             yield ctx.alert(entry.profile.doc, ("red_flags", index, "description"), "red-flag-open", "warning",
                             _("open red flag since {date} ({days}): {description}").format(
-                                date=date_text(flag.date), days=day_count(days), description=flag.description),
-                            partner=entry.id)
+                                date=date_text(flag.date), days=since, description=flag.description),
+                            partner=entry.id, relative=(since,))
 
 
 def _due_diligence(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
@@ -103,10 +105,10 @@ def overdue_action(ctx: Context, doc: Document, loc: Path_, text: str, due: date
     """
     if status == "done" or due >= ctx.today:
         return None
+    when = days_phrase((due - ctx.today).days)
     return ctx.alert(doc, loc, "action-overdue", "error" if status == "blocked" else "warning",
-                     text.format(due=date_text(due), when=days_phrase((due - ctx.today).days),
-                                 status=labels.label("state", status), **values),
-                     partner=partner, campaign=campaign)
+                     text.format(due=date_text(due), when=when, status=labels.label("state", status), **values),
+                     partner=partner, campaign=campaign, relative=(when,))
 
 
 def _overdue(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Alert]:
@@ -121,11 +123,11 @@ def _overdue(ctx: Context, entry: PartnerEntry, partner: Partner) -> Iterator[Al
             yield alert
     for index, item in enumerate(partner.roadmap):
         if item.status != "done" and item.due < ctx.today:
+            when = days_phrase((item.due - ctx.today).days)
             yield ctx.alert(doc, ("roadmap", index, "due"), "action-overdue", "info",
                             _("roadmap milestone '{name}' was due on {due}, {when}; status {status}").format(
-                                name=item.milestone, due=date_text(item.due),
-                                when=days_phrase((item.due - ctx.today).days),
-                                status=labels.label("state", item.status)), partner=entry.id)
+                                name=item.milestone, due=date_text(item.due), when=when,
+                                status=labels.label("state", item.status)), partner=entry.id, relative=(when,))
     for _id, contract in sorted(entry.contracts.items()):
         for index, milestone in enumerate(contract.record.milestones):
             alert = overdue_action(ctx, contract.doc, ("milestones", index, "due"),

@@ -97,7 +97,7 @@ def _document_problem(entry: PartnerEntry, ask: Obligation, policy: CompliancePo
                                     "{document} expires on {date}, in {days} days", days).format(
                                document=name, date=i18n.day(state.expires), days=days),
                            _("ask the partner for the renewed document now"), severity=Severity.WARNING,
-                           kind=Kind.POLICY)
+                           kind=Kind.POLICY, relative=(str(days),))
     return None
 
 

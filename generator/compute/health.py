@@ -74,6 +74,7 @@ class Reason:
     text: str
     file: str | None = None
     line: int | None = None
+    relative: tuple[str, ...] = field(default=(), compare=False)  # words of text counting days (Alert.relative)
 
     def as_json(self) -> dict[str, Any]:
         return {"component": self.component, "points": round(self.points, 1), "reason": self.text,
@@ -100,6 +101,7 @@ class Health:
     cap: str | None = None  # the grade cap that applied, and why
     uncapped: int | None = None  # the score before a cap lowered it
     based_on: tuple[str, ...] = field(default_factory=tuple)  # components with evidence
+    relative: tuple[str, ...] = ()  # words of cap counting days from today (Alert.relative)
 
     @property
     def rated(self) -> bool:
@@ -252,7 +254,7 @@ def _satisfaction(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport) 
 def _alert_penalties(alerts: Sequence[Alert], settings: HealthSettings) -> list[Reason]:
     """Points every open alert costs that no component already counts (check-ins, reviews, actions, risks)."""
     cost = {"error": settings.alert_points.error, "warning": settings.alert_points.warning}
-    return [Reason("alerts", cost[a.severity], f"{a.message} [{a.rule}]", a.file, a.line)
+    return [Reason("alerts", cost[a.severity], f"{a.message} [{a.rule}]", a.file, a.line, a.relative)
             for a in alerts if not a.silenced and a.severity in cost and a.rule not in COUNTED_RULES
             and cost[a.severity] > 0]
 
@@ -336,6 +338,7 @@ def score_partner(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport, 
     cap = _cap(alerts, settings)
     cap_text = None if cap is None else _("at most {grade}: {message} [{rule}]").format(
         grade=cap[0], message=cap[1].message, rule=cap[1].rule)
+    cap_relative = () if cap is None else cap[1].relative
     if partner.status in UNRATED_STATUSES:
         return Health(None, None, None, components, not_rated=_unrated(entry, kpis), based_on=based_on)
     if len(based_on) < settings.min_components:
@@ -347,7 +350,8 @@ def score_partner(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport, 
             n=i18n.number(len(based_on)), total=i18n.number(len(COMPONENTS)), have=have,
             needed=i18n.number(settings.min_components))
         status = STATUS_OF_GRADE[cap[0]] if cap is not None and STATUS_OF_GRADE[cap[0]] == "red" else None
-        return Health(None, None, status, components, not_rated=why, cap=cap_text, based_on=based_on)
+        return Health(None, None, status, components, not_rated=why, cap=cap_text, based_on=based_on,
+                      relative=cap_relative)
     total_weight = sum(weights[name] for name in based_on)
     score = sum(components[name] * weights[name] for name in based_on) / total_weight  # type: ignore[operator]
     reasons: list[Reason] = []
@@ -365,11 +369,12 @@ def score_partner(entry: PartnerEntry, portfolio: Portfolio, report: KpiReport, 
         if squeezed < rounded:
             final, uncapped = squeezed, rounded
             reasons.append(Reason("cap", rounded - squeezed, _("capped {cap}").format(cap=cap_text), cap[1].file,
-                                  cap[1].line))
+                                  cap[1].line, cap_relative))
     reasons.sort(key=lambda r: (-round(r.points, 6), r.component, r.file or "", r.line or 0, r.text))
     grade = grade_for(final, settings)
     return Health(final, grade, STATUS_OF_GRADE[grade], components, tuple(r for r in reasons if r.points >= 0.05),
-                  cap=cap_text if uncapped is not None else None, uncapped=uncapped, based_on=based_on)
+                  cap=cap_text if uncapped is not None else None, uncapped=uncapped, based_on=based_on,
+                  relative=cap_relative if uncapped is not None else ())
 
 
 def score_portfolio(portfolio: Portfolio, report: KpiReport, today: date,

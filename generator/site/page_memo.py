@@ -97,8 +97,9 @@ class _Pickler(pickle.Pickler):
             return _model, (type(obj), tuple(obj.__dict__.items()), obj.__pydantic_extra__, obj.__pydantic_private__)
         if type(obj) is Markup and _SPAN in obj:
             text, found = stamp.neutral(str(obj))
-            _merge(self.words, found)
-            return Markup, (text,)
+            if all(kind in stamp.KINDS for kind in found):  # relative words are the value itself: kept
+                _merge(self.words, found)
+                return Markup, (text,)
         if isinstance(obj, set | frozenset):  # a set of a subclass: in a fixed order
             return type(obj), (sorted(obj, key=repr),)
         return NotImplemented

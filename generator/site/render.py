@@ -20,6 +20,7 @@ from generator.inert import shown
 from generator.measure.tables import format_kpi
 from generator.rules import formats
 from generator.rules.money import Rates, contract_date
+from generator.site import stamp
 
 TEMPLATES = templates_dir()
 
@@ -229,6 +230,11 @@ def environment() -> jinja2.Environment:
     env.filters["day"] = lambda value: Markup(markdown.text(i18n.day(value))) if value else Markup("")
     env.filters["number"] = lambda value, digits=0: (
         Markup(markdown.text(i18n._("n/a"))) if value is None else Markup(markdown.text(i18n.number(value, digits))))
+    # Words that count days from the build's day, put into the page at write time (generator/site/stamp.py):
+    # ``{{ d.days_left | days_left }}``, ``{{ alert.message | dated(alert.relative) }}``.
+    env.filters["days_left"] = lambda value: (
+        Markup(markdown.text(i18n._("n/a"))) if value is None else stamp.relative(i18n.number(value)))
+    env.filters["dated"] = stamp.relative_phrases
     return env
 
 

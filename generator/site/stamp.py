@@ -6,6 +6,12 @@ would render the whole site again for a change nobody made. So they are written 
 
     <span class="pb-stamp-day">Dec 1&#44; 2026</span>   <span class="pb-stamp-commit">1a2b3c4d5e6f</span>
 
+The same holds for words that count days from the build's day ("in 12 days", "3 days ago", the days left
+to a deadline): each day they change on every page with a deadline or a dated alert, although nothing
+else on the page did. They are written as ``<span class="pb-stamp-rel">in 12 days</span>`` (``relative``,
+``relative_phrases``), and their words go back in the same way. Unlike the day and the commit, the words
+of two such spans on a page differ, so each gets a token of its own, numbered in page order.
+
 The Markdown in ``.partnerbook/docs`` holds the real words, so ``mkdocs build`` or ``zensical build`` of
 it shows them. partnerbook's own build (generator/site/mkdocs_build.py) replaces each span's content by a
 fixed token before it hashes and renders the page (``neutral``), and puts the words back into the
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from markupsafe import Markup
@@ -29,8 +36,14 @@ from generator import markdown
 from generator.i18n import _
 
 KINDS = ("day", "commit")
-_SPAN = re.compile(r'<span class="pb-stamp-(day|commit)">([^<>]*)</span>')
-_TOKENS = {kind: f"\u2983pb-{kind}\u2984" for kind in KINDS}  # ⦃pb-day⦄: no Markdown or HTML reads it
+RELATIVE = "rel"  # words counting days from the build's day; one token per span, numbered in page order
+_SPAN = re.compile(r'<span class="pb-stamp-(day|commit|rel)">([^<>]*)</span>')
+_TOKEN = re.compile("\u2983pb-(day|commit|rel-[0-9]+)\u2984")  # ⦃pb-day⦄, ⦃pb-rel-3⦄: no Markdown or HTML reads it
+_TOKEN_BYTES = re.compile(_TOKEN.pattern.encode("utf-8"))
+
+
+def _token(name: str) -> str:
+    return f"\u2983pb-{name}\u2984"
 
 
 def shown(text: str) -> str:
@@ -44,10 +57,31 @@ def commit_words(commit: str) -> str:
 
 
 def markup(kind: str, words: str) -> Markup:
-    """The span a template writes for ``kind`` ("day" or "commit") holding ``words`` (from ``shown``)."""
-    if kind not in KINDS:
+    """The span a template writes for ``kind`` ("day", "commit" or "rel") holding ``words`` (from ``shown``)."""
+    if kind not in (*KINDS, RELATIVE):
         raise ValueError(f"unknown stamp kind {kind!r}")
     return Markup('<span class="pb-stamp-{}">{}</span>').format(kind, Markup(words))
+
+
+def relative(words: str) -> Markup:
+    """Plain words that count days from the build's day (a number of days left, "in 3 days"), as a span."""
+    return markup(RELATIVE, shown(words))
+
+
+def relative_phrases(text: str, phrases: Iterable[str]) -> Markup:
+    """``text`` escaped as record text is, with every whole occurrence of each of ``phrases`` (words that count
+    days from the build's day, such as an alert's "in 12 days") in a ``rel`` span.
+
+    The phrases are found in the escaped text, so a span never cuts an entity; which occurrence is wrapped
+    does not matter for the result, only for how much of the page stays the same from one day to the next.
+    """
+    escaped = shown(text)
+    found = sorted({shown(p) for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
+    if not found:
+        return Markup(escaped)
+    # Whole words only: not the "in 3 days" inside "within 3 days", nor a number inside an entity (&#51;).
+    pattern = re.compile(r"(?<![A-Za-z0-9&#])(?:{})(?![A-Za-z0-9;])".format("|".join(map(re.escape, found))))
+    return Markup(pattern.sub(lambda m: str(markup(RELATIVE, m.group())), escaped))
 
 
 def restamp(data: bytes, kind: str, old: str, new: str) -> bytes:
@@ -57,20 +91,27 @@ def restamp(data: bytes, kind: str, old: str, new: str) -> bytes:
 
 
 def neutral(source: str) -> tuple[str, dict[str, str]]:
-    """``source`` with every stamp span's words replaced by its token, and the words by kind.
+    """``source`` with every stamp span's words replaced by its token, and the words by token name (the
+    kind for the day and the commit, ``rel-1``, ``rel-2`` ... for the relative spans in page order).
 
-    A page whose spans of one kind hold different words is returned as it is (and no words): it is then
+    A page whose day (or commit) spans hold different words is returned as it is (and no words): it is then
     rendered, cached and written exactly as written, which is always right, only not shared across builds.
     """
     found: dict[str, str] = {}
     mixed = False
+    relatives = 0
 
     def swap(match: re.Match[str]) -> str:
-        nonlocal mixed
+        nonlocal mixed, relatives
         kind, words = match.group(1), match.group(2)
-        if found.setdefault(kind, words) != words:
+        name = kind
+        if kind == RELATIVE:
+            relatives += 1
+            name = f"{RELATIVE}-{relatives}"
+            found[name] = words
+        elif found.setdefault(kind, words) != words:
             mixed = True
-        return f'<span class="pb-stamp-{kind}">{_TOKENS[kind]}</span>'
+        return f'<span class="pb-stamp-{kind}">{_token(name)}</span>'
 
     text = _SPAN.sub(swap, source)
     if mixed or not found:
@@ -79,22 +120,23 @@ def neutral(source: str) -> tuple[str, dict[str, str]]:
 
 
 def apply_html(data: bytes, words: dict[str, str]) -> bytes:
-    """The rendered page ``data`` with the build's words back in place of the tokens."""
-    for kind, value in words.items():
-        data = data.replace(_TOKENS[kind].encode("utf-8"), value.encode("utf-8"))
-    return data
+    """The rendered page ``data`` with the build's words back in place of the tokens (in one pass: a long page
+    holds thousands of relative spans)."""
+    if not words:
+        return data
+    encoded = {name.encode("utf-8"): value.encode("utf-8") for name, value in words.items()}
+    return _TOKEN_BYTES.sub(lambda m: encoded.get(m.group(1), m.group()), data)
 
 
 def apply_search(entries: list[dict[str, Any]], words: dict[str, str]) -> list[dict[str, Any]]:
     """The page's search entries with the words in place of the tokens, as the search plugin writes text."""
     if not words:
         return entries
-    shown = {_TOKENS[kind]: html.escape(html.unescape(value), quote=False) for kind, value in words.items()}
+    texts = {name: html.escape(html.unescape(value), quote=False) for name, value in words.items()}
 
     def fill(value: Any) -> Any:
-        if isinstance(value, str):
-            for token, text in shown.items():
-                value = value.replace(token, text)
+        if isinstance(value, str) and "\u2983" in value:
+            value = _TOKEN.sub(lambda m: texts.get(m.group(1), m.group()), value)
         return value
 
     return [{key: fill(value) for key, value in entry.items()} for entry in entries]

@@ -59,6 +59,7 @@ class Attention:
     silenced_until: date | None = None
     file: str = ""  # the record the alert comes from, for a link to it (generator/site/repo_links.py)
     line: int | None = None
+    relative: tuple[str, ...] = ()  # words of message counting days from today (Alert.relative)
 
 
 def _status_of(computed: Computed, partner_id: str) -> str:
@@ -132,7 +133,7 @@ def attention(computed: Computed, alerts: list[Alert]) -> list[Attention]:
                       a.campaign, campaigns[a.campaign].record.name if a.campaign in campaigns else None,
                       a.rule, a.message, a.location(),
                       a.silence.reason if a.silence else None, a.silence.until if a.silence else None,
-                      a.file, a.line)
+                      a.file, a.line, a.relative)
             for a in alerts]
 
 
