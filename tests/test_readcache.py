@@ -85,7 +85,7 @@ def test_the_cache_is_sealed_json_and_an_entry_that_fails_the_schema_is_read_aga
     # Every field of a document and a problem is stored (a new field must be added to the cache too).
     assert [f.name for f in dataclasses.fields(Document)] == ["path", "data", "values", "keys", "literal"]
     assert [f.name for f in dataclasses.fields(Problem)] == ["file", "line", "column", "rule", "severity",
-                                                             "message", "hint", "kind"]
+                                                             "message", "hint", "kind", "relative"]
     # A validly sealed entry of the wrong shape (as a bug or another version could write) is not used.
     display, key, payload = lines[0].split("\t")
     bad = json.loads(payload)

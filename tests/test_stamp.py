@@ -8,9 +8,14 @@ share one rendering, and record text can neither forge a span nor become markup 
 
 from __future__ import annotations
 
+import html
+import re
+
 import markdown as python_markdown
 import pytest
+import yaml
 
+from generator import markdown
 from generator.site import stamp
 
 
@@ -41,8 +46,9 @@ def test_the_words_written_back_give_the_html_of_the_page_as_written(left: int, 
 
 
 def test_search_entries_get_the_words_as_the_search_plugin_writes_text() -> None:
-    _text, words = stamp.neutral(stamp.relative_phrases("due on Oct 3, 52 days ago", ["52 days ago"]))
-    entries = [{"location": "partners/kiln/", "title": "Kiln", "text": "due on Oct 3, \u2983pb-rel-1\u2984"}]
+    text, words = stamp.neutral(str(stamp.relative_phrases("due on Oct 3, 52 days ago", ["52 days ago"])))
+    token = re.search(r'<span class="pb-stamp-rel">([^<]*)</span>', text).group(1)  # type: ignore[union-attr]
+    entries = [{"location": "partners/kiln/", "title": "Kiln", "text": f"due on Oct 3, {token}"}]
     assert stamp.apply_search(entries, words) == [
         {"location": "partners/kiln/", "title": "Kiln", "text": "due on Oct 3, 52 days ago"}]
 
@@ -64,3 +70,20 @@ def test_record_text_stays_text_and_cannot_forge_a_span() -> None:
     assert marked.endswith('<span class="pb-stamp-rel">in 3 days</span>')
     _text, words = stamp.neutral(marked)
     assert list(words.values()) == ["in 3 days"], "the only span is the one partnerbook wrote"
+
+
+@pytest.mark.parametrize("forged", ["\u2983pb-rel-1\u2984", "\u2983\x91pb-rel-1\u2984", "\u2983\x91pb-day\u2984"])
+def test_record_text_cannot_forge_a_token(forged: str) -> None:
+    """A name holding a token's look-alike stays itself wherever the page holds it (its body, its title in the
+    front matter, the search index's decoded text): the words go back only where partnerbook's spans stood."""
+    page = f"---\ntitle: {markdown.yaml_title(forged + ' Corp')}\n---\n# {markdown.text(forged)} Corp\n\n"
+    text, words = stamp.neutral(page + str(stamp.relative("12")) + "\n")
+    assert words == {"rel-1": "12"}, "the page's only span"
+    own = text[text.index('<span class="pb-stamp-rel">'):]
+    rest = text.replace(own, "")
+    title = yaml.safe_load(rest.split("---")[1])["title"]
+    for form in (rest, html.unescape(rest), title, html.unescape(title)):
+        assert stamp.apply_html(form.encode("utf-8"), words) == form.encode("utf-8")
+        entry = {"location": "", "title": form, "text": form}
+        assert stamp.apply_search([entry], words) == [entry]
+    assert stamp.apply_html(own.encode("utf-8"), words) == b'<span class="pb-stamp-rel">12</span>\n'

@@ -34,7 +34,7 @@ from generator import i18n, workdir
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # all of partnerbook's code
 FORMAT = "partnerbook-readcache"
-VERSION = 4
+VERSION = 5  # 5: a problem keeps its day counts (Problem.relative)
 _TYPED = "\x00"  # {"\0": raw}: a plain scalar the loader typed (YAML text never holds NUL)
 _PURPOSE = b"readcache"
 _KINDS = ("Campaign", "Contract", "Partner", "Settings", "Sla")
@@ -145,20 +145,21 @@ def decode_document(data: Any) -> Any:
 
 def encode_problem(problem: Any) -> list[Any]:
     return [problem.file, problem.line, problem.column, problem.rule, str(problem.severity), problem.message,
-            problem.hint, str(problem.kind)]
+            problem.hint, str(problem.kind), list(problem.relative)]
 
 
 def decode_problem(data: Any) -> Any:
     from generator.problems import Kind, Problem, Severity
 
-    if type(data) is not list or len(data) != 8:
+    if type(data) is not list or len(data) != 9:
         raise BadEntry("problem")
-    file, line, column, rule, severity, message, hint, kind = data
+    file, line, column, rule, severity, message, hint, kind, relative = data
     if not (type(file) is str and type(rule) is str and type(message) is str and type(hint) is str
-            and (line is None or type(line) is int) and (column is None or type(column) is int)):
+            and (line is None or type(line) is int) and (column is None or type(column) is int)
+            and type(relative) is list and all(type(words) is str for words in relative)):
         raise BadEntry("problem")
     try:
-        return Problem(file, line, column, rule, Severity(severity), message, hint, Kind(kind))
+        return Problem(file, line, column, rule, Severity(severity), message, hint, Kind(kind), tuple(relative))
     except ValueError:
         raise BadEntry("problem") from None
 

@@ -20,7 +20,10 @@ result is byte-identical to rendering the Markdown as it is: the words are plain
 spaces and entities), which Markdown and the search plugin pass through unchanged.
 
 Record text cannot forge a span: every ASCII punctuation character of a record is written as an entity
-(generator/markdown.py), so ``<span class="pb-stamp-`` only ever comes from partnerbook's templates.
+(generator/markdown.py), so ``<span class="pb-stamp-`` only ever comes from partnerbook's templates. Nor can
+it forge a token, in any form a page holds it (the body, a title in the front matter, the search index's
+decoded text): a token holds the C1 control U+0091, which record text is always shown as an escape
+(``\\x91``), never as the character itself.
 """
 
 from __future__ import annotations
@@ -38,12 +41,13 @@ from generator.i18n import _
 KINDS = ("day", "commit")
 RELATIVE = "rel"  # words counting days from the build's day; one token per span, numbered in page order
 _SPAN = re.compile(r'<span class="pb-stamp-(day|commit|rel)">([^<>]*)</span>')
-_TOKEN = re.compile("\u2983pb-(day|commit|rel-[0-9]+)\u2984")  # ⦃pb-day⦄, ⦃pb-rel-3⦄: no Markdown or HTML reads it
+# ⦃␑pb-day⦄, ⦃␑pb-rel-3⦄ (␑ standing for U+0091): no Markdown or HTML reads it, no record text writes it.
+_TOKEN = re.compile("\u2983\x91pb-(day|commit|rel-[0-9]+)\u2984")
 _TOKEN_BYTES = re.compile(_TOKEN.pattern.encode("utf-8"))
 
 
 def _token(name: str) -> str:
-    return f"\u2983pb-{name}\u2984"
+    return f"\u2983\x91pb-{name}\u2984"
 
 
 def shown(text: str) -> str:
@@ -135,7 +139,7 @@ def apply_search(entries: list[dict[str, Any]], words: dict[str, str]) -> list[d
     texts = {name: html.escape(html.unescape(value), quote=False) for name, value in words.items()}
 
     def fill(value: Any) -> Any:
-        if isinstance(value, str) and "\u2983" in value:
+        if isinstance(value, str) and "\x91" in value:
             value = _TOKEN.sub(lambda m: texts.get(m.group(1), m.group()), value)
         return value
 
