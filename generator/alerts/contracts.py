@@ -61,7 +61,7 @@ def _notice(ctx: Context, partner_id: str, contract: Loaded[Contract]) -> Iterat
     message = text.format(deadline=date_text(deadline), when=when, n=i18n.number(record.notice_days),
                           end=end, end_when=end_when)
     yield ctx.alert(contract.doc, ("notice_days",), "contract-notice", severity, message, partner=partner_id,
-                    relative=(when, end_when) if "{end_when}" in text else (when,))
+                    relative=(when, end_when))
 
 
 def _ended(ctx: Context, entry: PartnerEntry, contract: Loaded[Contract]) -> Iterator[Alert]:

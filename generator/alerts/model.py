@@ -122,7 +122,8 @@ class Context:
         """An alert pointing at the line of ``loc`` in ``doc`` (its nearest known parent when absent).
 
         A mapping or list points at its key's line, where a block value's first line would be the next one.
-        ``relative``: the words of ``message`` that count days from today (``Alert.relative``).
+        ``relative``: the words that count days from today (``Alert.relative``); those ``message`` does not
+        hold (a translation may leave one out) are dropped.
         """
         if not key and loc in doc.keys:
             try:
@@ -130,4 +131,5 @@ class Context:
             except (KeyError, IndexError, TypeError):
                 key = False
         line, _column = doc.where(loc, key=key)
-        return Alert(rule, severity, partner, campaign, doc.path, line, message, relative=relative)
+        return Alert(rule, severity, partner, campaign, doc.path, line, message,
+                     relative=tuple(words for words in relative if words in message))
