@@ -4,7 +4,7 @@
 a hash of the page's Markdown and everything global to the build, and renders only pages whose key is
 new (generator/site/mkdocs_build.py). These tests pin that this never changes the result: byte for byte, a
 rebuild after a record changed equals a clean build of the same records, and both equal a plain
-``mkdocs build`` of the same generated pages. The process pool is forced on (``PARALLEL_MIN``) so the
+``mkdocs build`` of the same generated pages. The process pool is forced on (``page_pool.PARALLEL_MIN``) so the
 forked workers are tested too, not only the in-process path small portfolios take.
 """
 
@@ -30,8 +30,7 @@ from conftest import TODAY, copy_base
 from generator.draw.charts import ChartSpec
 from generator.errors import PartnerbookError
 from generator.site import build as site
-from generator.site import docs_tree, fingerprint
-from generator.site import mkdocs_build as site_build
+from generator.site import docs_tree, fingerprint, page_pool
 from generator.workdir import MARKER
 
 DAY = date.fromisoformat(TODAY)
@@ -42,8 +41,8 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     """Every test runs twice: pages rendered in this process, and in a pool of two forked workers (the three
     longest pages rendered by the parent once the pool is gone, as the longest pages of a large portfolio are)."""
     if request.param == "pool":
-        monkeypatch.setattr(site_build, "PARALLEL_MIN", 1)
-        monkeypatch.setattr(site_build, "LATE_MIN", 15_000)
+        monkeypatch.setattr(page_pool, "PARALLEL_MIN", 1)
+        monkeypatch.setattr(page_pool, "LATE_MIN", 15_000)
     return request.param
 
 
@@ -225,7 +224,7 @@ def test_pages_rendered_by_this_process_leave_no_markdown_converter_behind(tmp_p
     alerts, money and contracts pages stacked some 300 MB)."""
     import markdown
 
-    monkeypatch.setattr(site_build, "COLLECT_MIN", 0)  # every page counts as long here
+    monkeypatch.setattr(page_pool, "COLLECT_MIN", 0)  # every page counts as long here
     root = copy_base(tmp_path / "portfolio")
     gc.collect()
     gc.disable()  # no automatic pass: only the build's own collection can free them

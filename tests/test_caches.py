@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, copy_base
 
-from generator import workdir
+from generator import cache_key, workdir
 from generator.checks.readcache import ReadCache
 from generator.checks.validate import validate_portfolio
 from generator.site import build as site
-from generator.site import mkdocs_build as site_build
+from generator.site import page_cache
 
 DAY = date.fromisoformat(TODAY)
 
@@ -65,7 +65,7 @@ def test_a_shipped_pickle_is_never_loaded(tmp_path: Path, monkeypatch: pytest.Mo
 def _forge(key: bytes, monkeypatch: pytest.MonkeyPatch, make: object) -> bytes:
     """What an attacker with another machine's key (or none) can produce: well-formed, validly sealed."""
     with monkeypatch.context() as patch:
-        patch.setattr(workdir, "machine_key", lambda: key)
+        patch.setattr(cache_key, "machine_key", lambda: key)
         return make()  # type: ignore[operator]
 
 
@@ -78,10 +78,10 @@ def test_a_forged_page_entry_with_script_never_reaches_the_site(tmp_path: Path,
         if path.name == "site-manifest.json":
             continue
         key = path.stem
-        output = site_build.PageOutput.unseal(key, path.read_bytes())
+        output = page_cache.PageOutput.unseal(key, path.read_bytes())
         if output.html is None:
             continue
-        evil = site_build.PageOutput(output.html.replace(b"</body>", b"<script>alert(1)</script></body>"),
+        evil = page_cache.PageOutput(output.html.replace(b"</body>", b"<script>alert(1)</script></body>"),
                                      output.search, output.title, output.anchors, output.links)
         path.write_bytes(_forge(b"A" * 32, monkeypatch, lambda evil=evil, key=key: evil.seal(key)))
     (root / "site").rename(root / "old-site")  # no previous site to link from: every page comes from somewhere
@@ -107,7 +107,7 @@ def test_a_forged_read_cache_cannot_change_what_the_records_say(tmp_path: Path,
     text = cache_file.read_text(encoding="utf-8")
     assert "Kiln Packaging" in text
     cache_file.write_text(text.replace("Kiln Packaging", "Evil Corp"), encoding="utf-8")
-    _forge(b"B" * 32, monkeypatch, lambda: cache_file.write_bytes(workdir.pack(
+    _forge(b"B" * 32, monkeypatch, lambda: cache_file.write_bytes(cache_key.pack(
         b"readcache", cache_file.read_bytes().split(b"\n", 1)[1])))  # re-sealed with the forger's key
 
     cache = ReadCache(cache_file)
@@ -192,7 +192,7 @@ def test_a_cache_restored_on_another_runner_verifies_only_with_the_same_ci_secre
     """CI restores .partnerbook/cache on a fresh runner (a new machine key): PARTNERBOOK_CACHE_KEY decides."""
     root = copy_base(tmp_path / "portfolio")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "runner-1"))
-    monkeypatch.setenv(workdir.CACHE_KEY_ENV, "a long random secret of the repository")
+    monkeypatch.setenv(cache_key.CACHE_KEY_ENV, "a long random secret of the repository")
     first = site.build_site(root, DAY)
     assert first.pages_rendered > 0
 
@@ -200,7 +200,7 @@ def test_a_cache_restored_on_another_runner_verifies_only_with_the_same_ci_secre
         shutil.rmtree(root / "site")  # a new checkout: only the cache folder is restored
         shutil.rmtree(root / workdir.WORK_DIR / "docs")
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / runner))
-        monkeypatch.setenv(workdir.CACHE_KEY_ENV, secret)
+        monkeypatch.setenv(cache_key.CACHE_KEY_ENV, secret)
         return site.build_site(root, DAY)
 
     same = next_run("runner-2", "a long random secret of the repository")

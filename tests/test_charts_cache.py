@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, copy_base
 
-from generator import workdir
+from generator import cache_key
 from generator.draw import chart_draw
 from generator.draw.chart_check import MAX_BYTES, PROLOG, safe_svg
 from generator.draw.chart_draw import draw
@@ -36,9 +36,9 @@ def _tree(folder: Path) -> dict[str, str]:
 
 def _machine(monkeypatch: pytest.MonkeyPatch, home: Path) -> bytes:
     """Act as the machine whose cache home is ``home`` (its own key, no CI secret)."""
-    monkeypatch.delenv(workdir.CACHE_KEY_ENV, raising=False)
+    monkeypatch.delenv(cache_key.CACHE_KEY_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    return workdir.machine_key()
+    return cache_key.machine_key()
 
 
 def _spec() -> ChartSpec:

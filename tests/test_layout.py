@@ -11,10 +11,11 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "generator"
 STAGES = ["load", "records", "rules", "checks", "ingest", "measure", "alerts", "compute", "draw", "site"]
-# The shared core: findings, errors, the date, the tool's own folders, the one escaping path for text, progress.
+# The shared core: findings, errors, the date, the tool's own folders and the seal on its caches, the one escaping
+# path for text, progress.
 SHARED = {"generator", "generator.templates_dir", "generator.problems", "generator.errors", "generator.today",
-          "generator.workdir", "generator.markdown", "generator.inert", "generator.i18n", "generator.labels",
-          "generator.progress"}
+          "generator.workdir", "generator.cache_key", "generator.markdown", "generator.inert", "generator.i18n",
+          "generator.labels", "generator.progress"}
 HEAVY = ("pandas", "matplotlib", "mkdocs", "numpy", "click")
 
 
@@ -47,8 +48,8 @@ def _stage(module: str) -> str | None:
 def test_every_module_belongs_to_a_stage_or_the_shared_core() -> None:
     top = sorted(p.stem for p in PACKAGE.glob("*.py"))
     # The command line (cli.py, and its commands by kind in cli_*.py) calls the stages; no stage imports it.
-    assert top == ["__init__", "__main__", "cli", "cli_base", "cli_checks", "cli_records", "cli_site", "errors",
-                   "i18n", "inert", "labels", "markdown", "problems", "progress", "today", "workdir"]
+    assert top == ["__init__", "__main__", "cache_key", "cli", "cli_base", "cli_checks", "cli_records", "cli_site",
+                   "errors", "i18n", "inert", "labels", "markdown", "problems", "progress", "today", "workdir"]
     # locale/ holds the message catalogs (data, no code): one folder per language.
     folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
     assert folders == sorted([*STAGES, "locale"])
@@ -69,7 +70,7 @@ def test_a_stage_imports_only_earlier_stages(stage: str) -> None:
 
 
 def test_shared_core_imports_no_stage() -> None:
-    for name in ("problems", "errors", "today", "workdir", "markdown", "inert"):
+    for name in ("problems", "errors", "today", "workdir", "cache_key", "markdown", "inert"):
         assert all(module in SHARED for _, module in _runtime_imports(PACKAGE / f"{name}.py")), name
 
 

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from conftest import TODAY, copy_base
 
-from generator import i18n, workdir
+from generator import cache_key, i18n, workdir
 from generator.site import build as site
 from generator.site import fingerprint, page_memo, render
 from generator.workdir import MARKER
@@ -163,7 +163,7 @@ def test_an_index_not_sealed_here_is_ignored(tmp_path: Path, forgery: str, monke
     root = copy_base(tmp_path / "portfolio")
     site.build_site(root, DAY)
     index = workdir.work_dir(root, "cache") / page_memo.INDEX
-    body = workdir.unpack(page_memo._PURPOSE, index.read_bytes())
+    body = cache_key.unpack(page_memo._PURPOSE, index.read_bytes())
     assert body is not None
     data = json.loads(body)
     data["pages"] = {path: [entry[0], "0" * 64, entry[2]] for path, entry in data["pages"].items()}
@@ -172,7 +172,7 @@ def test_an_index_not_sealed_here_is_ignored(tmp_path: Path, forgery: str, monke
     elif forgery == "unsealed":
         index.write_bytes(json.dumps(data).encode())
     else:
-        monkeypatch.setenv(workdir.CACHE_KEY_ENV, "another machine's key " * 4)
+        monkeypatch.setenv(cache_key.CACHE_KEY_ENV, "another machine's key " * 4)
     fingerprint.forget(root)
     rendered.clear()
     again = site.build_site(root, DAY)

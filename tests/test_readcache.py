@@ -72,13 +72,13 @@ def test_the_cache_is_sealed_json_and_an_entry_that_fails_the_schema_is_read_aga
     import dataclasses
     import json
 
-    from generator import workdir
+    from generator import cache_key
     from generator.load.document import Document
     from generator.problems import Problem
 
     cache_file = tmp_path / "records.json"
     compute_portfolio(base_portfolio, DAY, cache_file)
-    body = workdir.unpack(b"readcache", cache_file.read_bytes())
+    body = cache_key.unpack(b"readcache", cache_file.read_bytes())
     assert body is not None, "sealed with this machine's key"
     header, *lines = body.decode("utf-8").split("\n")
     assert json.loads(header)["format"] == "partnerbook-readcache"
@@ -91,7 +91,7 @@ def test_the_cache_is_sealed_json_and_an_entry_that_fails_the_schema_is_read_aga
     bad = json.loads(payload)
     bad["doc"]["data"] = ["l", "not a list"]
     lines[0] = "\t".join([display, key, json.dumps(bad)])
-    cache_file.write_bytes(workdir.pack(b"readcache", "\n".join([header, *lines]).encode("utf-8")))
+    cache_file.write_bytes(cache_key.pack(b"readcache", "\n".join([header, *lines]).encode("utf-8")))
 
     cache = ReadCache(cache_file)
     portfolio, result = validate_portfolio(base_portfolio, DAY, cache)
@@ -106,7 +106,7 @@ def test_the_cache_is_sealed_json_and_an_entry_that_fails_the_schema_is_read_aga
 
 def test_a_cache_read_a_line_at_a_time_is_used_only_when_its_whole_body_verifies(
         base_portfolio: Path, tmp_path: Path) -> None:
-    from generator import workdir
+    from generator import cache_key
 
     cache_file = tmp_path / "records.json"
     compute_portfolio(base_portfolio, DAY, cache_file)
@@ -120,8 +120,8 @@ def test_a_cache_read_a_line_at_a_time_is_used_only_when_its_whole_body_verifies
     cache_file.write_bytes(intact[: len(intact) // 2])  # cut short
     assert ReadCache(cache_file).entries == {}
 
-    body = workdir.unpack(b"readcache", intact)
+    body = cache_key.unpack(b"readcache", intact)
     assert body is not None
-    cache_file.write_bytes(workdir.pack(b"readcache", body))  # the same body sealed again: the same file
+    cache_file.write_bytes(cache_key.pack(b"readcache", body))  # the same body sealed again: the same file
     assert cache_file.read_bytes() == intact
     assert len(ReadCache(cache_file).entries) >= 10

@@ -11,7 +11,7 @@ never uses the cache: a CI check always reads every file.
 The cache is data, never code: JSON lines holding each file's loaded document (values,
 positions) and its problems; the typed record is validated again from the document on
 every read (pydantic), so nothing but plain data comes from disk. The file is sealed with
-this machine's key (generator/workdir.py): a cache shipped in a repository, edited, cut
+this machine's key (generator/cache_key.py): a cache shipped in a repository, edited, cut
 short or written by another version does not verify and is ignored (a cold read). Each
 entry is also schema-checked when used; one that does not fit is read from its file again.
 """
@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from generator import i18n, workdir
+from generator import cache_key, i18n, workdir
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # all of partnerbook's code
 FORMAT = "partnerbook-readcache"
@@ -194,11 +194,11 @@ class ReadCache:
     def _read(self, handle: BinaryIO) -> dict[str, tuple[str, str]]:
         """The entries of a cache file, read a line at a time while its MAC is computed along (at 5,000
         partners the file is some 100 MB: it is never held whole); none unless the MAC is this machine's."""
-        head = handle.read(workdir.BODY)
-        if len(head) != workdir.BODY or head[-1:] != b"\n":
+        head = handle.read(cache_key.BODY)
+        if len(head) != cache_key.BODY or head[-1:] != b"\n":
             return {}
         expected = head[:-1].decode("ascii")
-        mac = workdir.mac(_PURPOSE)
+        mac = cache_key.mac(_PURPOSE)
         first = handle.readline()
         mac.update(first)
         if json.loads(first) != {"format": FORMAT, "version": VERSION, "fingerprint": self.fingerprint}:
@@ -290,7 +290,7 @@ class ReadCache:
     def save(self) -> None:
         """Keep the entries of this run only (removed files drop out); written atomically and sealed.
 
-        The file is what ``workdir.pack`` makes of the lines joined, but written a line at a time (the MAC,
+        The file is what ``cache_key.pack`` makes of the lines joined, but written a line at a time (the MAC,
         computed along, goes into the first line last), so the whole body is never held in memory at once.
         """
         if not self.changed:
@@ -303,7 +303,7 @@ class ReadCache:
         handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name[:60]}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb", buffering=1 << 20) as out:
-                mac = hmac.new(workdir.machine_key(), _PURPOSE + b"\0", hashlib.sha256)
+                mac = hmac.new(cache_key.machine_key(), _PURPOSE + b"\0", hashlib.sha256)
                 out.write(b"0" * 64 + b"\n")
                 chunk = header.encode("utf-8")
                 for display, (key, text) in self.used.items():

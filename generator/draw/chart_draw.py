@@ -11,7 +11,7 @@ straight onto matplotlib's SVG renderer (generator/draw/chart_sheet.py).
 
 The cache folder is as untrusted as the rest of the repository's folder, and may have been restored
 from another machine (CI's cache): a chart file is checked, never trusted. It is used when ``index.json``
-(sealed with this machine's key, generator/workdir.py) holds the SHA-256 of its bytes, which it does
+(sealed with this machine's key, generator/cache_key.py) holds the SHA-256 of its bytes, which it does
 only for files drawn or checked here; any other file under a chart's name is read as XML without a DTD
 and used only if it holds nothing but what partnerbook draws (``safe_svg``, generator/draw/chart_check.py:
 the elements, attributes and styles matplotlib writes, no script, event handler, link or external
@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from generator import workdir
+from generator import cache_key, workdir
 from generator.draw.chart_check import MAX_BYTES, safe_svg
 from generator.draw.chart_layouts import _DRAWERS
 from generator.draw.chart_sheet import KEY
@@ -81,7 +81,7 @@ def _digest(path: Path) -> str | None:
 
 def load_index(cache_dir: Path) -> dict[str, str]:
     """The sealed index of the chart cache (key -> SHA-256), empty when missing, damaged or foreign."""
-    body = workdir.unpack(_PURPOSE, workdir.read_regular(cache_dir / INDEX))
+    body = cache_key.unpack(_PURPOSE, workdir.read_regular(cache_dir / INDEX))
     try:
         index = json.loads(body) if body is not None else {}
     except ValueError:
@@ -93,7 +93,7 @@ def load_index(cache_dir: Path) -> dict[str, str]:
 
 def _save_index(cache_dir: Path, index: dict[str, str]) -> None:
     body = json.dumps(index, sort_keys=True).encode("utf-8")
-    workdir.write_atomic(cache_dir / INDEX, workdir.pack(_PURPOSE, body))
+    workdir.write_atomic(cache_dir / INDEX, cache_key.pack(_PURPOSE, body))
 
 
 def record_charts(cache_dir: Path, paths: dict[str, Path], drawn: Iterable[Path]) -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator import i18n, templates_dir, workdir
+from generator import cache_key, i18n, templates_dir, workdir
 from generator.load.discover import CODEOWNERS_PATHS, ROOT_FILES
 
 RECORD = "last-build.json"
@@ -167,7 +167,7 @@ class Record:
 
 def last(root: Path) -> Record | None:
     """The record of the last successful build, if this machine (or the CI secret) sealed it and it is whole."""
-    body = workdir.unpack(_PURPOSE, workdir.read_regular(workdir.work_dir(root, "cache") / RECORD))
+    body = cache_key.unpack(_PURPOSE, workdir.read_regular(workdir.work_dir(root, "cache") / RECORD))
     try:
         data = json.loads(body) if body is not None else None
     except ValueError:
@@ -198,7 +198,7 @@ def remember(root: Path, fingerprint: str, commit: str, commit_words: str, site:
             "assets": sorted(set(assets)), "outputs": outputs,
             "report": [report.pages, report.charts, report.problems]}
     workdir.write_atomic(workdir.work_dir(root, "cache") / RECORD,
-                         workdir.pack(_PURPOSE, json.dumps(data, sort_keys=True).encode("utf-8")))
+                         cache_key.pack(_PURPOSE, json.dumps(data, sort_keys=True).encode("utf-8")))
 
 
 def forget(root: Path) -> None:

@@ -12,7 +12,7 @@ search plugin, one page after another. This module runs the same steps through M
   every page: unlike ``--dirty``, a rebuild is the full site. The entries wait on disk, not in memory, and
   go into the index the search plugin writes (generator/site/search_spool.py).
 * **Parallel.** Pages and charts that are not cached are drawn and rendered in a pool of forked
-  processes that share the loaded configuration, files and navigation.
+  processes that share the loaded configuration, files and navigation (generator/site/page_pool.py).
 
 Cache entries are written only after the whole build succeeded, and entries no build used are pruned.
 Plugins other than search could keep state across pages, so with any other plugin (or hook) configured
@@ -22,12 +22,8 @@ rebuild, a full build and a plain ``mkdocs build`` give byte-identical sites.
 
 from __future__ import annotations
 
-import gc
-import json
 import logging
-import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from generator import workdir
 from generator.i18n import _, ngettext
 from generator.progress import SILENT, Progress
-from generator.site import stamp
+from generator.site import page_pool, stamp
 from generator.site.page_cache import PENDING, PageOutput, global_key, page_key, store, template_key
 from generator.site.reuse import PreviousSite, write_manifest
 from generator.site.search_spool import SearchSpool
@@ -46,18 +42,6 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
 
 SAFE_PLUGINS = frozenset({"search", "material/search"})
-PARALLEL_MIN = 24  # fewer tasks than this: a pool costs more than it saves
-# A page this long (Markdown bytes: the alerts page from some 1,000 partners on, the money, contracts and
-# validation pages from a few thousand) is rendered by the parent once the pool is gone: its rendering holds
-# tens of times its size, which on top of two workers would set the build's peak memory.
-LATE_MIN = 1_000_000
-# A page this long rendered by the parent is followed by a collection of cyclic garbage: MkDocs makes a Markdown
-# converter per page, whose parts refer to each other, and the converter keeps the page's whole element tree and
-# raw-HTML stash. Only a full collection frees them, and the collector's full passes are rare in a process holding
-# a site's objects: unfreed, the alerts, money and contracts pages of 5,000 partners would stack some 300 MB.
-COLLECT_MIN = 100_000
-
-Task = tuple[str, Any]  # ("page", src_uri) or ("chart", (spec, path))
 
 
 @dataclass
@@ -69,87 +53,6 @@ class BuildStats:
     linked: int = 0  # files hard-linked from the previous site
     incremental: bool = True
 
-
-# ---------------------------------------------------------------------------- worker side
-
-_STATE: dict[str, Any] = {}  # set in the parent before forking; workers inherit it
-_SOURCES: dict[str, str] = {}  # src_uri -> the page's file in docs, for a file whose content was set
-
-
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[tuple[str, int, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record.name, record.levelno, record.getMessage()))
-
-
-def _render_page(src_uri: str) -> PageOutput:
-    """Populate and build one page exactly as ``mkdocs build`` does; return its output instead of keeping it."""
-    from mkdocs.commands.build import _build_page, _populate_page
-
-    config, files, nav, env, doc_files, search = (_STATE[k] for k in ("config", "files", "nav", "env",
-                                                                       "doc_files", "search"))
-    file = files.get_file_from_path(src_uri)
-    page = file.page
-    if src_uri in _STATE["stamped"]:  # rendered with the tokens, as its key was taken (see build)
-        file.content_string = stamp.neutral(file.content_string)[0]
-    _populate_page(page, config, files)
-    before = len(search.entries) if search is not None else 0
-    _build_page(page, config, doc_files, nav, env)
-    entries = search.entries[before:] if search is not None else []
-    try:
-        html = Path(file.abs_dest_path).read_bytes()
-    except FileNotFoundError:  # MkDocs skips a page whose output is empty
-        html = None
-    links = None
-    if page.links_to_anchors is not None:
-        links = {target.src_uri: dict(anchors) for target, anchors in page.links_to_anchors.items()}
-    anchors = sorted(page.present_anchor_ids) if page.present_anchor_ids is not None else None
-    output = PageOutput(html, entries, page._title_from_render, anchors, links)
-    if search is not None:  # what was sent back is not kept: a worker's memory stays flat
-        del search.entries[before:]
-    page.content = page.markdown = page.toc = None  # type: ignore[assignment]
-    _forget_source(file, src_uri)
-    return output
-
-
-def _render_here(src_uri: str, size: int) -> PageOutput:
-    """``_render_page`` in this process, with the garbage of a long page's rendering freed at once."""
-    output = _render_page(src_uri)
-    if size >= COLLECT_MIN:
-        gc.collect()
-    return output
-
-
-def _forget_source(file: Any, src_uri: str) -> None:
-    """Let a page's Markdown go: the file reads it from docs again when it is needed."""
-    source = _SOURCES.get(src_uri)
-    if source is not None:
-        file._content, file.abs_src_path = None, source
-
-
-def _run_task(task: Task) -> tuple[str, Any, Any]:
-    """A pool task: draw a chart or render a page; warnings are sent back to the parent."""
-    kind, arg = task
-    if kind == "chart":
-        from generator.draw.chart_draw import draw_to
-
-        draw_to(arg)
-        return kind, arg[1].stem, None
-    logger = logging.getLogger("mkdocs")
-    capture = _Capture()
-    logger.addHandler(capture)
-    try:
-        output = _render_page(arg)
-    finally:
-        logger.removeHandler(capture)
-    output.warnings = capture.records
-    return kind, arg, output
-
-
-# ---------------------------------------------------------------------------- parent side
 
 def _restore(page: Any, output: PageOutput, files: Files) -> None:
     """Give a page built elsewhere (worker or cache) what later steps read from it."""
@@ -171,23 +74,6 @@ def _write(path: str, data: bytes) -> None:
         handle.write(data)
 
 
-def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _worker_init() -> None:
-    """A pool worker leaves Ctrl-C to the parent (which stops the pool): no traceback from workers."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.enable()
-
-
-def _order(tasks: list[Task], sizes: dict[str, int]) -> list[Task]:
-    """Longest first, so no worker is left with a big page at the end."""
-    def cost(task: Task) -> int:
-        return sizes.get(task[1], 0) if task[0] == "page" else 6_000  # a chart costs about a 6 kB page
-    return sorted(tasks, key=cost, reverse=True)
-
-
 def plugins_allow_cache(config: MkDocsConfig) -> bool:
     return set(config.plugins) <= SAFE_PLUGINS and not config.hooks
 
@@ -204,12 +90,10 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
     MkDocs' exceptions; ``Abort`` when strict mode saw a warning.
     """
     from mkdocs import exceptions, utils
-    from mkdocs.commands.build import _build_theme_template
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.structure.files import File, InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
-    from mkdocs.structure.pages import Page
 
     stats = BuildStats()
     config = load_config(config_file=str(config_path))
@@ -250,31 +134,14 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         known = {f.src_uri for f in files}
 
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        words: dict[str, dict[str, str]] = {}  # the build's day and commit on each page (generator/site/stamp.py)
-        shown = {page.file.src_uri for page in nav.pages}  # their titles are read again below
-        for file in doc_files:  # every page's front matter is read before any is built, as MkDocs does
-            # A page is hashed and rendered with tokens in place of the build's day and commit; the words go
-            # back in when it is written. Its Markdown is not kept (a site's worth of text): its key and its
-            # rendering read it again from docs (the navigation's few pages keep theirs for their titles).
-            page = file.page if file.page is not None else Page(None, file, config)
-            src_path = file.abs_src_path
-            text, found = stamp.neutral(file.content_string)
-            if found:
-                file.content_string = text
-                words[file.src_uri] = found
-            page.read_source(config)
-            if file.src_uri not in shown:
-                page.markdown = None
-            if found and src_path is not None:
-                _SOURCES[file.src_uri] = src_path
-                _forget_source(file, file.src_uri)
+        words = _read_pages(config, nav, doc_files)
         navigation = [(page.file.src_uri, page.title, page.meta) for page in nav.pages]  # shown on every page
         base = global_key({**config_data, "navigation": navigation}, files)
         outputs: dict[str, PageOutput] = {}
         spool = SearchSpool(Path(config_path).parent)  # every page's search entries, on disk
         keys: dict[str, str] = {}
         sizes: dict[str, int] = {}
-        tasks: list[Task] = [("chart", job) for job in charts]
+        tasks: list[page_pool.Task] = [("chart", job) for job in charts]
         previous = PreviousSite(previous_site, cache_dir)
 
         def take(src_uri: str, output: PageOutput, fresh: bool) -> None:
@@ -282,6 +149,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
 
             A newly rendered page's cache entry waits under a pending name until the whole build succeeded.
             """
+            assert spool is not None  # made above
             found = words.get(src_uri, {})
             if output.html is not None:
                 if fresh and cache_dir is not None:
@@ -317,85 +185,29 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
                 take(file.src_uri, cached, fresh=False)
                 stats.cached += 1
 
+        def rendered(src_uri: str, output: PageOutput) -> None:
+            take(src_uri, output, fresh=True)
+            stats.rendered += 1
+            progress.advance("pages")
+
+        def drawn() -> None:
+            stats.charts_drawn += 1
+            progress.advance("charts")
+
         search_plugin = config.plugins.get("material/search") or config.plugins.get("search")
         search = getattr(search_plugin, "search_index", None)
-        _STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files, search=search,
-                      stamped=words.keys())
-        warnings: list[tuple[str, int, str]] = []
-        workers = min(jobs or _cpus(), len(tasks))
+        page_pool.STATE.update(config=config, files=files, nav=nav, env=env, doc_files=doc_files, search=search,
+                               stamped=words.keys())
         progress.start("pages", len(tasks) - len(charts))
         progress.start("charts", len(charts))
-        try:
-            if len(tasks) >= PARALLEL_MIN and workers > 1:
-                pooled: list[Task] = []
-                late: list[str] = []
-                for task in tasks:
-                    if task[0] == "page" and sizes.get(task[1], 0) >= LATE_MIN:
-                        late.append(task[1])
-                    else:
-                        pooled.append(task)
-                if charts:
-                    from generator.draw.chart_draw import warm_up
-
-                    warm_up()  # import matplotlib once, before forking
-                context = multiprocessing.get_context("fork")
-                # The parent's objects (records, configuration, navigation) move to the permanent generation:
-                # a forked worker's collector then never scans (and so never copies) those pages of memory.
-                gc.collect()
-                gc.freeze()
-                with context.Pool(workers, initializer=_worker_init) as pool:
-                    for kind, arg, output in pool.imap_unordered(_run_task, _order(pooled, sizes)):
-                        if kind == "page":
-                            take(arg, output, fresh=True)
-                            warnings += output.warnings
-                            stats.rendered += 1
-                            progress.advance("pages")
-                        else:
-                            stats.charts_drawn += 1
-                            progress.advance("charts")
-                for uri in late:
-                    take(uri, _render_here(uri, sizes[uri]), fresh=True)
-                    stats.rendered += 1
-                    progress.advance("pages")
-            else:
-                for kind, arg in tasks:
-                    if kind == "chart":
-                        _run_task((kind, arg))
-                        stats.charts_drawn += 1
-                        progress.advance("charts")
-                    else:
-                        take(arg, _render_here(arg, sizes[arg]), fresh=True)
-                        stats.rendered += 1
-                        progress.advance("pages")
-        finally:
-            gc.unfreeze()
-            _STATE.clear()
+        warnings = page_pool.run(tasks, sizes, jobs, rendered, drawn)
         for name, level, message in warnings:  # counted by strict mode like the parent's own
             logging.getLogger(name).log(level, message)
 
         if chart_docs is not None:
             chart_docs()
-        for file in files:  # MkDocs' copy_static_files, linking what the previous site already holds
-            if file.is_documentation_page() or not file.inclusion.is_included():
-                continue
-            generated = getattr(file, "_content", None) is not None
-            if generated or not previous.static(file.dest_uri, file.abs_src_path, file.abs_dest_path):
-                file.copy_file()
-        written: dict[str, str] = {}
-        templates_key = template_key(base)
-        for template in config.theme.static_templates:
-            # 404.html and sitemap.xml(.gz) depend only on what every page depends on and the build date.
-            outputs_of = [template, f"{template}.gz"] if template == "sitemap.xml" else [template]
-            targets = [os.path.join(config.site_dir, rel) for rel in outputs_of]
-            if not (all(previous.holds(rel, templates_key) for rel in outputs_of)
-                    and all(previous.template(rel, templates_key, dest)
-                            for rel, dest in zip(outputs_of, targets, strict=True))):
-                for dest in targets:  # drop a partial link: the build must never write into a linked file
-                    if os.path.lexists(dest):
-                        os.unlink(dest)
-                _build_theme_template(template, env, files, config, nav)
-            written.update({rel: templates_key for rel in outputs_of
-                            if os.path.exists(os.path.join(config.site_dir, rel))})
+        _copy_static_files(files, previous)
+        written = _write_templates(config, env, files, nav, previous, template_key(base))
         if config.extra_templates:
             raise exceptions.ConfigurationError(_("extra_templates are not supported by partnerbook's build"))
 
@@ -413,7 +225,8 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
             file.page.validate_anchor_links(files=files, log_level=log_level)
         config.plugins.on_post_build(config=config)
         if streamed and not spool.write_index(Path(config.site_dir) / "search" / "search_index.json", order):
-            assert search is not None and search_plugin is not None  # streamed: Material's plugin is there
+            assert search is not None  # streamed: Material's plugin is there
+            assert search_plugin is not None
             search.entries = [entry for uri in order for entry in spool.entries(uri)]
             search_plugin.on_post_build(config=config)
         if counts := counter.get_counts():
@@ -429,7 +242,7 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         raise
     finally:
         mkdocs_logger.removeHandler(counter)
-        _SOURCES.clear()
+        page_pool.SOURCES.clear()
         if spool is not None:
             spool.close()
 
@@ -440,6 +253,67 @@ def build(config_data: dict[str, Any], config_path: Path, cache_dir: Path | None
         if previous_site is not None:
             write_manifest(cache_dir, previous_site, written, Path(config.site_dir))
     return stats
+
+
+def _read_pages(config: MkDocsConfig, nav: Any, doc_files: Sequence[Any]) -> dict[str, dict[str, str]]:
+    """Read every page's front matter before any is built, as MkDocs does; the words stamped on each page.
+
+    A page is hashed and rendered with tokens in place of the words written at build time (the build's day and
+    commit, day counts: generator/site/stamp.py); the words go back in when it is written. Its Markdown is not
+    kept (a site's worth of text): its key and its rendering read it again from docs (the navigation's few
+    pages keep theirs for their titles).
+    """
+    from mkdocs.structure.pages import Page
+
+    words: dict[str, dict[str, str]] = {}
+    shown = {page.file.src_uri for page in nav.pages}  # their titles are read again
+    for file in doc_files:
+        page = file.page if file.page is not None else Page(None, file, config)
+        src_path = file.abs_src_path
+        text, found = stamp.neutral(file.content_string)
+        if found:
+            file.content_string = text
+            words[file.src_uri] = found
+        page.read_source(config)
+        if file.src_uri not in shown:
+            page.markdown = None
+        if found and src_path is not None:
+            page_pool.SOURCES[file.src_uri] = src_path
+            page_pool.forget_source(file, file.src_uri)
+    return words
+
+
+def _copy_static_files(files: Files, previous: PreviousSite) -> None:
+    """MkDocs' copy_static_files, linking what the previous site already holds."""
+    for file in files:
+        if file.is_documentation_page() or not file.inclusion.is_included():
+            continue
+        generated = getattr(file, "_content", None) is not None
+        if generated or not previous.static(file.dest_uri, file.abs_src_path, file.abs_dest_path):
+            file.copy_file()
+
+
+def _write_templates(config: MkDocsConfig, env: Any, files: Files, nav: Any, previous: PreviousSite,
+                     key: str) -> dict[str, str]:
+    """The theme's static templates (404.html, sitemap.xml), linked from the previous site when unchanged.
+
+    They depend only on what every page depends on and the build date (``key``). Returns the files written,
+    with that key, for the previous-site manifest.
+    """
+    from mkdocs.commands.build import _build_theme_template
+
+    written: dict[str, str] = {}
+    for template in config.theme.static_templates:
+        outputs_of = [template, f"{template}.gz"] if template == "sitemap.xml" else [template]
+        targets = [os.path.join(config.site_dir, rel) for rel in outputs_of]
+        if not (all(previous.holds(rel, key) for rel in outputs_of)
+                and all(previous.template(rel, key, dest) for rel, dest in zip(outputs_of, targets, strict=True))):
+            for dest in targets:  # drop a partial link: the build must never write into a linked file
+                if os.path.lexists(dest):
+                    os.unlink(dest)
+            _build_theme_template(template, env, files, config, nav)
+        written.update({rel: key for rel in outputs_of if os.path.exists(os.path.join(config.site_dir, rel))})
+    return written
 
 
 def _counted(level: str, n: int) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator import workdir
+from generator import cache_key, workdir
 from generator.site.fingerprint import library_versions
 
 if TYPE_CHECKING:
@@ -64,12 +64,12 @@ class PageOutput:
 
     def seal(self, key: str) -> bytes:
         """The cache file of this output under ``key``: sealed with this machine's key."""
-        return workdir.pack(_PURPOSE + key.encode(), self.to_json().encode("utf-8"))
+        return cache_key.pack(_PURPOSE + key.encode(), self.to_json().encode("utf-8"))
 
     @classmethod
     def unseal(cls, key: str, data: bytes | None) -> PageOutput:
         """The output in a cache file written by ``seal`` for ``key`` on this machine; else ValueError."""
-        body = workdir.unpack(_PURPOSE + key.encode(), data)
+        body = cache_key.unpack(_PURPOSE + key.encode(), data)
         if body is None:
             raise ValueError("not sealed by this machine for this key")
         return cls.from_json(body.decode("utf-8"))
@@ -101,8 +101,8 @@ def global_key(config_data: dict[str, Any], files: Files) -> str:
     settings = {k: v for k, v in config_data.items() if k != "site_dir"}
     theme: dict[str, Any] = settings["theme"] if isinstance(settings.get("theme"), dict) else {}
     names = sorted(f.src_uri for f in files if not CHART_REF.fullmatch(f.src_uri))
-    payload = json.dumps([CACHE_VERSION, library_versions(_PACKAGES), settings, _tree_digest(theme.get("custom_dir")), names],
-                         sort_keys=True, default=str, ensure_ascii=False)
+    parts = [CACHE_VERSION, library_versions(_PACKAGES), settings, _tree_digest(theme.get("custom_dir")), names]
+    payload = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

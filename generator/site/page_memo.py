@@ -39,7 +39,7 @@ import jinja2.meta
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from generator import i18n, workdir
+from generator import cache_key, i18n, workdir
 from generator.site import docs_tree, render, stamp
 
 INDEX = "pages.json"
@@ -198,7 +198,7 @@ class Memo:
         return workdir.work_dir(self.root, "cache") / INDEX
 
     def _load(self) -> dict[str, Entry]:
-        body = workdir.unpack(_PURPOSE, workdir.read_regular(self._path()))
+        body = cache_key.unpack(_PURPOSE, workdir.read_regular(self._path()))
         try:
             data = json.loads(body) if body is not None else None
         except ValueError:
@@ -265,7 +265,7 @@ class Memo:
         """Record this build's keys, once its pages are in docs."""
         data = {"scope": self.scope,
                 "pages": {path: [e.key, e.sha256, e.words] for path, e in sorted(self.fresh.items())}}
-        workdir.write_atomic(self._path(), workdir.pack(_PURPOSE, json.dumps(data, sort_keys=True).encode("utf-8")))
+        workdir.write_atomic(self._path(), cache_key.pack(_PURPOSE, json.dumps(data, sort_keys=True).encode("utf-8")))
 
     @staticmethod
     def forget(root: Path) -> None:

@@ -23,7 +23,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from generator import workdir
+from generator import cache_key, workdir
 
 MANIFEST = "site-manifest.json"  # in the page cache: key and digest of the templates of the current site
 _PURPOSE = b"site-manifest"
@@ -39,7 +39,7 @@ class PreviousSite:
         self._dirs: dict[str, bool] = {}
         if self.site is None or cache_dir is None:
             return
-        body = workdir.unpack(_PURPOSE, workdir.read_regular(cache_dir / MANIFEST))
+        body = cache_key.unpack(_PURPOSE, workdir.read_regular(cache_dir / MANIFEST))
         try:
             loaded = json.loads(body) if body is not None else None
         except ValueError:
@@ -134,4 +134,4 @@ def write_manifest(cache_dir: Path, site: Path, written: dict[str, str], site_di
         if data is not None:
             pages[rel] = [key, hashlib.sha256(data).hexdigest()]
     body = json.dumps({"site": str(site), "pages": pages}, sort_keys=True).encode("utf-8")
-    workdir.write_atomic(cache_dir / MANIFEST, workdir.pack(_PURPOSE, body))
+    workdir.write_atomic(cache_dir / MANIFEST, cache_key.pack(_PURPOSE, body))

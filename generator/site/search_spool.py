@@ -31,7 +31,7 @@ class SearchSpool:
     """Every page's search entries, on disk, by page."""
 
     def __init__(self, folder: Path) -> None:
-        self._file: BinaryIO = tempfile.TemporaryFile(dir=folder)  # unnamed: gone when closed
+        self._file: BinaryIO = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (closed by close(); unnamed: gone when closed)
         self._spans: dict[str, tuple[int, int]] = {}
         self._end = 0
 

@@ -12,11 +12,9 @@ time and size) with how they were when the preview was last built.
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
