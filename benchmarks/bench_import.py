@@ -65,7 +65,7 @@ def write_export(path: Path, rows: int) -> None:
 
 def _request() -> object:  # the imports stay in the child process
     from generator.ingest.model import Request
-    from generator.records.settings import ImportSettings
+    from generator.records.imports import ImportSettings
 
     settings = ImportSettings.model_validate({"partners": {
         "rete-artigiana-affiliates": {"discount_codes": ["AWIN*"], "utm_source": ["awin"]},

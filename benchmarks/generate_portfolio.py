@@ -31,7 +31,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.records.settings import DEFAULT_CRITERIA, DEFAULT_REQUIREMENTS, CompliancePolicy
+from generator.records.policy import DEFAULT_REQUIREMENTS, CompliancePolicy
+from generator.records.settings import DEFAULT_CRITERIA
 
 TODAY = date(2026, 11, 24)
 

@@ -16,7 +16,7 @@ from generator.ingest.cells import parse_day, parse_number
 from generator.ingest.match import Matcher, Unmatched, referrer_host, utm_source
 from generator.ingest.model import ImportProblem
 from generator.ingest.read import open_table, utf8_copy
-from generator.records.settings import ImportSettings
+from generator.records.imports import ImportSettings
 
 SETTINGS = """
 imports:

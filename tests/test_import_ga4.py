@@ -14,7 +14,8 @@ from conftest import RunLine
 
 from generator.ingest import ga4
 from generator.ingest.model import ImportProblem, Request
-from generator.records.settings import ImportSettings, Settings
+from generator.records.imports import ImportSettings
+from generator.records.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "ga4-easter-2026.csv"

@@ -16,7 +16,8 @@ from test_import_ga4 import copy_example
 
 from generator.ingest import orders, shopify_orders, woocommerce_orders
 from generator.ingest.model import ImportProblem, Request
-from generator.records.settings import ImportSettings, Settings
+from generator.records.imports import ImportSettings
+from generator.records.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -13,7 +13,8 @@ from conftest import RunLine
 
 from generator.ingest import zigpoll
 from generator.ingest.model import ImportProblem, Request
-from generator.records.settings import ImportSettings, Settings
+from generator.records.imports import ImportSettings
+from generator.records.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "zigpoll-easter-2026.csv"

@@ -29,7 +29,8 @@ from generator.records.contract import (
     Pricing,
     Value,
 )
-from generator.records.settings import ALERT_RULES, DEFAULT_CRITERIA, DEFAULT_REQUIREMENTS, AlertLevel
+from generator.records.policy import DEFAULT_REQUIREMENTS
+from generator.records.settings import ALERT_RULES, DEFAULT_CRITERIA, AlertLevel
 from generator.rules.commitments import STATES as COMMITMENT_STATES
 from generator.rules.contracts import ContractState
 from generator.rules.documents import DOCUMENT_NAMES, DocumentStateName

@@ -17,9 +17,9 @@ from generator.checks.typing import did_you_mean, listing, suggest
 from generator.i18n import _
 from generator.load.document import Document
 from generator.problems import Problem
+from generator.records.checklist import CAMPAIGN_RULES, PARTNER_RULES
 from generator.records.partner import Tick
 from generator.records.portfolio import Portfolio
-from generator.records.settings import CAMPAIGN_RULES, PARTNER_RULES
 from generator.rules.checklists import builtin_definitions, definitions, item_ids
 
 

@@ -17,8 +17,8 @@ from generator.checks.typing import did_you_mean, suggest
 from generator.i18n import _, ngettext
 from generator.load.positions import Path_
 from generator.problems import Kind, Problem, Severity
+from generator.records.policy import CompliancePolicy, Requirement
 from generator.records.portfolio import PartnerEntry, Portfolio
-from generator.records.settings import CompliancePolicy, Requirement
 from generator.rules.documents import document_expiry, document_types, expiry_field
 from generator.rules.obligations import Obligation, obligations, required_documents, strictness
 from generator.rules.windows import warning_days

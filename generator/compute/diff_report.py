@@ -29,7 +29,7 @@ _PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 _LIMIT = 80  # characters of a value shown in text and Markdown (JSON has them whole)
 _MESSAGE_LIMIT = 400  # characters of a finding's or alert's message in the Markdown tables
 
-# Record kinds (``generator.compute.diff._records``) as people read them.
+# Record kinds (``generator.compute.record_changes._records``) as people read them.
 _KINDS = {"settings": N_("settings"), "partner": N_("partner"), "contract": N_("contract"), "sla": N_("SLA"),
           "campaign": N_("campaign")}
 # What changed inside a record's lists: (added, removed, changed, a field of an entry changed), per list.

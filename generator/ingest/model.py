@@ -54,7 +54,7 @@ class Request:
     start: date
     end: date
     currency: str  # the campaign's currency (its own, else the reporting one): money columns must be in it
-    settings: Any  # generator.records.settings.ImportSettings
+    settings: Any  # generator.records.imports.ImportSettings
     partners: tuple[str, ...]  # every partner id of the portfolio
     mapping: str | None = None  # `--mapping NAME` for the csv source
     partner: str | None = None  # `--partner ID`: every row is this partner's (a survey run for one partner)

@@ -21,7 +21,6 @@ The file is never loaded whole: rows are read with the ``csv`` module as they ar
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import difflib
@@ -36,12 +35,12 @@ from pathlib import Path
 from generator import i18n
 from generator.i18n import N_, _, ngettext
 from generator.ingest.cells import GROUPED, parse_day, parse_number
+from generator.ingest.encoding import CHUNK, decoded_lines, detect_encoding
 from generator.ingest.model import ImportProblem
 from generator.problems import printable
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_BYTES = 256 * 1024 * 1024  # the in-memory presets (csv, ga4, zigpoll) read at most this much
-_CHUNK = 1 << 16
 _SNIFF_LINES = 50
 # How the file was read, in a hint: whole sentences per delimiter.
 _DETECTED = {",": N_("comma detected"), ";": N_("semicolon detected"), "\t": N_("tab detected"),
@@ -59,71 +58,6 @@ def _size(size: int) -> str:
         if size >= scale:
             return f"{i18n.number(size / scale, 1)} {unit}"
     return ngettext("{n} byte", "{n} bytes", size).format(n=i18n.number(size))
-
-
-# --------------------------------------------------------------------------------------------- encoding
-
-def _encoding(head: bytes) -> tuple[str, int]:
-    """The codec of a file from its first bytes, and how many BOM bytes to skip."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8", 3
-    if head.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le", 2
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be", 2
-    sample = head[:4096]
-    if len(sample) >= 4:  # UTF-16 without a BOM: ASCII text with a NUL byte beside every character
-        even, odd = sample[0::2], sample[1::2]
-        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
-            return "utf-16-le", 0
-        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
-            return "utf-16-be", 0
-    return "utf-8", 0
-
-
-def _lines(path: Path, display: str, encoding: str, skip: int) -> Iterator[str]:
-    """The decoded lines of ``path`` (line ends kept), read in chunks; undecodable bytes are an ImportProblem."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    consumed = skip  # bytes handed to the decoder so far (before this chunk)
-    line = 1
-    pending = ""
-    with open(path, "rb") as handle:
-        handle.seek(skip)
-        while True:
-            chunk = handle.read(_CHUNK)
-            buffered = decoder.getstate()[0]
-            try:
-                text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                good = (buffered + chunk)[:exc.start].decode(encoding, "replace")
-                offset = consumed - len(buffered) + exc.start
-                row = line + (pending + good).count("\n")
-                bad = (buffered + chunk)[exc.start:exc.start + 4].hex(" ")
-                raise ImportProblem(
-                    display, _("the file is not {encoding} text: bytes {bytes} at byte offset {offset} (row {row}) "
-                               "do not decode").format(encoding=_(_ENCODING_NAMES.get(encoding, encoding)),
-                                                       bytes=bad, offset=offset, row=row),
-                    _("save the export as CSV UTF-8 (in Excel: Save as > CSV UTF-8; in LibreOffice: Character set "
-                      "Unicode (UTF-8)) and import that file"), row=row) from None
-            consumed += len(chunk)
-            if "\x00" in text:
-                row = line + (pending + text[:text.index("\x00")]).count("\n")
-                raise ImportProblem(display, _("the file holds a NUL byte at row {row}: it is a binary file "
-                                               "(a spreadsheet, an archive?), not a CSV export").format(row=row),
-                                    _("export the data as CSV (comma- or semicolon-separated text) and import that"),
-                                    row=row)
-            pending += text
-            if not chunk:
-                break
-            *parts, pending = pending.split("\n")
-            for part in parts:
-                line += 1
-                yield part + "\n"
-    if pending:
-        yield pending
-
-
-_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16-le": N_("UTF-16 (little-endian)"), "utf-16-be": N_("UTF-16 (big-endian)")}
 
 
 # --------------------------------------------------------------------------------------------- the table
@@ -207,7 +141,7 @@ class Table:
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """``(row, values)`` for every data row: values by header name (and by the names the caller
         asked for, when they differ in case). Blank rows and ``#`` comment rows are skipped."""
-        lines = _lines(self.path, self.display, self.encoding, self._skip)
+        lines = decoded_lines(self.path, self.display, self.encoding, self._skip)
         for _line in range(self.header_row):  # the preamble and the header
             next(lines, None)
         counter = _Counter(lines, self.header_row)
@@ -347,8 +281,8 @@ def open_table(path: Path, *, delimiter: str | None = None, decimal: str | None 
         raise ImportProblem(shown, _("the file is empty"),
                             _("export the data again: the file has no header and no rows"))
     with open(path, "rb") as handle:
-        head = handle.read(_CHUNK)
-    encoding, skip = _encoding(head)
+        head = handle.read(CHUNK)
+    encoding, skip = detect_encoding(head)
     if encoding == "utf-8" and b"\x00" in head:
         raise ImportProblem(shown, _("the file holds NUL bytes: it is a binary file (a spreadsheet, an archive?), "
                                      "not a CSV export"),
@@ -356,7 +290,7 @@ def open_table(path: Path, *, delimiter: str | None = None, decimal: str | None 
     comments: list[str] = []
     header_row = 0
     sample: list[str] = []
-    for text in _lines(path, shown, encoding, skip):
+    for text in decoded_lines(path, shown, encoding, skip):
         if not sample:
             stripped = text.strip()
             if not stripped or stripped.startswith("#"):

@@ -1,13 +1,18 @@
-"""partnerbook.yml: settings. The file is optional and every key has a default."""
+"""partnerbook.yml: settings. The file is optional and every key has a default.
+
+Its larger sections have modules of their own: ``compliance`` (generator/records/policy.py), ``imports``
+(imports.py), ``checklists`` (checklist.py) and ``digest`` (digest.py).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field
 
 from generator.i18n import _
+from generator.records.checklist import ChecklistDefinition
 from generator.records.common import (
     MAX_COUNT,
     MAX_DAYS,
@@ -15,21 +20,21 @@ from generator.records.common import (
     MAX_NUMBER,
     Currency,
     Day,
-    Email,
     Id,
-    PositiveDays,
     Record,
     Text,
     Url,
 )
-from generator.records.partner import Category, Criticality, Status
+from generator.records.digest import DigestSettings
+from generator.records.imports import ImportSettings
+from generator.records.partner import Criticality
+from generator.records.policy import CompliancePolicy
 
 DEFAULT_CRITERIA = (
     "product_alignment", "compliance", "integration", "customer_experience", "experience",
     "reputation", "compatibility", "culture_fit", "financial_health",
 )
 CriterionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-ClauseName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Weight = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
 
 
@@ -63,77 +68,6 @@ class SiteSettings(Record):
     repo_url: RepoUrl | None = None
     # The branch the links open: else the one mkdocs.yml's edit_uri names, else main.
     repo_branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")] | None = None
-
-
-class Condition(Record):
-    """A partner matches when every key given here matches."""
-
-    category: list[Category] | None = None
-    status: list[Status] | None = None
-    criticality: list[Criticality] | None = None
-    personal_data: bool | None = None
-    card_data: bool | None = None
-
-
-class Requirement(Record):
-    """One compliance requirement: applies when any condition under ``when`` matches."""
-
-    id: Id
-    description: Text | None = None
-    when: list[Condition] = Field(min_length=1)
-    documents: list[Id] = []
-    clauses: list[ClauseName] = []  # in at least one contract of the partner
-    every_contract_clauses: list[ClauseName] = []  # in every current contract
-    sla: bool = False  # the partner must have sla.yaml
-
-
-DEFAULT_REQUIREMENTS = (
-    Requirement(
-        id="pci-dss",
-        description="Card payments need a valid PCI DSS attestation and a responsibility clause",
-        when=[Condition(category=["payment"]), Condition(card_data=True)],
-        documents=["pci-dss-aoc"],
-        clauses=["pci_responsibility"],
-    ),
-    Requirement(
-        id="data-processing",
-        description="Partners that handle customer data need a data processing agreement",
-        when=[
-            Condition(personal_data=True),
-            Condition(category=["feedback", "customer-service", "logistics", "payment", "platform"]),
-        ],
-        documents=["dpa"],
-    ),
-    Requirement(
-        id="platform-sla",
-        description="Platform vendors need an SLA record and an SLA clause",
-        when=[Condition(category=["platform"])],
-        sla=True,
-        clauses=["sla"],
-    ),
-    Requirement(
-        id="contract-basics",
-        description="Every contract of an active partner covers termination, disputes and breach",
-        when=[Condition(status=["active"])],
-        every_contract_clauses=["termination", "dispute_resolution", "breach_consequences"],
-    ),
-    Requirement(
-        id="contract-data-protection",
-        description="Contracts of active partners that handle personal data cover data protection",
-        when=[Condition(status=["active"], personal_data=True)],
-        every_contract_clauses=["data_protection"],
-    ),
-)
-
-
-class CompliancePolicy(Record):
-    expiring_warning_days: int = Field(default=60, ge=0, le=MAX_DAYS)
-    enforce_statuses: list[Status] = ["onboarding", "active", "paused"]
-    warn_statuses: list[Status] = ["prospect", "evaluating"]
-    requirements: list[Requirement] = list(DEFAULT_REQUIREMENTS)
-    validity_days: dict[Id, PositiveDays] = {"pci-dss-aoc": 365}
-    # Document types beyond the built-in ones (pci-dss-aoc, dpa, ...): type id -> name shown on the site.
-    document_types: dict[Id, Text] = {}
 
 
 class EvaluationSettings(Record):
@@ -244,62 +178,6 @@ class Silence(Record):
     until: Day
 
 
-Pattern = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class PartnerMatch(Record):
-    """How a partner is recognised in exports. Values match case-insensitively; ``*`` is a wildcard.
-
-    ``source_medium``: GA4 "Session source / medium" (``awin / affiliate``); ``campaign``: the
-    session campaign or ``utm_campaign``; ``utm_source``: the ``utm_source`` of a landing URL;
-    ``discount_codes``: order discount codes; ``referrers``: referring site hosts.
-    """
-
-    source_medium: list[Pattern] = Field(default_factory=list, max_length=200)
-    campaign: list[Pattern] = Field(default_factory=list, max_length=200)
-    utm_source: list[Pattern] = Field(default_factory=list, max_length=200)
-    discount_codes: list[Pattern] = Field(default_factory=list, max_length=200)
-    referrers: list[Pattern] = Field(default_factory=list, max_length=200)
-
-
-class SurveyScale(Record):
-    """How survey answers become CSAT and NPS groups.
-
-    NPS answers 0-10: ``promoters`` and above promote, ``passives`` and above are passive, the rest
-    detract. Satisfaction answers on ``satisfaction_max`` points: ``satisfied`` and above count as satisfied.
-    """
-
-    promoters: int = Field(default=9, ge=0, le=10)
-    passives: int = Field(default=7, ge=0, le=10)
-    satisfaction_max: int = Field(default=5, ge=2, le=10)
-    satisfied: int = Field(default=4, ge=1, le=10)
-    # The survey's question (column or slide title, case-insensitive) that holds the NPS 0-10 answer
-    # and the satisfaction answer; when left out they are recognised by their text.
-    nps_question: Text | None = None
-    satisfaction_question: Text | None = None
-
-
-class ColumnMapping(Record):
-    """A CSV of your own (``partnerbook import csv FILE --mapping NAME``): which column means what."""
-
-    partner: Text | None = None  # column naming the partner (its id, or a value the partner rules match)
-    date: Text | None = None  # column with the row's date: rows become the daily series
-    date_format: Text | None = None  # strftime format when not ISO (e.g. "%d/%m/%Y")
-    columns: dict[Literal["sessions", "carts", "checkouts", "orders", "revenue", "cost", "customers",
-                          "repeat_customers", "returns", "responses", "satisfied", "promoters", "passives",
-                          "detractors"], Text] = Field(default_factory=dict)
-    delimiter: Literal[",", ";", "\t", "|"] | None = None  # detected when not given
-    decimal: Literal[".", ","] | None = None  # detected when not given
-
-
-class ImportSettings(Record):
-    """``imports:``: who is who in the exports, the survey scale, and mappings of your own CSVs."""
-
-    partners: dict[Id, PartnerMatch] = Field(default_factory=dict, max_length=10000)
-    survey: SurveyScale = SurveyScale()
-    mappings: dict[Id, ColumnMapping] = Field(default_factory=dict, max_length=200)
-
-
 class AlertSettings(Record):
     """Alert thresholds, per-rule severity and silences (``alerts:`` in partnerbook.yml)."""
 
@@ -326,55 +204,6 @@ class CodeownersSettings(Record):
     fallback: list[Id] = Field(default_factory=list, max_length=100)
 
 
-EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]  # the NAME of an environment variable
-HostName = Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]{2,45}\]$")]
-
-
-class SmtpSettings(Record):
-    """How digests go out by email. The password is read from the environment variable named by
-    ``password_env`` (a CI secret), never written in the records."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    host: HostName
-    port: int = Field(default=587, ge=1, le=65535)
-    starttls: bool = True  # upgrade the connection with STARTTLS before logging in (port 587)
-    ssl: bool = False  # implicit TLS from the first byte (port 465) instead
-    user: Text | None = None
-    password_env: EnvName | None = None
-    sender: Email = Field(alias="from")
-    timeout: int = Field(default=30, ge=1, le=600)  # seconds per network operation
-
-
-class Webhook(Record):
-    """An incoming webhook of a chat (Slack or Microsoft Teams) and whose digests it receives.
-
-    ``url_env`` names the environment variable holding the URL (preferred: a webhook URL is a secret);
-    ``url`` writes it in the records. ``people`` names people or roles of team.yaml, ``role`` one role.
-    """
-
-    kind: Literal["slack", "teams"]
-    url_env: EnvName | None = None
-    url: Annotated[str, Field(pattern=r"^https?://[^\s]{1,2000}$")] | None = None
-    people: list[Id] = Field(default_factory=list, max_length=1000)
-    role: Id | None = None
-
-    @model_validator(mode="after")
-    def _one_url(self) -> Webhook:
-        if (self.url is None) == (self.url_env is None):
-            raise ValueError(_("give the webhook's address as url_env (the name of an environment variable "
-                               "holding it, preferred) or as url, exactly one of them"))
-        return self
-
-
-class DigestSettings(Record):
-    """``digest:``: where ``partnerbook digest --send`` delivers each person's digest."""
-
-    subject: Text = "Partnerships: what needs you"
-    smtp: SmtpSettings | None = None
-    webhooks: list[Webhook] = Field(default_factory=list, max_length=100)
-
-
 Rate = Annotated[float, Field(gt=0, le=1_000_000)]  # a million units per unit: above is a typo
 
 
@@ -385,50 +214,6 @@ class DatedRate(Record):
 
     valid_from: Day = Field(alias="from")
     rate: Rate
-
-
-# The checks the records decide, by name (implemented once in generator/rules/checklists.py).
-PartnerRule = Literal[
-    "dd-business-model", "dd-financial-health", "dd-target-market", "dd-reputation", "dd-references",
-    "dd-completed", "evaluation-scored", "tech-maturity", "backup-partner", "contract-signed", "owner-named",
-    "contacts-recorded", "raci-agreed", "responsibilities-split", "roadmap-planned", "training-planned",
-    "review-cadence", "live", "kick-off-workshop", "compliance-reviewed", "compliance-policy",
-    "counsel-reviewed", "no-open-red-flags", "pci-attestation", "pci-responsibility", "gdpr-transfers",
-    "regions-recorded",
-]
-CampaignRule = Literal[
-    "targets-set", "campaign-ended", "results-recorded", "baselines-recorded", "survey-collected",
-    "roi-computed", "review-held", "smoothness-rated", "learnings-written",
-]
-PARTNER_RULES: tuple[str, ...] = PartnerRule.__args__  # type: ignore[attr-defined]
-CAMPAIGN_RULES: tuple[str, ...] = CampaignRule.__args__  # type: ignore[attr-defined]
-
-
-class ChecklistCondition(Condition):
-    """Like a compliance condition; ``regions``: the partner lists the regions it serves (or not)."""
-
-    regions: bool | None = None
-
-
-class ChecklistItem(Record):
-    """One item: decided by a named ``rule`` of the records, or ``manual`` (ticked under ``checklist:``)."""
-
-    id: Id
-    text: Text
-    rule: PartnerRule | CampaignRule | None = None
-    manual: bool = False
-    valid_days: PositiveDays | None = None  # a tick counts this long (365: yearly)
-    applies_to: list[ChecklistCondition] = Field(default_factory=list, max_length=100)  # any matches
-    hint: Text | None = None  # what to record or keep as evidence, shown beside the item
-
-
-class ChecklistDefinition(Record):
-    """A checklist, or items added to a built-in one (same id)."""
-
-    title: Text | None = None  # needed for a new checklist
-    of: Literal["partner", "campaign"] | None = None  # partner by default
-    applies_to: list[ChecklistCondition] | None = Field(default=None, max_length=100)  # any matches
-    items: list[ChecklistItem] = Field(default_factory=list, max_length=500)
 
 
 class Settings(Record):

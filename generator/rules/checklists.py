@@ -21,16 +21,16 @@ import yaml
 from generator import i18n, labels, templates_dir
 from generator.i18n import _
 from generator.records import Campaign, Partner
-from generator.records.partner import Tick
-from generator.records.portfolio import PartnerEntry, Portfolio
-from generator.records.settings import (
+from generator.records.checklist import (
     CAMPAIGN_RULES,
     PARTNER_RULES,
     ChecklistCondition,
     ChecklistDefinition,
     ChecklistItem,
-    Settings,
 )
+from generator.records.partner import Tick
+from generator.records.portfolio import PartnerEntry, Portfolio
+from generator.records.settings import Settings
 from generator.rules.contracts import in_force
 from generator.rules.documents import document_state
 from generator.rules.obligations import obligations

@@ -15,7 +15,7 @@ from typing import Literal
 
 from generator import labels
 from generator.records.partner import ComplianceDocument, Partner
-from generator.records.settings import CompliancePolicy
+from generator.records.policy import CompliancePolicy
 from generator.rules.windows import plus_days
 
 DocumentStateName = Literal["valid", "expiring", "undated", "pending", "expired", "missing"]

@@ -19,8 +19,8 @@ from datetime import date
 from typing import Literal
 
 from generator.records.partner import Partner
+from generator.records.policy import CompliancePolicy, Condition, Requirement
 from generator.records.portfolio import PartnerEntry
-from generator.records.settings import CompliancePolicy, Condition, Requirement
 from generator.rules.contracts import in_force
 from generator.rules.documents import DocumentState, document_state
 

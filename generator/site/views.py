@@ -14,11 +14,11 @@ from generator.alerts import Alert
 from generator.compute.portfolio import Computed
 from generator.i18n import _
 from generator.records import Contract
+from generator.records.policy import CompliancePolicy
 from generator.records.portfolio import Loaded, PartnerEntry
-from generator.records.settings import CompliancePolicy
 from generator.rules import formats
 from generator.rules.checklists import definitions as checklist_definitions
-from generator.rules.commitments import COUNT_KPIS, MONEY_KPIS, Outcome, Period
+from generator.rules.commitments import Period
 from generator.rules.contracts import key_dates
 from generator.rules.documents import state_of
 from generator.rules.money import MONEY_TARGETS, campaign_date, campaign_targets, rates_of
@@ -299,37 +299,19 @@ def commitment_rows(computed: Computed, partner_id: str) -> list[dict[str, Any]]
         period = outcome.period
         rows.append({
             "contract": loaded.record.title, "contract_id": outcome.contract,
-            "commitment": commitment_text(outcome), "note": outcome.note,
+            "commitment": _sentence_start(outcome.commitment_text()), "note": outcome.note,
             "period": period_text(computed, period, outcome.period_kind) if period else None,
             "dates": _("{start} to {end}").format(start=i18n.day(period.start), end=i18n.day(period.end))
             if period else None,
-            "actual": figure_text(outcome.kpi, outcome.actual, outcome.currency), "state": outcome.state,
+            "actual": outcome.actual_text(), "state": outcome.state,
             "where": f"{loaded.doc.path}:{line}",
         })
     return rows
 
 
-def figure_text(kpi: str, value: float | None, currency: str) -> str:
-    """A commitment's figure in the page's language: rates and ROI in percent, money with its currency, counts."""
-    if value is None:
-        return formats.unknown()
-    if kpi in MONEY_KPIS:
-        return formats.money(value, currency)
-    if kpi in COUNT_KPIS:
-        return i18n.number(value)
-    return formats.percent(value)
-
-
-def commitment_text(outcome: Outcome) -> str:
-    """``Orders at least 500 per quarter``; a bound in another currency shows it as written too."""
-    target = figure_text(outcome.kpi, outcome.target, outcome.currency)
-    if outcome.original is not None:
-        target += f" ({formats.money(*outcome.original)})"
-    values = {"kpi": labels.label("kpi", outcome.kpi), "target": target,
-              "period": labels.label("commitment-period", outcome.period_kind)}
-    if outcome.bound == "min":
-        return _("{kpi} at least {target} {period}").format(**values)
-    return _("{kpi} at most {target} {period}").format(**values)
+def _sentence_start(text: str) -> str:
+    """A sentence of the rules (``orders at least 500 per quarter``) as a table cell starts it: ``Orders ...``."""
+    return text[:1].upper() + text[1:]
 
 
 def period_text(computed: Computed, period: Period, kind: str) -> str:
