@@ -11,7 +11,7 @@ gives byte-identical files. The portfolio passes
 (a few warnings, as a real portfolio has).
 
 Which documents and clauses a partner needs comes from the default compliance
-policy in ``generator.records.settings`` (DEFAULT_REQUIREMENTS), so the records
+policy in ``generator.records.policy`` (DEFAULT_REQUIREMENTS), so the records
 follow the policy when it changes. ``generate()`` is the reusable entry point
 (the site-build benchmark calls it too).
 """
