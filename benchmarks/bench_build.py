@@ -454,15 +454,15 @@ def report(results: list[dict[str, Any]], runs: int) -> None:
                 text = result["output_run_1"][name].strip().replace("\n", "\n      ")
                 print(f"  output of {SCENARIOS[name]}, run 1:\n      {text}")
 
-    print("\nside by side (medians; CPU s / wall s; peak = tree PSS MB)")
+    print("\nside by side (medians; CPU s / wall s; peak = tree PSS MB of partnerbook's runs, bare mkdocs apart)")
     names = [n for n in SCENARIOS if any(n in r["median"] for r in results)]
-    print(f"{'partners':>8} " + " ".join(f"{SCENARIOS[n][:21]:>21}" for n in names) + f" {'peak MB':>8}")
+    print(f"{'partners':>8} " + " ".join(f"{SCENARIOS[n][:21]:>21}" for n in names) + f" {'peak MB':>8} {'bare MB':>8}")
     for result in results:
         m = result["median"]
         cells = " ".join(f"{_fmt(m[n]['cpu'], '.1f') + ' / ' + _fmt(m[n]['wall'], '.1f') if n in m else '-':>21}"
                          for n in names)
-        peak = max((f["peak_pss_mb_max"] or 0 for f in m.values()), default=0)
-        print(f"{result['partners']:>8} {cells} {peak:8.0f}")
+        peak, bare = _peaks(m)
+        print(f"{result['partners']:>8} {cells} {peak:8.0f} {_fmt(bare, '.0f'):>8}")
     print("\n" + TARGETS)
     for result in results:
         r, m = result["ratios"], result["median"]
@@ -471,11 +471,18 @@ def report(results: list[dict[str, Any]], runs: int) -> None:
         nochange = _fmt(m["nochange"]["wall"], ".2f") if "nochange" in m else "-"
         nochange_cpu = _fmt(m["nochange"]["cpu"], ".2f") if "nochange" in m else "-"
         charts = r.get("charts share of cold CPU: (cold - charts cached) / cold")
-        peak = max((f["peak_pss_mb_max"] or 0 for f in m.values()), default=0)
+        peak, _bare = _peaks(m)
         print(f"  {result['partners']:>6} partners: cold/bare CPU {bare_cpu}, wall {bare_wall};"
               f" no-change rebuild {nochange} s wall, {nochange_cpu} s CPU;"
               f" charts {_fmt(charts['median'] * 100 if charts and charts['median'] is not None else None, '.0f')}%"
-              f" of cold CPU; peak memory {peak:.0f} MB")
+              f" of cold CPU; peak memory of partnerbook's builds {peak:.0f} MB")
+
+
+def _peaks(medians: dict[str, Any]) -> tuple[float, float | None]:
+    """The highest tree PSS of partnerbook's own scenarios (the target), and that of the bare mkdocs build."""
+    own = max((f["peak_pss_mb_max"] or 0 for name, f in medians.items() if name != "bare"), default=0)
+    bare = medians["bare"]["peak_pss_mb_max"] if "bare" in medians else None
+    return own, bare
 
 
 def warm_up(args: argparse.Namespace, partnerbook: list[str], mkdocs: str, source: Path) -> None:
