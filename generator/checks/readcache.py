@@ -303,7 +303,7 @@ class ReadCache:
         handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name[:60]}.", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb", buffering=1 << 20) as out:
-                mac = hmac.new(cache_key.machine_key(), _PURPOSE + b"\0", hashlib.sha256)
+                mac = cache_key.mac(_PURPOSE)
                 out.write(b"0" * 64 + b"\n")
                 chunk = header.encode("utf-8")
                 for display, (key, text) in self.used.items():
